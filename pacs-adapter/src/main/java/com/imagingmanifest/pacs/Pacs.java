@@ -1,0 +1,50 @@
+package com.imagingmanifest.pacs;
+
+import com.imagingmanifest.dicom.data.DataSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The gateway's one port to a tenant's PACS (DESIGN.md section 4). Implementations: DIMSE, DICOMweb,
+ * Orthanc. Every method either returns or throws a {@link PacsException}; none waits forever.
+ */
+public interface Pacs extends AutoCloseable {
+
+    /** What this binding can do, so the gateway refuses an impossible policy at start-up. */
+    Set<PacsCapability> capabilities();
+
+    /** Reachability check (C-ECHO, QIDO or Orthanc /system). */
+    void check() throws PacsException;
+
+    /** Stores one Part 10 object (a KOS). Duplicates are not an error. */
+    StoreResult store(byte[] part10) throws PacsException;
+
+    /**
+     * Query at {@code level} with matching and return keys in {@code keys} (empty value = return
+     * key). Returns the matches as data sets.
+     */
+    List<DataSet> find(QueryLevel level, DataSet keys) throws PacsException;
+
+    /** The Patient and General Study attributes the PACS holds for a study, or empty if unknown. */
+    Optional<DataSet> studyContext(String studyInstanceUid) throws PacsException;
+
+    /** One instance as Part 10 bytes, or empty when the PACS does not have it. */
+    Optional<byte[]> retrieve(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid)
+            throws PacsException;
+
+    /**
+     * Removes a superseded KOS by {@code policy}: deletes it, or stores an IOCM rejection note for it.
+     * Throws {@link PacsException} with {@code UNSUPPORTED} when the binding cannot.
+     */
+    void remove(InstanceRef kos, SupersededPolicy policy) throws PacsException;
+
+    /**
+     * KOS instances that appeared since {@code cursor} (null for the beginning), at most
+     * {@code limit}, with the cursor to continue from.
+     */
+    KosChanges kosSince(String cursor, int limit) throws PacsException;
+
+    @Override
+    void close();
+}
