@@ -59,6 +59,15 @@ public record DumpLines(List<Line> lines) {
         return parse(r.stdout());
     }
 
+    /** dcmdump's listing with text values as raw bytes (no conversion); fails on warnings. */
+    public static DumpLines dcmdumpRaw(Path file) {
+        ToolResult r = Dcmtk.run(Dcmtk.DEFAULT_TIMEOUT, "dcmdump", "-Un", "+L", file.toString());
+        if (r.exitCode() != 0 || !r.stderr().isBlank()) {
+            throw new AssertionError("dcmdump " + file + " exit " + r.exitCode() + ": " + r.stderr());
+        }
+        return parse(r.stdout());
+    }
+
     /** Our {@code gateway dump +L}. */
     public static DumpLines ours(Path file) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -69,6 +78,11 @@ public record DumpLines(List<Line> lines) {
             throw new AssertionError("dump " + file + " exit " + status + ": " + err.toString(StandardCharsets.UTF_8));
         }
         return parse(out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The data set's lines: the meta differs between writers (implementation UID and name). */
+    public DumpLines withoutMeta() {
+        return new DumpLines(lines.stream().filter(l -> !l.tag().startsWith("0002")).toList());
     }
 
     @Override

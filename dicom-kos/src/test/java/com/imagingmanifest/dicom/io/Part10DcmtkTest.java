@@ -67,7 +67,7 @@ class Part10DcmtkTest {
 
             // dcmdump reads it with no warning, and shows what it showed for DCMTK's own file
             DumpLines fromOurs = DumpLines.dcmdump(out);
-            assertEquals(dataSetLines(DumpLines.dcmdump(in)), dataSetLines(fromOurs));
+            assertEquals(DumpLines.dcmdump(in).withoutMeta().toString(), fromOurs.withoutMeta().toString());
 
             // read -> write -> read gives an equal data set; write -> read -> write identical bytes
             DicomFile again = Part10.read(written);
@@ -81,13 +81,6 @@ class Part10DcmtkTest {
         DicomFile file = new DicomFile(Part10.fileMetaFor(ds, ts), ds);
         return undefinedLengths ? Part10.write(file, new DataSetWriter(TransferSyntax.forUid(ts)).undefinedLengths(true))
                 : Part10.write(file);
-    }
-
-    /** Lines of the data set (the meta differs: implementation UID and version name are ours). */
-    private static String dataSetLines(DumpLines lines) {
-        StringBuilder sb = new StringBuilder();
-        lines.lines().stream().filter(l -> !l.tag().startsWith("0002")).forEach(l -> sb.append(l).append('\n'));
-        return sb.toString();
     }
 
     @ParameterizedTest
