@@ -5,11 +5,13 @@ import com.imagingmanifest.dicom.data.Sequence;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.io.Part10;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An IHE IOCM rejection note: a Key Object Selection Document (PS3.3 A.35.4) whose title comes from
@@ -138,6 +140,19 @@ public final class RejectionNote {
             sopReference(item.newSequence(Tag.ReferencedSOPSequence).addItem(), r);
         }
         return ds;
+    }
+
+    /**
+     * Rejects {@code kos} on {@code pacs} by storing a note titled {@link Reason#QUALITY}; nothing
+     * happens when the PACS no longer knows the study (then it holds nothing to reject).
+     */
+    static void reject(Pacs pacs, InstanceRef kos) throws PacsException {
+        Optional<DataSet> context = pacs.studyContext(kos.studyInstanceUid());
+        if (context.isEmpty()) {
+            return;
+        }
+        DataSet note = build(context.get(), List.of(kos), Reason.QUALITY);
+        pacs.store(Part10.write(note, Uid.ExplicitVRLittleEndian));
     }
 
     private static void sopReference(DataSet item, InstanceRef r) {
