@@ -4,7 +4,6 @@ import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Sequence;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
-import com.imagingmanifest.dicom.io.DicomParseException;
 import com.imagingmanifest.dicom.json.DicomJson;
 import java.net.URI;
 import java.util.ArrayList;
@@ -219,7 +218,7 @@ public final class DicomwebClient {
     private static List<DataSet> parseArray(HttpTransport.Response r) throws DicomwebException {
         try {
             return DicomJson.readArray(r.text());
-        } catch (DicomParseException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new DicomwebException(DicomwebException.Kind.MALFORMED, r.status(),
                     "not a DICOM JSON array: " + e.getMessage(), e);
         }
@@ -228,7 +227,7 @@ public final class DicomwebClient {
     private static DataSet parseObject(HttpTransport.Response r) throws DicomwebException {
         try {
             return DicomJson.readObject(r.text());
-        } catch (DicomParseException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new DicomwebException(DicomwebException.Kind.MALFORMED, r.status(),
                     "not a DICOM JSON object: " + e.getMessage(), e);
         }

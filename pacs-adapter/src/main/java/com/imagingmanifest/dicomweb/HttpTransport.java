@@ -1,7 +1,7 @@
 package com.imagingmanifest.dicomweb;
 
 import java.io.ByteArrayOutputStream;
-import java.io.StringReader;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -27,9 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One configured {@link HttpClient}: authentication, TLS, connect and whole-exchange timeouts, and a
@@ -50,6 +49,8 @@ public final class HttpTransport {
             return status >= 200 && status < 300;
         }
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client;
     private final HttpAuth auth;
@@ -136,22 +137,17 @@ public final class HttpTransport {
         }
         if (text.startsWith("{")) {
             try {
-                JsonObject o = Json.createReader(new StringReader(text)).readObject();
-                String message = stringOrNull(o, "Message");
-                String details = stringOrNull(o, "Details");
-                if (message != null) {
-                    return " (" + message + (details != null && !details.isEmpty() ? ": " + details : "") + ")";
+                JsonNode o = JSON.readTree(text);
+                String message = o.path("Message").asText("");
+                String details = o.path("Details").asText("");
+                if (!message.isEmpty()) {
+                    return " (" + message + (details.isEmpty() ? "" : ": " + details) + ")";
                 }
-            } catch (RuntimeException notJson) {
+            } catch (IOException notJson) {
                 // fall through to raw text
             }
         }
         return " (" + (text.length() > 300 ? text.substring(0, 300) + "..." : text) + ")";
-    }
-
-    private static String stringOrNull(JsonObject o, String name) {
-        JsonValue v = o.get(name);
-        return v != null && v.getValueType() == JsonValue.ValueType.STRING ? o.getString(name) : null;
     }
 
     private static DicomwebException classify(String method, URI uri, Throwable cause) {

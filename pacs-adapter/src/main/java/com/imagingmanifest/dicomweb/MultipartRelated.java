@@ -112,11 +112,11 @@ public final class MultipartRelated {
         if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
             throw new IllegalArgumentException("multipart Content-Type without a valid boundary");
         }
-        return parse(boundary, body, maxParts);
+        return parseWithBoundary(boundary, body, maxParts);
     }
 
     /** Parses a multipart body delimited by {@code boundary}. */
-    public static List<Part> parse(String boundary, byte[] body, int maxParts) {
+    public static List<Part> parseWithBoundary(String boundary, byte[] body, int maxParts) {
         byte[] dashBoundary = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
         byte[] delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
         // the first dash-boundary may start the body or follow a preamble and CRLF

@@ -2,12 +2,9 @@ package com.imagingmanifest.orthanc;
 
 import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.HttpTransport;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonStructure;
-import jakarta.json.JsonValue;
-import java.io.StringReader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,6 +17,8 @@ import java.util.Optional;
  * the change feed. Orthanc resources are named by Orthanc's own ids (hashes of the DICOM UIDs).
  */
 public final class OrthancRest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final String base;
     private final HttpTransport http;
 
@@ -47,9 +46,9 @@ public final class OrthancRest {
     }
 
     public SystemInfo system() throws DicomwebException {
-        JsonObject o = getObject("/system");
-        return new SystemInfo(o.getString("Name", null), o.getString("Version", null),
-                o.getString("DicomAet", null), o.getInt("DicomPort", -1), o.getInt("ApiVersion", -1));
+        JsonNode o = getObject("/system");
+        return new SystemInfo(text(o, "Name"), text(o, "Version"), text(o, "DicomAet"),
+                o.path("DicomPort").asInt(-1), o.path("ApiVersion").asInt(-1));
     }
 
     /** The Orthanc id of the instance with this SOP Instance UID ({@code POST /tools/lookup}). */
@@ -60,10 +59,9 @@ public final class OrthancRest {
             throw HttpTransport.statusFailure("Orthanc lookup", r);
         }
         // a UID may name a patient, study, series or instance: keep the instance
-        for (JsonValue v : parse(r).asJsonArray()) {
-            JsonObject o = v.asJsonObject();
-            if ("Instance".equals(o.getString("Type", null))) {
-                return Optional.of(o.getString("ID"));
+        for (JsonNode o : parse(r)) {
+            if ("Instance".equals(text(o, "Type")) && text(o, "ID") != null) {
+                return Optional.of(text(o, "ID"));
             }
         }
         return Optional.empty();
@@ -86,19 +84,21 @@ public final class OrthancRest {
      * elsewhere), and changes older than Orthanc's history limit are dropped by Orthanc.
      */
     public ChangePage changes(long since, int limit) throws DicomwebException {
-        JsonObject o = getObject("/changes?since=" + since + "&limit=" + limit);
+        JsonNode o = getObject("/changes?since=" + since + "&limit=" + limit);
         List<Change> changes = new ArrayList<>();
-        for (JsonValue v : o.getJsonArray("Changes")) {
-            JsonObject c = v.asJsonObject();
-            changes.add(new Change(c.getJsonNumber("Seq").longValue(), c.getString("ChangeType", null),
-                    c.getString("ResourceType", null), c.getString("ID", null), c.getString("Date", null)));
+        for (JsonNode c : o.path("Changes")) {
+            changes.add(new Change(c.path("Seq").asLong(), text(c, "ChangeType"), text(c, "ResourceType"),
+                    text(c, "ID"), text(c, "Date")));
         }
-        return new ChangePage(changes, o.getJsonNumber("Last").longValue(), o.getBoolean("Done", false));
+        if (!o.path("Last").canConvertToLong()) {
+            throw new DicomwebException(DicomwebException.Kind.MALFORMED, "Orthanc /changes without Last");
+        }
+        return new ChangePage(changes, o.path("Last").asLong(), o.path("Done").asBoolean(false));
     }
 
     /** The last change's sequence number ({@code /changes?last}), to start a feed at "now". */
     public long lastChange() throws DicomwebException {
-        return getObject("/changes?last").getJsonNumber("Last").longValue();
+        return getObject("/changes?last").path("Last").asLong();
     }
 
     /** Orthanc's metadata item (e.g. {@code SopClassUid}) of an instance; empty when absent. */
@@ -122,7 +122,7 @@ public final class OrthancRest {
         if (!r.ok()) {
             throw HttpTransport.statusFailure("Orthanc instance tags", r);
         }
-        JsonObject t = parse(r).asJsonObject();
+        JsonNode t = parse(r);
         return Optional.of(new Instance(id, text(t, "StudyInstanceUID"), text(t, "SeriesInstanceUID"),
                 text(t, "SOPInstanceUID"), text(t, "SOPClassUID"), text(t, "Modality")));
     }
@@ -134,34 +134,38 @@ public final class OrthancRest {
         if (!r.ok()) {
             throw HttpTransport.statusFailure("Orthanc store", r);
         }
-        return parse(r).asJsonObject().getString("ID");
+        String id = text(parse(r), "ID");
+        if (id == null) {
+            throw new DicomwebException(DicomwebException.Kind.MALFORMED, "Orthanc store answered no ID");
+        }
+        return id;
     }
 
-    private JsonObject getObject(String path) throws DicomwebException {
+    private JsonNode getObject(String path) throws DicomwebException {
         HttpTransport.Response r = http.get(uri(path), "application/json");
         if (!r.ok()) {
             throw HttpTransport.statusFailure("Orthanc GET " + path, r);
         }
-        JsonStructure s = parse(r);
-        if (!(s instanceof JsonObject o)) {
+        JsonNode o = parse(r);
+        if (!o.isObject()) {
             throw new DicomwebException(DicomwebException.Kind.MALFORMED, r.status(),
                     "Orthanc GET " + path + ": not a JSON object", null);
         }
         return o;
     }
 
-    private static JsonStructure parse(HttpTransport.Response r) throws DicomwebException {
+    private static JsonNode parse(HttpTransport.Response r) throws DicomwebException {
         try {
-            return Json.createReader(new StringReader(r.text())).read();
-        } catch (JsonException | IllegalStateException e) {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
             throw new DicomwebException(DicomwebException.Kind.MALFORMED, r.status(),
                     "Orthanc answered no JSON: " + e.getMessage(), e);
         }
     }
 
-    private static String text(JsonObject o, String name) {
-        JsonValue v = o.get(name);
-        return v != null && v.getValueType() == JsonValue.ValueType.STRING ? o.getString(name).strip() : null;
+    private static String text(JsonNode o, String name) {
+        JsonNode v = o.get(name);
+        return v != null && v.isTextual() ? v.asText().strip() : null;
     }
 
     /** Orthanc ids and metadata names are letters, digits and dashes; anything else is refused. */
