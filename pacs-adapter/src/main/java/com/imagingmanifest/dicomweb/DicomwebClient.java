@@ -62,7 +62,7 @@ public final class DicomwebClient {
         if (r.ok()) {
             return new StowResult(r.status(), null, List.of(), List.of());
         }
-        if (r.status() != 401 && r.status() != 403 && r.body().length > 0 && isJson(r)) {
+        if (r.status() != 401 && r.status() != 403 && r.text().strip().startsWith("{")) {
             // e.g. Orthanc's 400 for an unreadable part: a Store Instances Response, said briefly
             StowResult refused = stowResult(r);
             StringBuilder reasons = new StringBuilder();
