@@ -25,6 +25,9 @@ public final class FakePacs implements Pacs {
     /** SOP Instance UID of each stored KOS to its "Part 10" bytes. */
     public final Map<String, byte[]> stored = new ConcurrentHashMap<>();
     public volatile boolean down;
+    /** When non-negative: stores succeed this many times more, then time out. */
+    public final java.util.concurrent.atomic.AtomicInteger storesBeforeTimeout =
+            new java.util.concurrent.atomic.AtomicInteger(-1);
 
     public void addStudy(String studyUid, String patientId, String issuer) {
         DataSet context = new DataSet();
@@ -56,6 +59,9 @@ public final class FakePacs implements Pacs {
     @Override
     public StoreResult store(byte[] part10) throws PacsException {
         reachable();
+        if (storesBeforeTimeout.get() >= 0 && storesBeforeTimeout.getAndDecrement() == 0) {
+            throw new PacsException(PacsException.Kind.TIMEOUT, "no answer (fake)");
+        }
         String sop = new String(part10, StandardCharsets.US_ASCII);
         stored.put(sop, part10);
         return new StoreResult(null, 0, null);
