@@ -86,6 +86,26 @@ abstract class OrthancApiContract extends ManifestApiContract {
         return ids;
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    com.imagingmanifest.gateway.store.ManifestStore store;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    com.imagingmanifest.gateway.manifest.WriteRecovery recovery;
+
+    @org.junit.jupiter.api.Test
+    void recoveryRemovesFromThePacsWhatAnUnfinishedWriteStored() {
+        ApiTestSupport.Study study = newStudy("PAT-R1");
+        // the study's second image stands in for a KOS stored just before the gateway crashed
+        String orphan = study.sopUids().get(1);
+        store.openIntent(ApiTestSupport.DEMO_ID, "crashed-write", List.of(new com.imagingmanifest.pacs.InstanceRef(
+                study.studyUid(), study.seriesUid(), orphan, study.sopClassUid())),
+                java.time.Instant.now().minusSeconds(3600));
+        assertThat(lookup(orphan)).hasSize(1);
+        assertThat(recovery.settle(java.time.Instant.now().minusSeconds(60))).isGreaterThanOrEqualTo(1);
+        assertThat(lookup(orphan)).isEmpty();
+        assertThat(lookup(study.sopUids().get(0))).hasSize(1);
+    }
+
     @Override
     protected boolean kosOnPacs(String studyUid, String sopUid) {
         List<String> ids = lookup(sopUid);
