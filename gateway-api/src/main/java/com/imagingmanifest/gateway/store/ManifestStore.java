@@ -102,6 +102,16 @@ public class ManifestStore {
 
     /** Records, in its own committed transaction, that {@code kos} are about to be stored. */
     public String openIntent(String org, String id, List<InstanceRef> kos, Instant now) {
+        return openIntent(WriteIntent.Purpose.WRITE, org, id, kos, now);
+    }
+
+    /** Records superseded KOS that could not be retired yet, for recovery to retry. */
+    public String openRetirement(String org, String id, List<InstanceRef> kos, Instant now) {
+        return openIntent(WriteIntent.Purpose.RETIRE, org, id, kos, now);
+    }
+
+    private String openIntent(WriteIntent.Purpose purpose, String org, String id, List<InstanceRef> kos,
+            Instant now) {
         String intentId = UUID.randomUUID().toString();
         StringBuilder lines = new StringBuilder();
         for (InstanceRef ref : kos) {
@@ -109,8 +119,9 @@ public class ManifestStore {
                     .append(ref.sopInstanceUid()).append(' ').append(ref.sopClassUid()).append('\n');
         }
         transactions.executeWithoutResult(tx -> jdbc.sql(
-                        "INSERT INTO write_intent (intent_id, org_id, res_id, created, kos) VALUES (?, ?, ?, ?, ?)")
-                .params(intentId, org, id, now.toEpochMilli(), lines.toString()).update());
+                        "INSERT INTO write_intent (intent_id, purpose, org_id, res_id, created, kos)"
+                                + " VALUES (?, ?, ?, ?, ?, ?)")
+                .params(intentId, purpose.name(), org, id, now.toEpochMilli(), lines.toString()).update());
         return intentId;
     }
 
@@ -123,11 +134,12 @@ public class ManifestStore {
 
     /** Intents still open that were opened before {@code before}. */
     public List<WriteIntent> openIntents(Instant before) {
-        return jdbc.sql("SELECT intent_id, org_id, res_id, created, kos FROM write_intent"
+        return jdbc.sql("SELECT intent_id, purpose, org_id, res_id, created, kos FROM write_intent"
                         + " WHERE settled IS NULL AND created < ? ORDER BY created")
                 .params(before.toEpochMilli())
-                .query((rs, n) -> new WriteIntent(rs.getString(1), rs.getString(2), rs.getString(3),
-                        Instant.ofEpochMilli(rs.getLong(4)), parseKos(rs.getString(5))))
+                .query((rs, n) -> new WriteIntent(rs.getString(1), WriteIntent.Purpose.valueOf(rs.getString(2)),
+                        rs.getString(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)),
+                        parseKos(rs.getString(6))))
                 .list();
     }
 
