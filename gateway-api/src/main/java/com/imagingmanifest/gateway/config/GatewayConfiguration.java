@@ -1,0 +1,25 @@
+package com.imagingmanifest.gateway.config;
+
+import com.imagingmanifest.gateway.tenant.PacsOpener;
+import com.imagingmanifest.pacs.PacsFactory;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Application-wide beans that tests may replace. */
+@Configuration(proxyBeanMethods = false)
+class GatewayConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PacsOpener pacsOpener() {
+        return PacsFactory::open;
+    }
+}
