@@ -1,0 +1,42 @@
+package com.imagingmanifest.gateway.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.hl7.fhir.dstu3.model.OperationOutcome;
+import org.hl7.fhir.dstu3.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
+
+/**
+ * Writes an error as a FHIR STU3 OperationOutcome ({@code application/fhir+json}) from servlet filters,
+ * which run before the FHIR server and so cannot rely on its exception handling.
+ */
+public final class OperationOutcomeResponse {
+
+    public static final String FHIR_JSON = "application/fhir+json";
+
+    private OperationOutcomeResponse() {
+    }
+
+    /** Sets {@code status} and writes one error issue of type {@code code} with {@code diagnostics}. */
+    public static void send(HttpServletResponse response, int status, IssueType code, String diagnostics)
+            throws IOException {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(code).setDiagnostics(diagnostics);
+        String body = FhirContext.forDstu3Cached().newJsonParser().setPrettyPrint(false)
+                .encodeResourceToString(outcome);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType(FHIR_JSON + ";charset=UTF-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+        response.flushBuffer();
+    }
+
+    /** The 404 of an organization that is not configured — also what another organization's token sees. */
+    public static void unknownOrganization(HttpServletResponse response, String organization) throws IOException {
+        send(response, HttpServletResponse.SC_NOT_FOUND, IssueType.NOTFOUND,
+                "Unknown organization: " + organization);
+    }
+}
