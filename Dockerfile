@@ -1,0 +1,35 @@
+# The gateway as a container image: build with Maven, run the Spring Boot layers on a JRE as a non-root user.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+# Poms first: the dependency download stays cached until a pom changes.
+COPY pom.xml ./
+COPY test-fixtures/pom.xml test-fixtures/
+COPY dicom-kos/pom.xml dicom-kos/
+COPY pacs-adapter/pom.xml pacs-adapter/
+COPY gateway-api/pom.xml gateway-api/
+RUN mvn -B -q -pl gateway-api -am dependency:resolve || true
+COPY . .
+RUN mvn -B -q -DskipTests -pl gateway-api -am package \
+ && cp gateway-api/target/gateway-api-*-exec.jar /tmp/gateway.jar \
+ && java -Djarmode=tools -jar /tmp/gateway.jar extract --layers --launcher --destination /layers
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin gateway \
+ && mkdir -p /data && chown gateway /data
+WORKDIR /app
+# One layer per Spring Boot layer, least often changed first.
+COPY --from=build /layers/dependencies/ ./
+COPY --from=build /layers/spring-boot-loader/ ./
+COPY --from=build /layers/snapshot-dependencies/ ./
+COPY --from=build /layers/application/ ./
+USER gateway
+ENV GATEWAY_DATA_DIR=/data
+VOLUME /data
+EXPOSE 8080 11112
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
+  CMD curl -fsS http://127.0.0.1:8080/actuator/health || exit 1
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
