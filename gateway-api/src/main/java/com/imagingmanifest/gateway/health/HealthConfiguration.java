@@ -1,5 +1,8 @@
 package com.imagingmanifest.gateway.health;
 
+import com.imagingmanifest.gateway.tenant.PacsConnections;
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -49,12 +52,13 @@ public class HealthConfiguration {
     }
 
     @Bean
-    HealthContributor pacs(ObjectProvider<TenantPacs> tenants, ExecutorService pacsHealthChecks,
+    HealthContributor pacs(Tenants tenants, PacsConnections connections, ExecutorService pacsHealthChecks,
             PacsHealthProperties properties) {
         Map<String, HealthContributor> indicators = new TreeMap<>();
-        tenants.orderedStream().forEach(t -> t.byTenant().forEach((tenant, pacs) -> indicators.put(tenant,
-                new PacsHealthIndicator(pacs, pacsHealthChecks, properties.timeout(), properties.cacheFor(),
-                        Clock.systemUTC()))));
+        for (Tenant tenant : tenants.all()) {
+            indicators.put(tenant.slug(), new PacsHealthIndicator(() -> connections.of(tenant), pacsHealthChecks,
+                    properties.timeout(), properties.cacheFor(), Clock.systemUTC()));
+        }
         return CompositeHealthContributor.fromMap(indicators);
     }
 

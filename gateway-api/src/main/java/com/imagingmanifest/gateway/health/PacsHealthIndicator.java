@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -19,7 +20,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  */
 final class PacsHealthIndicator implements HealthIndicator {
 
-    private final Pacs pacs;
+    private final Supplier<Pacs> pacs;
     private final ExecutorService executor;
     private final Duration timeout;
     private final Duration cacheFor;
@@ -27,7 +28,8 @@ final class PacsHealthIndicator implements HealthIndicator {
     private Health last;
     private Instant lastAt = Instant.MIN;
 
-    PacsHealthIndicator(Pacs pacs, ExecutorService executor, Duration timeout, Duration cacheFor, Clock clock) {
+    /** {@code pacs} is asked for on each check, inside the timeout: opening it may itself fail or block. */
+    PacsHealthIndicator(Supplier<Pacs> pacs, ExecutorService executor, Duration timeout, Duration cacheFor, Clock clock) {
         this.pacs = pacs;
         this.executor = executor;
         this.timeout = timeout;
@@ -49,7 +51,7 @@ final class PacsHealthIndicator implements HealthIndicator {
     private Health check() {
         long start = System.nanoTime();
         Future<?> call = executor.submit(() -> {
-            pacs.check();
+            pacs.get().check();
             return null;
         });
         try {

@@ -1,6 +1,6 @@
 package com.imagingmanifest.gateway.logging;
 
-import com.imagingmanifest.gateway.security.OrganizationDirectory;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -29,9 +29,9 @@ public class LoggingConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<RequestLogging> requestLogging(CdataProperties limits, OrganizationDirectory organizations) {
+    FilterRegistrationBean<RequestLogging> requestLogging(CdataProperties limits, Tenants tenants) {
         FilterRegistrationBean<RequestLogging> registration = new FilterRegistrationBean<>(
-                new RequestLogging(new LogCdata(limits.maxBytes(), limits.maxFields()), organizations));
+                new RequestLogging(new LogCdata(limits.maxBytes(), limits.maxFields()), tenants));
         registration.setOrder(ORDER);
         registration.setDispatcherTypes(DispatcherType.REQUEST);
         registration.addUrlPatterns("/*");

@@ -4,8 +4,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.imagingmanifest.gateway.security.FhirRequest;
 import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
-import com.imagingmanifest.gateway.security.OrganizationDirectory;
+
 import com.imagingmanifest.gateway.security.RequestAudit;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,11 +51,11 @@ public class RequestLogging extends OncePerRequestFilter {
     private static final Logger audit = LoggerFactory.getLogger(AUDIT);
 
     private final LogCdata cdata;
-    private final OrganizationDirectory organizations;
+    private final Tenants tenants;
 
-    public RequestLogging(LogCdata cdata, OrganizationDirectory organizations) {
+    public RequestLogging(LogCdata cdata, Tenants tenants) {
         this.cdata = cdata;
-        this.organizations = organizations;
+        this.tenants = tenants;
     }
 
     @Override
@@ -69,7 +70,7 @@ public class RequestLogging extends OncePerRequestFilter {
         try {
             put(keys, MDC_REQUEST_ID, requestId);
             fhir.ifPresent(f -> {
-                put(keys, MDC_TENANT, organizations.tenantTag(f.organization()));
+                put(keys, MDC_TENANT, f.tenant(tenants));
                 put(keys, MDC_OPERATION, f.operation().code());
             });
             Map<String, String> fields;

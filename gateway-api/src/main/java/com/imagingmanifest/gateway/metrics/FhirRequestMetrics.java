@@ -1,7 +1,7 @@
 package com.imagingmanifest.gateway.metrics;
 
 import com.imagingmanifest.gateway.security.FhirRequest;
-import com.imagingmanifest.gateway.security.OrganizationDirectory;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.FilterChain;
@@ -24,11 +24,11 @@ public class FhirRequestMetrics extends OncePerRequestFilter {
     public static final String METRIC = "gateway.fhir.requests";
 
     private final MeterRegistry registry;
-    private final OrganizationDirectory organizations;
+    private final Tenants tenants;
 
-    public FhirRequestMetrics(MeterRegistry registry, OrganizationDirectory organizations) {
+    public FhirRequestMetrics(MeterRegistry registry, Tenants tenants) {
         this.registry = registry;
-        this.organizations = organizations;
+        this.tenants = tenants;
     }
 
     @Override
@@ -50,7 +50,7 @@ public class FhirRequestMetrics extends OncePerRequestFilter {
                     .tags("operation", fhir.get().operation().code(),
                             "status", Integer.toString(status),
                             "outcome", status >= 500 ? "server-error" : status >= 400 ? "client-error" : "success",
-                            "tenant", organizations.tenantTag(fhir.get().organization()))
+                            "tenant", fhir.get().tenant(tenants))
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofSeconds(60))

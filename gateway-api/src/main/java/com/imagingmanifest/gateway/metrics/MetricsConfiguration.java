@@ -1,9 +1,10 @@
 package com.imagingmanifest.gateway.metrics;
 
 import com.imagingmanifest.gateway.logging.LoggingConfiguration;
-import com.imagingmanifest.gateway.security.OrganizationDirectory;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,15 +14,20 @@ import org.springframework.context.annotation.Configuration;
 public class MetricsConfiguration {
 
     @Bean
+    static MeteredPacsOpener meteredPacsOpener(ObjectProvider<GatewayMetrics> metrics, ObjectProvider<Tenants> tenants) {
+        return new MeteredPacsOpener(metrics, tenants);
+    }
+
+    @Bean
     GatewayMetrics gatewayMetrics(MeterRegistry registry) {
         return new GatewayMetrics(registry);
     }
 
     @Bean
     FilterRegistrationBean<FhirRequestMetrics> fhirRequestMetrics(MeterRegistry registry,
-            OrganizationDirectory organizations) {
+            Tenants tenants) {
         FilterRegistrationBean<FhirRequestMetrics> registration =
-                new FilterRegistrationBean<>(new FhirRequestMetrics(registry, organizations));
+                new FilterRegistrationBean<>(new FhirRequestMetrics(registry, tenants));
         // just inside the request logging, so refused requests are timed too
         registration.setOrder(LoggingConfiguration.ORDER + 1);
         registration.setDispatcherTypes(DispatcherType.REQUEST);

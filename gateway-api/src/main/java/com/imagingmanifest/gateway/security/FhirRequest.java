@@ -1,5 +1,7 @@
 package com.imagingmanifest.gateway.security;
 
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -179,6 +181,14 @@ public record FhirRequest(String organization, String resourceType, String id, O
         } catch (IllegalArgumentException malformed) {
             return segment;
         }
+    }
+
+    /**
+     * A bounded name for metrics and logs: the slug of the configured organization the path names, else
+     * {@code unknown} (so that a caller cannot create unlimited time series by inventing organizations).
+     */
+    public String tenant(Tenants tenants) {
+        return tenants.find(organization).map(Tenant::slug).orElse("unknown");
     }
 
     /** The resource reference {@code Type/id}, or null when the request names no single resource. */

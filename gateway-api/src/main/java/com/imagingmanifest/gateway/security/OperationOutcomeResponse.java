@@ -1,11 +1,12 @@
 package com.imagingmanifest.gateway.security;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.imagingmanifest.gateway.fhir.OperationOutcomes;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.hl7.fhir.dstu3.model.OperationOutcome;
-import org.hl7.fhir.dstu3.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
 
 /**
@@ -22,8 +23,7 @@ public final class OperationOutcomeResponse {
     /** Sets {@code status} and writes one error issue of type {@code code} with {@code diagnostics}. */
     public static void send(HttpServletResponse response, int status, IssueType code, String diagnostics)
             throws IOException {
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(code).setDiagnostics(diagnostics);
+        OperationOutcome outcome = OperationOutcomes.of(code, diagnostics, List.of());
         String body = FhirContext.forDstu3Cached().newJsonParser().setPrettyPrint(false)
                 .encodeResourceToString(outcome);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -34,7 +34,10 @@ public final class OperationOutcomeResponse {
         response.flushBuffer();
     }
 
-    /** The 404 of an organization that is not configured — also what another organization's token sees. */
+    /**
+     * The 404 of an organization that is not configured (the FHIR server's TenantRequestFilter answers
+     * the same) — also what a token of another organization sees.
+     */
     public static void unknownOrganization(HttpServletResponse response, String organization) throws IOException {
         send(response, HttpServletResponse.SC_NOT_FOUND, IssueType.NOTFOUND,
                 "Unknown organization: " + organization);

@@ -1,5 +1,7 @@
 package com.imagingmanifest.gateway.security;
 
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collection;
 import java.util.Optional;
@@ -33,11 +35,11 @@ final class OrganizationAccess implements AuthorizationManager<RequestAuthorizat
         }
     }
 
-    private final OrganizationDirectory organizations;
+    private final Tenants tenants;
     private final String organizationClaim;
 
-    OrganizationAccess(OrganizationDirectory organizations, String organizationClaim) {
-        this.organizations = organizations;
+    OrganizationAccess(Tenants tenants, String organizationClaim) {
+        this.tenants = tenants;
         this.organizationClaim = organizationClaim;
     }
 
@@ -71,15 +73,15 @@ final class OrganizationAccess implements AuthorizationManager<RequestAuthorizat
 
     /** The claim (a string, or a list of them) names the path's configured organization. */
     private boolean sameOrganization(Object claim, String pathOrganization) {
-        Optional<OrganizationDirectory.Organization> target = organizations.resolve(pathOrganization);
+        Optional<Tenant> target = tenants.find(pathOrganization);
         if (target.isEmpty()) {
             return false;
         }
         if (claim instanceof String name) {
-            return organizations.resolve(name).equals(target);
+            return target.get().isNamedBy(name);
         }
         if (claim instanceof Collection<?> names) {
-            return names.stream().anyMatch(n -> organizations.resolve(String.valueOf(n)).equals(target));
+            return names.stream().anyMatch(n -> target.get().isNamedBy(String.valueOf(n)));
         }
         return false;
     }

@@ -1,5 +1,7 @@
 package com.imagingmanifest.gateway.security;
 
+import com.imagingmanifest.gateway.config.GatewayProperties;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.RSAKey;
 import jakarta.servlet.DispatcherType;
@@ -51,13 +53,8 @@ public class SecurityConfiguration {
     static final String REALM = "imaging-manifest-gateway";
 
     @Bean
-    OrganizationDirectory organizationDirectory(Environment environment) {
-        return OrganizationDirectory.from(environment);
-    }
-
-    @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, GatewaySecurityProperties properties,
-            OrganizationDirectory organizations, ObjectProvider<JwtDecoder> decoder) throws Exception {
+            Tenants tenants, ObjectProvider<JwtDecoder> decoder) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
@@ -76,13 +73,13 @@ public class SecurityConfiguration {
                         .authenticationEntryPoint(denied)
                         .accessDeniedHandler(denied))
                 .exceptionHandling(e -> e.authenticationEntryPoint(denied).accessDeniedHandler(denied))
-                .authorizeHttpRequests(a -> authorize(a, properties, organizations));
+                .authorizeHttpRequests(a -> authorize(a, properties, tenants));
         return http.build();
     }
 
     private static void authorize(
             AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry a,
-            GatewaySecurityProperties properties, OrganizationDirectory organizations) {
+            GatewaySecurityProperties properties, Tenants tenants) {
         // error dispatches only render an error the original request already earned
         a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
         if (properties.openMetadata()) {
@@ -95,18 +92,13 @@ public class SecurityConfiguration {
             a.requestMatchers(EndpointRequest.to("prometheus")).permitAll();
         }
         a.requestMatchers("/organizations/**")
-                .access(new OrganizationAccess(organizations, properties.organizationClaim()));
+                .access(new OrganizationAccess(tenants, properties.organizationClaim()));
         a.anyRequest().authenticated();
-    }
-
-    /** The data directory the embedded key lives in (shared with the rest of the gateway). */
-    static Path dataDir(Environment environment) {
-        return Path.of(environment.getProperty("gateway.data-dir", "data"));
     }
 
     @Bean
     @ConditionalOnProperty(name = "gateway.security.enabled", matchIfMissing = true)
-    JwtDecoder jwtDecoder(GatewaySecurityProperties properties, Environment environment) {
+    JwtDecoder jwtDecoder(GatewaySecurityProperties properties, GatewayProperties gateway) {
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(new JwtTimestampValidator(properties.clockSkew()));
         // a token without an expiry would be valid forever: refuse it
@@ -135,7 +127,7 @@ public class SecurityConfiguration {
                     .build();
         } else {
             validators.add(new JwtIssuerValidator(properties.embeddedIssuerName()));
-            decoder = NimbusJwtDecoder.withPublicKey(publicKey(embeddedKey(environment)))
+            decoder = NimbusJwtDecoder.withPublicKey(publicKey(embeddedKey(gateway.dataDir())))
                     .validateType(false)
                     .build();
         }
@@ -143,11 +135,11 @@ public class SecurityConfiguration {
         return decoder;
     }
 
-    private static RSAKey embeddedKey(Environment environment) {
+    private static RSAKey embeddedKey(Path dataDir) {
         try {
-            return SigningKey.loadOrCreate(dataDir(environment));
+            return SigningKey.loadOrCreate(dataDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("JWT signing key in " + dataDir(environment) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("JWT signing key in " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -162,8 +154,8 @@ public class SecurityConfiguration {
     /** The embedded issuer, present only when no external issuer is configured. */
     @Bean
     @Conditional(EmbeddedIssuer.class)
-    LocalTokenIssuer localTokenIssuer(GatewaySecurityProperties properties, Environment environment) {
-        return new LocalTokenIssuer(embeddedKey(environment), properties.embeddedIssuerName(),
+    LocalTokenIssuer localTokenIssuer(GatewaySecurityProperties properties, GatewayProperties gateway) {
+        return new LocalTokenIssuer(embeddedKey(gateway.dataDir()), properties.embeddedIssuerName(),
                 properties.organizationClaim(), Clock.systemUTC());
     }
 

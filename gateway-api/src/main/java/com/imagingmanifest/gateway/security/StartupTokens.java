@@ -1,5 +1,7 @@
 package com.imagingmanifest.gateway.security;
 
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import java.io.PrintStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,14 +23,13 @@ class StartupTokens {
     private static final Logger log = LoggerFactory.getLogger(StartupTokens.class);
 
     private final GatewaySecurityProperties properties;
-    private final OrganizationDirectory organizations;
+    private final Tenants tenants;
     private final ObjectProvider<LocalTokenIssuer> issuer;
     private final PrintStream out = System.out;
 
-    StartupTokens(GatewaySecurityProperties properties, OrganizationDirectory organizations,
-            ObjectProvider<LocalTokenIssuer> issuer) {
+    StartupTokens(GatewaySecurityProperties properties, Tenants tenants, ObjectProvider<LocalTokenIssuer> issuer) {
         this.properties = properties;
-        this.organizations = organizations;
+        this.tenants = tenants;
         this.issuer = issuer;
     }
 
@@ -38,7 +39,7 @@ class StartupTokens {
         if (!properties.enabled() || !properties.startupTokens() || local == null) {
             return;
         }
-        for (OrganizationDirectory.Organization org : organizations.all()) {
+        for (Tenant org : tenants.all()) {
             String token = local.issue(org.slug(), SCOPE, properties.startupTokenTtl(), "startup-" + org.slug());
             out.println("Demo token (org " + org.slug() + "): " + token);
             log.info("Printed a start-up token for organization {} (scope {}, valid {})", org.slug(), SCOPE,

@@ -90,9 +90,9 @@ public final class TokenCommand {
         }
     }
 
-    /** The server's default: {@code GATEWAY_DATA_DIR} (Spring's relaxed name of gateway.data-dir), else {@code data}. */
+    /** The server's default: {@code GATEWAY_DATA_DIR} (Spring's relaxed name of gateway.data-dir), else {@code ./data}. */
     private static String defaultDataDir() {
         String env = System.getenv("GATEWAY_DATA_DIR");
-        return env != null && !env.isBlank() ? env : System.getProperty("gateway.data-dir", "data");
+        return env != null && !env.isBlank() ? env : System.getProperty("gateway.data-dir", "./data");
     }
 }

@@ -105,7 +105,8 @@ class BearerAuthenticationTest extends SecuredServerTest {
     void writeOnlyScopeCannotRead() {
         HttpResponse<String> r = get(MANIFESTS + "/42", token("demo", TestTokens.WRITE));
         assertOperationOutcome(r, 403, "forbidden");
-        HttpResponse<String> w = send("POST", MANIFESTS, token("demo", "system/ImagingManifest.write"), Map.of(), "{}");
+        HttpResponse<String> w = send("POST", MANIFESTS, token("demo", "system/ImagingManifest.write"), Map.of(),
+                manifest("write-only"));
         assertEquals(201, w.statusCode(), w.body());
     }
 
@@ -138,7 +139,8 @@ class BearerAuthenticationTest extends SecuredServerTest {
     @Test
     void metadataAndHealthAreOpenByDefault() {
         assertEquals(200, get("/organizations/demo/fhir/3/metadata", null).statusCode());
-        assertEquals(200, get("/actuator/health", null).statusCode());
+        assertEquals(200, get("/actuator/health/readiness", null).statusCode());
+        assertEquals(200, get("/actuator/health/liveness", null).statusCode());
         // but nothing else next to metadata
         assertEquals(401, get("/organizations/demo/fhir/3/metadata/", null).statusCode());
     }

@@ -22,8 +22,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A running gateway (random port, embedded issuer, two organizations) in front of {@link StubFhirServer},
- * and a raw HTTP client. Organization {@code demo} has id {@code org-1}; {@code other} has {@code org-2}.
+ * A running gateway (random port, embedded issuer, two organizations, H2 store in a temporary data
+ * directory, {@link FakeKosAndPacs}) and a raw HTTP client. Organization {@code demo} has id
+ * {@code org-1}; {@code other} has {@code org-2} and a PACS that is down.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "gateway.organizations[0].id=org-1",
@@ -31,9 +32,15 @@ import org.springframework.test.context.DynamicPropertySource;
     "gateway.organizations[0].name=Demo Radiology",
     "gateway.organizations[1].id=org-2",
     "gateway.organizations[1].slug=other",
+    "gateway.organizations[0].pacs.kind=orthanc",
+    "gateway.organizations[0].pacs.ae-title=ORTHANC",
+    "gateway.organizations[0].pacs.rest-url=http://127.0.0.1:9",
     "gateway.organizations[1].name=Other Hospital",
+    "gateway.organizations[1].pacs.kind=orthanc",
+    "gateway.organizations[1].pacs.ae-title=DOWN",
+    "gateway.organizations[1].pacs.rest-url=http://127.0.0.1:9",
 })
-@Import(StubFhirServer.class)
+@Import(FakeKosAndPacs.class)
 public abstract class SecuredServerTest {
 
     static final Path DATA_DIR;
@@ -90,6 +97,29 @@ public abstract class SecuredServerTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A valid manifest selecting one study (the fake PACS knows every study). */
+    protected static String manifest(String description) {
+        return """
+            {"resourceType":"ImagingManifest",
+             "patient":{"identifier":{"system":"urn:oid:1.2.3.4.5","value":"PAT-KOS-1"},"display":"Test^Patient"},
+             "authoringTime":"2024-01-15T10:15:00+01:00",
+             "description":"%s",
+             "study":[{"uid":"urn:oid:2.25.111111111111111111111111111111111111",
+               "series":[{"uid":"urn:oid:2.25.333333333333333333333333333333333333",
+                 "instance":[{"sopClass":"urn:oid:1.2.840.10008.5.1.4.1.1.2",
+                              "uid":"urn:oid:2.25.444444444444444444444444444444444441"}]}]}]}
+            """.formatted(description);
+    }
+
+    /** Creates a manifest in {@code organization}; returns its logical id. */
+    protected String create(String organization, String description) {
+        HttpResponse<String> r = send("POST", "/organizations/" + organization + "/fhir/3/ImagingManifest",
+                token(organization, TestTokens.WRITE), Map.of(), manifest(description));
+        assertEquals(201, r.statusCode(), r.body());
+        String location = r.headers().firstValue("Location").orElseThrow();
+        return location.replaceAll(".*/ImagingManifest/([^/]+)/_history/.*", "$1");
     }
 
     protected HttpResponse<String> get(String path, String token) {
