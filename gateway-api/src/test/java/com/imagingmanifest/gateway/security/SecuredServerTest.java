@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * A running gateway (random port, embedded issuer, two organizations, H2 store in a temporary data
  * directory, {@link FakeKosAndPacs}) and a raw HTTP client. Organization {@code demo} has id
- * {@code org-1}; {@code other} has {@code org-2} and a PACS that is down.
+ * {@code org-1}; {@code other} has {@code org-2}; {@code third} ({@code org-3}) has a PACS that is down.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "gateway.organizations[0].id=org-1",
@@ -37,8 +37,13 @@ import org.springframework.test.context.DynamicPropertySource;
     "gateway.organizations[0].pacs.rest-url=http://127.0.0.1:9",
     "gateway.organizations[1].name=Other Hospital",
     "gateway.organizations[1].pacs.kind=orthanc",
-    "gateway.organizations[1].pacs.ae-title=DOWN",
+    "gateway.organizations[1].pacs.ae-title=ORTHANC",
     "gateway.organizations[1].pacs.rest-url=http://127.0.0.1:9",
+    "gateway.organizations[2].id=org-3",
+    "gateway.organizations[2].slug=third",
+    "gateway.organizations[2].pacs.kind=orthanc",
+    "gateway.organizations[2].pacs.ae-title=DOWN",
+    "gateway.organizations[2].pacs.rest-url=http://127.0.0.1:9",
 })
 @Import(FakeKosAndPacs.class)
 public abstract class SecuredServerTest {
