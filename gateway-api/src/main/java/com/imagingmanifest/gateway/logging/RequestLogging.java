@@ -67,6 +67,7 @@ public class RequestLogging extends OncePerRequestFilter {
         Optional<FhirRequest> fhir = FhirRequest.of(request);
         List<String> keys = new ArrayList<>();
         int status = 500;
+        boolean refused = false;
         try {
             put(keys, MDC_REQUEST_ID, requestId);
             fhir.ifPresent(f -> {
@@ -80,6 +81,7 @@ public class RequestLogging extends OncePerRequestFilter {
                 OperationOutcomeResponse.send(response, HttpServletResponse.SC_BAD_REQUEST, IssueType.INVALID,
                         "Header " + invalid.header() + ": " + invalid.getMessage());
                 status = response.getStatus();
+                refused = true;
                 return;
             }
             fields.forEach((k, v) -> put(keys, MDC_CDATA_PREFIX + k, v));
@@ -87,7 +89,8 @@ public class RequestLogging extends OncePerRequestFilter {
             status = response.getStatus();
         } finally {
             long micros = (System.nanoTime() - start) / 1000;
-            record(request, response, fhir.orElse(null), status, micros);
+            // a request refused for its log-cdata never reached the FHIR server: no write to audit
+            record(request, response, refused ? null : fhir.orElse(null), status, micros);
             keys.forEach(MDC::remove);
         }
     }
