@@ -2,13 +2,14 @@
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-# Poms first: the dependency download stays cached until a pom changes.
+# Poms first: a build of the empty modules downloads every dependency and plugin into a layer that
+# stays cached until a pom changes.
 COPY pom.xml ./
 COPY test-fixtures/pom.xml test-fixtures/
 COPY dicom-kos/pom.xml dicom-kos/
 COPY pacs-adapter/pom.xml pacs-adapter/
 COPY gateway-api/pom.xml gateway-api/
-RUN mvn -B -q -pl gateway-api -am dependency:resolve || true
+RUN mvn -B -q -DskipTests -Dspring-boot.repackage.skip=true -pl gateway-api -am package
 COPY . .
 RUN mvn -B -q -DskipTests -pl gateway-api -am package \
  && cp gateway-api/target/gateway-api-*-exec.jar /tmp/gateway.jar \
