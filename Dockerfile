@@ -31,6 +31,8 @@ USER gateway
 ENV GATEWAY_DATA_DIR=/data
 VOLUME /data
 EXPOSE 8080 11112
+# readiness (store reachable, migrations applied), not overall health: a tenant's PACS being down
+# must not take the API (reads and searches keep working) out of service
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
-  CMD curl -fsS http://127.0.0.1:8080/actuator/health || exit 1
+  CMD curl -fsS http://127.0.0.1:8080/actuator/health/readiness || exit 1
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -1,0 +1,69 @@
+package com.imagingmanifest.gateway.metrics;
+
+import com.imagingmanifest.pacs.Pacs;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's own meters, for the parts that do the work to call: PACS calls (wrap each tenant's
+ * {@link Pacs} with {@link #metered}), KOS ingestion and quarantine counts, the association pool. Tag
+ * values that come from data (sources, reasons) are reduced to a short token so that a hostile PACS or
+ * caller cannot create unlimited time series.
+ */
+public class GatewayMetrics {
+
+    public static final String INGESTED = "gateway.ingestion.ingested";
+    public static final String QUARANTINED = "gateway.ingestion.quarantined";
+    public static final String QUARANTINE_SIZE = "gateway.quarantine.size";
+    public static final String ASSOCIATIONS = "gateway.dicom.associations";
+
+    private static final Pattern TOKEN = Pattern.compile("[a-z0-9_-]{1,32}");
+
+    private final MeterRegistry registry;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** {@code pacs} with every call timed under {@value MeteredPacs#METRIC} for {@code tenant}. */
+    public Pacs metered(String tenant, Pacs pacs) {
+        return pacs instanceof MeteredPacs ? pacs : new MeteredPacs(pacs, tenant, registry);
+    }
+
+    /** One KOS made on the PACS side became a manifest; {@code source} e.g. {@code scp}, {@code poll}. */
+    public void ingested(String tenant, String source) {
+        Counter.builder(INGESTED).description("KOS documents imported as manifests")
+                .tags("tenant", tenant, "source", token(source)).register(registry).increment();
+    }
+
+    /** One KOS could not be imported and was quarantined; {@code reason} e.g. {@code parse}, {@code mapping}. */
+    public void quarantined(String tenant, String reason) {
+        Counter.builder(QUARANTINED).description("KOS documents put in quarantine")
+                .tags("tenant", tenant, "reason", token(reason)).register(registry).increment();
+    }
+
+    /** Reports the number of quarantined KOS of {@code tenant}, read from {@code size} at each scrape. */
+    public void quarantineSize(String tenant, Supplier<Number> size) {
+        Gauge.builder(QUARANTINE_SIZE, size).description("KOS documents currently in quarantine")
+                .tag("tenant", tenant).strongReference(true).register(registry);
+    }
+
+    /** Reports a tenant's DIMSE association pool: associations in use and idle, read at each scrape. */
+    public void associationPool(String tenant, Supplier<Number> inUse, Supplier<Number> idle) {
+        Gauge.builder(ASSOCIATIONS, inUse).description("DICOM associations of the pool")
+                .tags("tenant", tenant, "state", "in-use").strongReference(true).register(registry);
+        Gauge.builder(ASSOCIATIONS, idle).description("DICOM associations of the pool")
+                .tags("tenant", tenant, "state", "idle").strongReference(true).register(registry);
+    }
+
+    static String token(String value) {
+        if (value == null) {
+            return "unknown";
+        }
+        String lower = value.toLowerCase(java.util.Locale.ROOT);
+        return TOKEN.matcher(lower).matches() ? lower : "other";
+    }
+}

@@ -1,0 +1,37 @@
+package com.imagingmanifest.gateway.metrics;
+
+import com.imagingmanifest.gateway.logging.LoggingConfiguration;
+import com.imagingmanifest.gateway.tenant.Tenants;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The gateway's meters: {@link GatewayMetrics} for the other parts, and the FHIR request timer. */
+@Configuration(proxyBeanMethods = false)
+public class MetricsConfiguration {
+
+    @Bean
+    static MeteredPacsOpener meteredPacsOpener(ObjectProvider<GatewayMetrics> metrics, ObjectProvider<Tenants> tenants) {
+        return new MeteredPacsOpener(metrics, tenants);
+    }
+
+    @Bean
+    GatewayMetrics gatewayMetrics(MeterRegistry registry) {
+        return new GatewayMetrics(registry);
+    }
+
+    @Bean
+    FilterRegistrationBean<FhirRequestMetrics> fhirRequestMetrics(MeterRegistry registry,
+            Tenants tenants) {
+        FilterRegistrationBean<FhirRequestMetrics> registration =
+                new FilterRegistrationBean<>(new FhirRequestMetrics(registry, tenants));
+        // just inside the request logging, so refused requests are timed too
+        registration.setOrder(LoggingConfiguration.ORDER + 1);
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        registration.addUrlPatterns("/organizations/*");
+        return registration;
+    }
+}

@@ -1,0 +1,53 @@
+package com.imagingmanifest.gateway.security;
+
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code gateway.security.*}: where tokens come from and what is open without one. With neither
+ * {@code issuer-uri} nor {@code jwk-set-uri}, the gateway is its own issuer, signing with a key kept in
+ * the data directory (see {@link SigningKey}).
+ *
+ * @param enabled false lets every request through (development only)
+ * @param issuerUri OpenID Provider issuer; keys and issuer check come from its discovery document
+ * @param jwkSetUri JWK Set of an external issuer; {@code issuer} is then checked only when set
+ * @param issuer the {@code iss} of tokens: checked for jwk-set-uri when set, minted and checked for the
+ *     embedded key (default {@value #EMBEDDED_ISSUER})
+ * @param audience when set, tokens must list it in {@code aud}
+ * @param organizationClaim the claim naming the caller's organization (id or slug)
+ * @param openMetadata {@code /organizations/{org}/fhir/3/metadata} without a token
+ * @param openHealth {@code /actuator/health/**} without a token
+ * @param openPrometheus {@code /actuator/prometheus} without a token
+ * @param clockSkew tolerance on {@code exp} and {@code nbf}
+ * @param startupTokens print a token per organization at start-up (embedded key only)
+ * @param startupTokenTtl lifetime of those tokens
+ */
+@ConfigurationProperties("gateway.security")
+public record GatewaySecurityProperties(
+        @DefaultValue("true") boolean enabled,
+        URI issuerUri,
+        URI jwkSetUri,
+        String issuer,
+        String audience,
+        @DefaultValue("org") String organizationClaim,
+        @DefaultValue("true") boolean openMetadata,
+        @DefaultValue("true") boolean openHealth,
+        @DefaultValue("true") boolean openPrometheus,
+        @DefaultValue("60s") Duration clockSkew,
+        @DefaultValue("true") boolean startupTokens,
+        @DefaultValue("12h") Duration startupTokenTtl) {
+
+    public static final String EMBEDDED_ISSUER = "urn:imaging-manifest-gateway";
+
+    /** True when the gateway verifies tokens with its own key (no external issuer configured). */
+    public boolean embeddedIssuer() {
+        return issuerUri == null && jwkSetUri == null;
+    }
+
+    /** The issuer the embedded key mints and expects. */
+    public String embeddedIssuerName() {
+        return issuer != null && !issuer.isBlank() ? issuer : EMBEDDED_ISSUER;
+    }
+}

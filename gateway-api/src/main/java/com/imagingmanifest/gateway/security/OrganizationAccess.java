@@ -1,0 +1,88 @@
+package com.imagingmanifest.gateway.security;
+
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.tenant.Tenants;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+/**
+ * Decides a request under {@code /organizations/{org}}: the token's organization claim must name the
+ * same configured organization as the path (id or slug, either way round), then its SMART scopes must
+ * allow the interaction (read: GET, HEAD, search by POST; write: everything else).
+ *
+ * <p>The organization is checked first and its failure is a {@link NotVisible} result, which
+ * {@link DeniedRequests} answers with the same 404 as an organization that does not exist: a token for
+ * one organization learns nothing about another, not even whether a resource exists there.
+ */
+final class OrganizationAccess implements AuthorizationManager<RequestAuthorizationContext> {
+
+    /** Denied because the path's organization is not the token's: answered as absent (404). */
+    static final class NotVisible extends AuthorizationDecision {
+        final String organization;
+
+        NotVisible(String organization) {
+            super(false);
+            this.organization = organization;
+        }
+    }
+
+    private final Tenants tenants;
+    private final String organizationClaim;
+
+    OrganizationAccess(Tenants tenants, String organizationClaim) {
+        this.tenants = tenants;
+        this.organizationClaim = organizationClaim;
+    }
+
+    @Override
+    public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
+            RequestAuthorizationContext context) {
+        HttpServletRequest request = context.getRequest();
+        if (!(authentication.get() instanceof JwtAuthenticationToken token)) {
+            // anonymous: the entry point answers 401
+            return new AuthorizationDecision(false);
+        }
+        Jwt jwt = token.getToken();
+        String client = jwt.hasClaim("client_id") ? jwt.getClaimAsString("client_id") : jwt.getClaimAsString("azp");
+        RequestAudit.authenticated(request, jwt.getSubject(), client);
+        Optional<FhirRequest> parsed = FhirRequest.of(request);
+        if (parsed.isEmpty()) {
+            return new AuthorizationDecision(false);
+        }
+        FhirRequest fhir = parsed.get();
+        if (!sameOrganization(jwt.getClaim(organizationClaim), fhir.organization())) {
+            RequestAudit.denied(request, "organization-mismatch");
+            return new NotVisible(fhir.organization());
+        }
+        if (!SmartScopes.of(jwt.getClaims().containsKey("scope") ? jwt.getClaim("scope") : jwt.getClaim("scp"))
+                .allows(fhir.resourceType(), fhir.operation().write())) {
+            RequestAudit.denied(request, "insufficient-scope");
+            return new AuthorizationDecision(false);
+        }
+        return new AuthorizationDecision(true);
+    }
+
+    /** The claim (a string, or a list of them) names the path's configured organization. */
+    private boolean sameOrganization(Object claim, String pathOrganization) {
+        Optional<Tenant> target = tenants.find(pathOrganization);
+        if (target.isEmpty()) {
+            return false;
+        }
+        if (claim instanceof String name) {
+            return target.get().isNamedBy(name);
+        }
+        if (claim instanceof Collection<?> names) {
+            return names.stream().anyMatch(n -> target.get().isNamedBy(String.valueOf(n)));
+        }
+        return false;
+    }
+}

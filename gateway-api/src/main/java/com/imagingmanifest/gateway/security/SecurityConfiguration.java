@@ -1,0 +1,171 @@
+package com.imagingmanifest.gateway.security;
+
+import com.imagingmanifest.gateway.config.GatewayProperties;
+import com.imagingmanifest.gateway.tenant.Tenants;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.RSAKey;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Spring Security for the API: stateless bearer-token authentication (OAuth 2.0 resource server, RFC
+ * 6750), no sessions, no CSRF (no cookies are used, so there is nothing for a cross-site request to
+ * ride on), and {@link OrganizationAccess} deciding every request under {@code /organizations/}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GatewaySecurityProperties.class)
+public class SecurityConfiguration {
+
+    static final String REALM = "imaging-manifest-gateway";
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http, GatewaySecurityProperties properties,
+            Tenants tenants, ObjectProvider<JwtDecoder> decoder) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .securityContext(context -> context.requireExplicitSave(true))
+                .anonymous(anonymous -> { })
+                .formLogin(form -> form.disable())
+                .httpBasic(basic -> basic.disable())
+                .logout(logout -> logout.disable());
+        if (!properties.enabled()) {
+            http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
+            return http.build();
+        }
+        DeniedRequests denied = new DeniedRequests(REALM);
+        http.oauth2ResourceServer(rs -> rs
+                        .jwt(jwt -> jwt.decoder(decoder.getObject()))
+                        .authenticationEntryPoint(denied)
+                        .accessDeniedHandler(denied))
+                .exceptionHandling(e -> e.authenticationEntryPoint(denied).accessDeniedHandler(denied))
+                .authorizeHttpRequests(a -> authorize(a, properties, tenants));
+        return http.build();
+    }
+
+    private static void authorize(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry a,
+            GatewaySecurityProperties properties, Tenants tenants) {
+        // error dispatches only render an error the original request already earned
+        a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+        if (properties.openMetadata()) {
+            a.requestMatchers("/organizations/*/fhir/3/metadata").permitAll();
+        }
+        if (properties.openHealth()) {
+            a.requestMatchers(EndpointRequest.to("health")).permitAll();
+        }
+        if (properties.openPrometheus()) {
+            a.requestMatchers(EndpointRequest.to("prometheus")).permitAll();
+        }
+        a.requestMatchers("/organizations/**")
+                .access(new OrganizationAccess(tenants, properties.organizationClaim()));
+        a.anyRequest().authenticated();
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "gateway.security.enabled", matchIfMissing = true)
+    JwtDecoder jwtDecoder(GatewaySecurityProperties properties, GatewayProperties gateway) {
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(new JwtTimestampValidator(properties.clockSkew()));
+        // a token without an expiry would be valid forever: refuse it
+        validators.add(new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull));
+        if (properties.audience() != null && !properties.audience().isBlank()) {
+            validators.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+                    aud -> aud != null && aud.contains(properties.audience())));
+        }
+        if (properties.issuerUri() != null) {
+            String issuer = properties.issuerUri().toString();
+            validators.add(new JwtIssuerValidator(issuer));
+            // resolved on first use, so the gateway starts while the identity provider is still coming up
+            return new SupplierJwtDecoder(() -> {
+                NimbusJwtDecoder d = (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(issuer);
+                d.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+                return d;
+            });
+        }
+        NimbusJwtDecoder decoder;
+        if (properties.jwkSetUri() != null) {
+            if (properties.issuer() != null && !properties.issuer().isBlank()) {
+                validators.add(new JwtIssuerValidator(properties.issuer()));
+            }
+            decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
+                    .validateType(false)
+                    .build();
+        } else {
+            validators.add(new JwtIssuerValidator(properties.embeddedIssuerName()));
+            decoder = NimbusJwtDecoder.withPublicKey(publicKey(embeddedKey(gateway.dataDir())))
+                    .validateType(false)
+                    .build();
+        }
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+        return decoder;
+    }
+
+    private static RSAKey embeddedKey(Path dataDir) {
+        try {
+            return SigningKey.loadOrCreate(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("JWT signing key in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static java.security.interfaces.RSAPublicKey publicKey(RSAKey key) {
+        try {
+            return key.toRSAPublicKey();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("JWT signing key: " + e.getMessage(), e);
+        }
+    }
+
+    /** The embedded issuer, present only when no external issuer is configured. */
+    @Bean
+    @Conditional(EmbeddedIssuer.class)
+    LocalTokenIssuer localTokenIssuer(GatewaySecurityProperties properties, GatewayProperties gateway) {
+        return new LocalTokenIssuer(embeddedKey(gateway.dataDir()), properties.embeddedIssuerName(),
+                properties.organizationClaim(), Clock.systemUTC());
+    }
+
+    /** Neither {@code gateway.security.issuer-uri} nor {@code jwk-set-uri} is set. */
+    static final class EmbeddedIssuer implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            Environment env = context.getEnvironment();
+            return !env.containsProperty("gateway.security.issuer-uri")
+                    && !env.containsProperty("gateway.security.jwk-set-uri");
+        }
+    }
+}
