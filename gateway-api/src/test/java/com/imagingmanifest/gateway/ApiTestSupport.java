@@ -3,6 +3,8 @@ package com.imagingmanifest.gateway;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.imagingmanifest.gateway.security.TestTokens;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hl7.fhir.dstu3.model.Identifier;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.Reference;
@@ -36,6 +40,12 @@ public final class ApiTestSupport {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * One data directory for every API test context, so the embedded signing key (and thus the tokens
+     * the tests mint) is the same whichever context serves the request.
+     */
+    public static final Path DATA_DIR = tempDir();
+
     private ApiTestSupport() {
     }
 
@@ -47,7 +57,7 @@ public final class ApiTestSupport {
     /** Registers gateway.* properties for the three organizations bound to one PACS. */
     public static void organizations(DynamicPropertyRegistry registry, String kind, String host, int port,
             String dicomwebUrl, String restUrl, String username, String password, int closedPort) {
-        registry.add("gateway.data-dir", () -> tempDir().toString());
+        registry.add("gateway.data-dir", DATA_DIR::toString);
         registry.add("gateway.max-body-size", () -> "64KB");
         String[][] orgs = {{DEMO_ID, DEMO_SLUG}, {OTHER_ID, OTHER_SLUG}, {"3", DOWN_SLUG}};
         for (int i = 0; i < orgs.length; i++) {
@@ -89,9 +99,25 @@ public final class ApiTestSupport {
         return "http://127.0.0.1:" + port + "/organizations/" + org + "/fhir/3";
     }
 
+    /** A HAPI generic client for {@code org} carrying a bearer token with every ImagingManifest scope. */
     public static IGenericClient client(int port, String org) {
-        return CLIENT_FHIR.newRestfulGenericClient(base(port, org));
+        IGenericClient client = CLIENT_FHIR.newRestfulGenericClient(base(port, org));
+        client.registerInterceptor(new BearerTokenAuthInterceptor(token(org)));
+        return client;
     }
+
+    /** A token of the embedded issuer for {@code org} with user/ImagingManifest.*. */
+    public static String token(String org) {
+        return TestTokens.token(DATA_DIR, org, TestTokens.ALL);
+    }
+
+    /** The organization segment of a gateway URL ({@code /organizations/{org}/...}), or null. */
+    private static String organizationOf(String url) {
+        Matcher m = ORGANIZATION_IN_URL.matcher(url);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static final Pattern ORGANIZATION_IN_URL = Pattern.compile("/organizations/([^/?]+)");
 
     /** A manifest selecting {@code count} instances of the study. */
     public static ImagingManifest manifest(Study study, int count, String description) {
@@ -122,6 +148,10 @@ public final class ApiTestSupport {
             request.header("Content-Type", contentType);
         }
         request.header("Accept", "application/fhir+json");
+        String org = organizationOf(url);
+        if (org != null && !headers.containsKey("Authorization")) {
+            request.header("Authorization", "Bearer " + token(org));
+        }
         headers.forEach(request::header);
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
