@@ -6,6 +6,8 @@ import com.imagingmanifest.dicom.data.Uid;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The KOS cursor of PACS that offer no change feed (DICOMweb, DIMSE): a watermark on the pair
@@ -16,7 +18,8 @@ import java.util.List;
  * long ago elsewhere, or by a device whose clock is behind) is not reported; a C-STORE SCP or the
  * Orthanc change feed sees it. Each poll costs one listing of all KOS on the PACS.
  *
- * <p>Cursor text: {@code w1:<yyyyMMddHHmmss>:<SOP Instance UID>}; null is the beginning.
+ * <p>Cursor text: {@code w1:<yyyyMMddHHmmss>:<UID>[,<UID>...]}, the watermark second and the SOP
+ * Instance UIDs already reported at that second; null is the beginning.
  */
 final class KosWatermark {
     private static final String PREFIX = "w1:";
@@ -34,7 +37,7 @@ final class KosWatermark {
      */
     static KosChanges select(List<DataSet> candidates, String cursor, int limit) {
         requirePositive(limit);
-        String[] after = parse(cursor);
+        Watermark after = parse(cursor);
         List<Entry> entries = new ArrayList<>();
         for (DataSet d : candidates) {
             String sopClass = d.getString(Tag.SOPClassUID);
@@ -47,7 +50,7 @@ final class KosWatermark {
             }
             Entry e = new Entry(key(d), new InstanceRef(d.getString(Tag.StudyInstanceUID),
                     d.getString(Tag.SeriesInstanceUID), sop, Uid.KeyObjectSelectionDocumentStorage));
-            if (after == null || compare(e.key, sop, after[0], after[1]) > 0) {
+            if (after == null || after.precedes(e.key, sop)) {
                 entries.add(e);
             }
         }
@@ -56,8 +59,23 @@ final class KosWatermark {
         for (int i = 0; i < entries.size() && i < limit; i++) {
             page.add(entries.get(i).ref);
         }
-        String next = page.isEmpty() ? cursor
-                : PREFIX + entries.get(page.size() - 1).key + ":" + page.get(page.size() - 1).sopInstanceUid();
+        if (page.isEmpty()) {
+            return new KosChanges(page, cursor, true);
+        }
+        // Content Date/Time has one-second resolution: a KOS stored later in the same second may
+        // carry a smaller UID, so the cursor remembers every UID reported at the watermark second
+        // instead of the last one only.
+        String lastKey = entries.get(page.size() - 1).key;
+        Set<String> seen = new TreeSet<>();
+        if (after != null && after.key.equals(lastKey)) {
+            seen.addAll(after.seen);
+        }
+        for (int i = 0; i < page.size(); i++) {
+            if (entries.get(i).key.equals(lastKey)) {
+                seen.add(page.get(i).sopInstanceUid());
+            }
+        }
+        String next = PREFIX + lastKey + ":" + String.join(",", seen);
         return new KosChanges(page, next, entries.size() <= limit);
     }
 
@@ -83,12 +101,15 @@ final class KosWatermark {
         return date.substring(0, 8) + t;
     }
 
-    private static int compare(String key, String uid, String afterKey, String afterUid) {
-        int c = key.compareTo(afterKey);
-        return c != 0 ? c : uid.compareTo(afterUid);
+    /** The watermark second and the SOP Instance UIDs already reported at that second. */
+    private record Watermark(String key, Set<String> seen) {
+        boolean precedes(String otherKey, String uid) {
+            int c = otherKey.compareTo(key);
+            return c > 0 || (c == 0 && !seen.contains(uid));
+        }
     }
 
-    private static String[] parse(String cursor) {
+    private static Watermark parse(String cursor) {
         if (cursor == null || cursor.isEmpty()) {
             return null;
         }
@@ -96,7 +117,8 @@ final class KosWatermark {
                 || cursor.charAt(PREFIX.length() + 14) != ':') {
             throw new IllegalArgumentException("not a KOS cursor of this PACS: " + cursor);
         }
-        return new String[] {cursor.substring(PREFIX.length(), PREFIX.length() + 14),
-            cursor.substring(PREFIX.length() + 15)};
+        String key = cursor.substring(PREFIX.length(), PREFIX.length() + 14);
+        Set<String> seen = new TreeSet<>(List.of(cursor.substring(PREFIX.length() + 15).split(",")));
+        return new Watermark(key, seen);
     }
 }

@@ -61,6 +61,16 @@ class KosWatermarkTest {
     }
 
     @Test
+    void aKosStoredLaterInTheSameSecondWithASmallerUidIsStillReported() {
+        List<DataSet> all = new ArrayList<>(List.of(kos("1.9", "20240101", "100000")));
+        String cursor = KosWatermark.select(all, null, 10).nextCursor();
+        all.add(kos("1.2", "20240101", "100000"));
+        KosChanges next = KosWatermark.select(all, cursor, 10);
+        assertEquals(List.of("1.2"), sops(next));
+        assertEquals(List.of(), sops(KosWatermark.select(all, next.nextCursor(), 10)), "neither reported again");
+    }
+
+    @Test
     void theDocumentedLimitAKosOlderThanTheWatermarkIsNotReported() {
         List<DataSet> all = new ArrayList<>(List.of(kos("1.1", "20240101", "100000")));
         String cursor = KosWatermark.select(all, null, 10).nextCursor();
