@@ -1,0 +1,58 @@
+package com.imagingmanifest.gateway.config;
+
+import com.imagingmanifest.pacs.PacsBinding;
+import com.imagingmanifest.pacs.SupersededPolicy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything under {@code gateway.*}: where the embedded store lives, request limits, and the
+ * organizations (tenants) with the PACS each one is bound to.
+ *
+ * @param dataDir directory of the embedded H2 database (used when no {@code spring.datasource.url} is set)
+ * @param maxBodySize largest request body accepted; larger bodies get 413
+ * @param recoveryInterval how often open write intents are settled against the PACS
+ * @param organizations the tenants
+ */
+@ConfigurationProperties("gateway")
+public record GatewayProperties(
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue("1MB") DataSize maxBodySize,
+        @DefaultValue("60s") Duration recoveryInterval,
+        @DefaultValue List<Organization> organizations) {
+
+    /** One tenant; {@code id} and {@code slug} both name it in the URL. */
+    public record Organization(String id, String slug, String name, Pacs pacs) {
+    }
+
+    /** How an organization reaches its PACS; mirrors {@link PacsBinding}. */
+    public record Pacs(
+            @DefaultValue("orthanc") String kind,
+            String aeTitle,
+            String host,
+            @DefaultValue("104") int port,
+            @DefaultValue("IMGGATEWAY") String callingAeTitle,
+            URI dicomwebUrl,
+            URI publicDicomwebUrl,
+            URI restUrl,
+            String username,
+            String password,
+            @DefaultValue("delete") String superseded,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("30s") Duration responseTimeout) {
+
+        public PacsBinding toBinding() {
+            return new PacsBinding(
+                    PacsBinding.Kind.valueOf(kind.trim().toUpperCase(java.util.Locale.ROOT)),
+                    aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl,
+                    username, password,
+                    SupersededPolicy.valueOf(superseded.trim().toUpperCase(java.util.Locale.ROOT)),
+                    connectTimeout, responseTimeout);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package com.imagingmanifest.gateway.manifest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.gateway.store.ConcurrentWriteException;
+import com.imagingmanifest.gateway.store.IndexEntries;
+import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.StoredVersion;
+import com.imagingmanifest.gateway.tenant.PacsConnections;
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.pacs.InstanceRef;
+import com.imagingmanifest.pacs.Pacs;
+import com.imagingmanifest.pacs.PacsException;
+import com.imagingmanifest.pacs.SupersededPolicy;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hl7.fhir.dstu3.model.Identifier;
+import org.hl7.fhir.dstu3.model.ImagingManifest;
+import org.hl7.fhir.dstu3.model.OperationOutcome;
+import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The write path (DESIGN.md sections 3 and 5): validate, read each selected study's context from
+ * the PACS, translate to KOS, record the intent, store the KOS, commit the version with its index
+ * and KOS UIDs (closing the intent), then retire the previous version's KOS by the binding's policy.
+ * A write is acknowledged only after both the KOS is on the PACS and the version is committed.
+ */
+@Service
+public class ManifestWriter {
+    private static final String DICOM_UID_SYSTEM = ManifestIndexer.DICOM_UID_SYSTEM;
+
+    private static final Logger log = LoggerFactory.getLogger(ManifestWriter.class);
+
+    private final ManifestStore store;
+    private final PacsConnections connections;
+    private final KosTranslation translation;
+    private final FhirContext fhir;
+    private final Clock clock;
+
+    public ManifestWriter(ManifestStore store, PacsConnections connections, KosTranslation translation,
+            FhirContext fhir, Clock clock) {
+        this.store = store;
+        this.connections = connections;
+        this.translation = translation;
+        this.fhir = fhir;
+        this.clock = clock;
+    }
+
+    /** Creates a manifest with a new server-assigned id (a random UUID). */
+    public StoredVersion create(Tenant tenant, ImagingManifest manifest) {
+        return write(tenant, UUID.randomUUID().toString(), null, manifest);
+    }
+
+    /** Writes a new version over {@code previous} (the current version, possibly a delete). */
+    public StoredVersion update(Tenant tenant, StoredVersion previous, ImagingManifest manifest) {
+        return write(tenant, previous.resourceId(), previous, manifest);
+    }
+
+    /** Deletes the manifest and retires its KOS by the binding's policy. */
+    public StoredVersion delete(Tenant tenant, StoredVersion previous) {
+        StoredVersion deleted;
+        try {
+            deleted = store.commit(tenant.id(), previous.resourceId(), previous.versionId(),
+                    previous.versionId() + 1, now(), null, null, List.of(), null);
+        } catch (ConcurrentWriteException e) {
+            throw new ResourceVersionConflictException(e.getMessage());
+        }
+        retire(tenant, previous);
+        return deleted;
+    }
+
+    private StoredVersion write(Tenant tenant, String id, StoredVersion previous, ImagingManifest manifest) {
+        List<KosTranslation.Problem> problems = translation.validate(manifest);
+        if (!problems.isEmpty()) {
+            throw invalid(problems);
+        }
+        Pacs pacs = connections.of(tenant);
+        Map<String, DataSet> contexts = studyContexts(pacs, manifest);
+
+        // KOS never change (DESIGN.md section 3): a new version always gets new SOP Instance UIDs
+        boolean dicomIdentifier = !manifest.hasIdentifier()
+                || DICOM_UID_SYSTEM.equals(manifest.getIdentifier().getSystem());
+        boolean fresh = previous != null || !manifest.hasIdentifier() || !dicomIdentifier;
+        List<String> sopUids = null;
+        if (fresh) {
+            sopUids = new ArrayList<>();
+            for (int i = 0; i < contexts.size(); i++) {
+                sopUids.add(Uid.generate());
+            }
+        }
+        List<KosTranslation.Kos> kos;
+        try {
+            kos = translation.translate(manifest, contexts, tenant.pacs(), sopUids);
+        } catch (KosTranslation.ContradictionException e) {
+            UnprocessableEntityException refused = new UnprocessableEntityException(e.getMessage());
+            refused.setOperationOutcome(outcome(IssueType.BUSINESSRULE, e.problems()));
+            throw refused;
+        }
+        List<InstanceRef> refs = kos.stream().map(k -> new InstanceRef(k.studyInstanceUid(), k.seriesInstanceUid(),
+                k.sopInstanceUid(), Uid.KeyObjectSelectionDocumentStorage)).toList();
+        for (InstanceRef ref : refs) {
+            if (store.isCommittedKos(ref.sopInstanceUid())) {
+                throw new UnprocessableEntityException("identifier " + DICOM_UID_SYSTEM + "|urn:oid:"
+                        + ref.sopInstanceUid() + " already names a stored KOS; omit it to get a new one");
+            }
+        }
+
+        long version = previous == null ? 1 : previous.versionId() + 1;
+        Instant now = now();
+        if (dicomIdentifier && !refs.isEmpty()) {
+            // the manifest's one identifier names its (first) KOS; a client identifier of another system stays
+            manifest.setIdentifier(new Identifier().setSystem(DICOM_UID_SYSTEM)
+                    .setValue("urn:oid:" + refs.get(0).sopInstanceUid()));
+        }
+        manifest.setId(id);
+        manifest.getMeta().setVersionId(Long.toString(version)).setLastUpdated(Date.from(now));
+        String json = fhir.newJsonParser().encodeResourceToString(manifest);
+        IndexEntries index = ManifestIndexer.index(manifest, contexts.values(),
+                refs.stream().map(InstanceRef::sopInstanceUid).toList());
+
+        String intentId = store.openIntent(tenant.id(), id, refs, now);
+        List<InstanceRef> stored = new ArrayList<>();
+        try {
+            for (int i = 0; i < kos.size(); i++) {
+                pacs.store(kos.get(i).part10());
+                stored.add(refs.get(i));
+            }
+        } catch (PacsException e) {
+            abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage());
+            throw PacsFailures.toHttp(e);
+        }
+        StoredVersion committed;
+        try {
+            committed = store.commit(tenant.id(), id, previous == null ? null : previous.versionId(), version, now,
+                    json, index, refs, intentId);
+        } catch (ConcurrentWriteException e) {
+            abandon(tenant, pacs, intentId, stored, "lost a concurrent write");
+            throw new ResourceVersionConflictException(e.getMessage());
+        } catch (RuntimeException e) {
+            abandon(tenant, pacs, intentId, stored, "commit failed: " + e.getMessage());
+            throw e;
+        }
+        if (previous != null && !previous.deleted()) {
+            retire(tenant, previous);
+        }
+        return committed;
+    }
+
+    private Map<String, DataSet> studyContexts(Pacs pacs, ImagingManifest manifest) {
+        Map<String, DataSet> contexts = new LinkedHashMap<>();
+        for (ImagingManifest.StudyComponent study : manifest.getStudy()) {
+            String uid = ManifestIndexer.bareUid(study.getUid());
+            if (contexts.containsKey(uid)) {
+                continue;
+            }
+            Optional<DataSet> context;
+            try {
+                context = pacs.studyContext(uid);
+            } catch (PacsException e) {
+                throw PacsFailures.toHttp(e);
+            }
+            if (context.isEmpty()) {
+                UnprocessableEntityException unknown = new UnprocessableEntityException(
+                        "Study " + uid + " is not on the organization's PACS");
+                unknown.setOperationOutcome(outcome(IssueType.NOTFOUND,
+                        List.of(new KosTranslation.Problem("ImagingManifest.study.uid",
+                                "Study " + uid + " is not on the organization's PACS"))));
+                throw unknown;
+            }
+            contexts.put(uid, context.get());
+        }
+        return contexts;
+    }
+
+    /** Removes KOS stored for a write that will not be committed; the intent stays open on failure. */
+    private void abandon(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored, String reason) {
+        try {
+            for (InstanceRef ref : stored) {
+                pacs.remove(ref, SupersededPolicy.DELETE);
+            }
+            store.settleIntent(intentId, "abandoned (" + reason + "); KOS removed", now());
+        } catch (PacsException | RuntimeException e) {
+            log.warn("organization {}: could not remove KOS of abandoned write {} ({}); recovery will retry",
+                    tenant.id(), intentId, e.getMessage());
+        }
+    }
+
+    /** Applies the superseded-KOS policy to the KOS of a version that is no longer current. */
+    private void retire(Tenant tenant, StoredVersion previous) {
+        SupersededPolicy policy = tenant.pacs().superseded();
+        if (policy == SupersededPolicy.KEEP) {
+            return;
+        }
+        for (InstanceRef ref : store.kos(tenant.id(), previous.resourceId(), previous.versionId())) {
+            try {
+                connections.of(tenant).remove(ref, policy);
+            } catch (PacsException | RuntimeException e) {
+                log.warn("organization {}: superseded KOS {} of ImagingManifest/{}/_history/{} not {}: {}",
+                        tenant.id(), ref.sopInstanceUid(), previous.resourceId(), previous.versionId(),
+                        policy == SupersededPolicy.DELETE ? "deleted" : "rejected", e.getMessage());
+            }
+        }
+    }
+
+    static InvalidRequestException invalid(List<KosTranslation.Problem> problems) {
+        InvalidRequestException e = new InvalidRequestException("Invalid ImagingManifest: "
+                + problems.stream().map(p -> p.location() + ": " + p.message()).reduce((a, b) -> a + "; " + b)
+                .orElse(""));
+        e.setOperationOutcome(outcome(IssueType.INVALID, problems));
+        return e;
+    }
+
+    private static OperationOutcome outcome(IssueType type, List<KosTranslation.Problem> problems) {
+        OperationOutcome outcome = new OperationOutcome();
+        for (KosTranslation.Problem p : problems) {
+            OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
+                    .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(p.message());
+            if (p.location() != null && !p.location().isBlank()) {
+                issue.addExpression(p.location());
+            }
+        }
+        return outcome;
+    }
+
+    private Instant now() {
+        // milliseconds: the precision of meta.lastUpdated and of the store
+        return Instant.ofEpochMilli(clock.millis());
+    }
+}

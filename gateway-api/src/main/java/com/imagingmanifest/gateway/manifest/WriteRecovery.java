@@ -1,0 +1,84 @@
+package com.imagingmanifest.gateway.manifest;
+
+import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.WriteIntent;
+import com.imagingmanifest.gateway.tenant.PacsConnections;
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.pacs.InstanceRef;
+import com.imagingmanifest.pacs.PacsException;
+import com.imagingmanifest.pacs.SupersededPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Settles write intents left open by a crash or a failed clean-up (DESIGN.md section 5): a KOS
+ * stored without a committed version was never acknowledged, so it is removed from the PACS. Runs
+ * at start-up and every {@code gateway.recovery-interval}; an intent younger than {@link #GRACE}
+ * may still be in flight and is left alone.
+ */
+@Component
+public class WriteRecovery {
+    static final Duration GRACE = Duration.ofMinutes(2);
+    private static final Logger log = LoggerFactory.getLogger(WriteRecovery.class);
+
+    private final ManifestStore store;
+    private final Tenants tenants;
+    private final PacsConnections connections;
+    private final Clock clock;
+
+    public WriteRecovery(ManifestStore store, Tenants tenants, PacsConnections connections, Clock clock) {
+        this.store = store;
+        this.tenants = tenants;
+        this.connections = connections;
+        this.clock = clock;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void atStartup() {
+        settle(clock.instant().minus(GRACE));
+    }
+
+    @Scheduled(initialDelayString = "${gateway.recovery-interval:60s}",
+            fixedDelayString = "${gateway.recovery-interval:60s}")
+    public void periodically() {
+        settle(clock.instant().minus(GRACE));
+    }
+
+    /** Settles intents opened before {@code before}; returns how many were settled. */
+    public int settle(Instant before) {
+        int settled = 0;
+        for (WriteIntent intent : store.openIntents(before)) {
+            Optional<Tenant> tenant = tenants.find(intent.organizationId());
+            if (tenant.isEmpty()) {
+                store.settleIntent(intent.intentId(), "organization no longer configured; KOS left", clock.instant());
+                settled++;
+                continue;
+            }
+            try {
+                int removed = 0;
+                for (InstanceRef kos : intent.kos()) {
+                    if (!store.isCommittedKos(kos.sopInstanceUid())) {
+                        connections.of(tenant.get()).remove(kos, SupersededPolicy.DELETE);
+                        removed++;
+                    }
+                }
+                store.settleIntent(intent.intentId(), "recovered: " + removed + " uncommitted KOS removed",
+                        clock.instant());
+                settled++;
+            } catch (PacsException | RuntimeException e) {
+                log.warn("write intent {} of organization {} not settled yet: {}", intent.intentId(),
+                        intent.organizationId(), e.getMessage());
+            }
+        }
+        return settled;
+    }
+}

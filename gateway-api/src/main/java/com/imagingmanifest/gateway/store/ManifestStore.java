@@ -1,0 +1,207 @@
+package com.imagingmanifest.gateway.store;
+
+import com.imagingmanifest.pacs.InstanceRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The gateway's FHIR store (DESIGN.md section 5): the current state and every version of each
+ * manifest, its search index and its KOS, kept per organization. A version, its index and its KOS
+ * UIDs are written in one transaction, which also closes the write intent that covered the KOS.
+ */
+@Repository
+public class ManifestStore {
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+
+    public ManifestStore(JdbcClient jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /** The current version (possibly a delete), if the manifest ever existed in this organization. */
+    public Optional<StoredVersion> current(String org, String id) {
+        return jdbc.sql("SELECT v.res_id, v.version_id, v.last_updated, v.deleted, v.resource_json"
+                        + " FROM manifest_resource r JOIN manifest_version v ON v.org_id = r.org_id"
+                        + " AND v.res_id = r.res_id AND v.version_id = r.version_id"
+                        + " WHERE r.org_id = ? AND r.res_id = ?")
+                .params(org, id).query(ManifestStore::version).optional();
+    }
+
+    public Optional<StoredVersion> version(String org, String id, long versionId) {
+        return jdbc.sql("SELECT res_id, version_id, last_updated, deleted, resource_json FROM manifest_version"
+                        + " WHERE org_id = ? AND res_id = ? AND version_id = ?")
+                .params(org, id, versionId).query(ManifestStore::version).optional();
+    }
+
+    /**
+     * Versions newest first, of one manifest ({@code id} non-null) or of all; {@code since}
+     * (inclusive) limits them to those changed at or after it.
+     */
+    public List<VersionKey> history(String org, String id, Instant since) {
+        StringBuilder sql = new StringBuilder("SELECT res_id, version_id FROM manifest_version WHERE org_id = ?");
+        List<Object> args = new ArrayList<>(List.of(org));
+        if (id != null) {
+            sql.append(" AND res_id = ?");
+            args.add(id);
+        }
+        if (since != null) {
+            sql.append(" AND last_updated >= ?");
+            args.add(since.toEpochMilli());
+        }
+        sql.append(" ORDER BY last_updated DESC, version_id DESC, res_id");
+        return jdbc.sql(sql.toString()).params(args)
+                .query((rs, n) -> new VersionKey(rs.getString(1), rs.getLong(2))).list();
+    }
+
+    /** The current versions that match, in the query's order. */
+    public List<VersionKey> search(String org, SearchQuery query) {
+        List<Object> args = new ArrayList<>();
+        args.add(org);
+        args.addAll(query.args());
+        return jdbc.sql(query.sql()).params(args)
+                .query((rs, n) -> new VersionKey(rs.getString(1), rs.getLong(2))).list();
+    }
+
+    /** Loads the named versions, keeping the order of {@code keys}. */
+    public List<StoredVersion> load(String org, List<VersionKey> keys) {
+        Map<VersionKey, StoredVersion> found = new HashMap<>();
+        for (VersionKey key : keys) {
+            version(org, key.resourceId(), key.versionId()).ifPresent(v -> found.put(key, v));
+        }
+        return keys.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The KOS that back one version. */
+    public List<InstanceRef> kos(String org, String id, long versionId) {
+        return jdbc.sql("SELECT study_uid, series_uid, sop_uid, sop_class_uid FROM manifest_kos"
+                        + " WHERE org_id = ? AND res_id = ? AND version_id = ? ORDER BY sop_uid")
+                .params(org, id, versionId)
+                .query((rs, n) -> new InstanceRef(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .list();
+    }
+
+    /** Records, in its own committed transaction, that {@code kos} are about to be stored. */
+    public String openIntent(String org, String id, List<InstanceRef> kos, Instant now) {
+        String intentId = UUID.randomUUID().toString();
+        StringBuilder lines = new StringBuilder();
+        for (InstanceRef ref : kos) {
+            lines.append(ref.studyInstanceUid()).append(' ').append(ref.seriesInstanceUid()).append(' ')
+                    .append(ref.sopInstanceUid()).append(' ').append(ref.sopClassUid()).append('\n');
+        }
+        transactions.executeWithoutResult(tx -> jdbc.sql(
+                        "INSERT INTO write_intent (intent_id, org_id, res_id, created, kos) VALUES (?, ?, ?, ?, ?)")
+                .params(intentId, org, id, now.toEpochMilli(), lines.toString()).update());
+        return intentId;
+    }
+
+    /** Closes an intent whose version was not committed, with what became of its KOS. */
+    public void settleIntent(String intentId, String outcome, Instant now) {
+        transactions.executeWithoutResult(tx -> jdbc.sql(
+                        "UPDATE write_intent SET settled = ?, outcome = ? WHERE intent_id = ? AND settled IS NULL")
+                .params(now.toEpochMilli(), truncate(outcome, 512), intentId).update());
+    }
+
+    /** Intents still open that were opened before {@code before}. */
+    public List<WriteIntent> openIntents(Instant before) {
+        return jdbc.sql("SELECT intent_id, org_id, res_id, created, kos FROM write_intent"
+                        + " WHERE settled IS NULL AND created < ? ORDER BY created")
+                .params(before.toEpochMilli())
+                .query((rs, n) -> new WriteIntent(rs.getString(1), rs.getString(2), rs.getString(3),
+                        Instant.ofEpochMilli(rs.getLong(4)), parseKos(rs.getString(5))))
+                .list();
+    }
+
+    /** True when {@code sopUid} backs some committed version (of any organization). */
+    public boolean isCommittedKos(String sopUid) {
+        return jdbc.sql("SELECT COUNT(*) FROM manifest_kos WHERE sop_uid = ?").param(sopUid)
+                .query(Long.class).single() > 0;
+    }
+
+    /**
+     * Commits a new version: {@code expectedVersion} is the current version (null for a new
+     * manifest); {@code json} null makes the version a delete. Closes {@code intentId} if given.
+     *
+     * @throws ConcurrentWriteException when the current version is no longer {@code expectedVersion}
+     */
+    public StoredVersion commit(String org, String id, Long expectedVersion, long newVersion, Instant now,
+            String json, IndexEntries index, List<InstanceRef> kos, String intentId) {
+        return transactions.execute(tx -> {
+            boolean deleted = json == null;
+            long millis = now.toEpochMilli();
+            String language = deleted ? null : index.language();
+            Long low = deleted ? null : index.authoringLow();
+            Long high = deleted ? null : index.authoringHigh();
+            if (expectedVersion == null) {
+                jdbc.sql("INSERT INTO manifest_resource (org_id, res_id, version_id, deleted, last_updated,"
+                                + " language, authoring_low, authoring_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                        .params(org, id, newVersion, deleted, millis, language, low, high).update();
+            } else {
+                int changed = jdbc.sql("UPDATE manifest_resource SET version_id = ?, deleted = ?, last_updated = ?,"
+                                + " language = ?, authoring_low = ?, authoring_high = ?"
+                                + " WHERE org_id = ? AND res_id = ? AND version_id = ?")
+                        .params(newVersion, deleted, millis, language, low, high, org, id, expectedVersion)
+                        .update();
+                if (changed != 1) {
+                    throw new ConcurrentWriteException("ImagingManifest/" + id + " changed while it was being written");
+                }
+            }
+            jdbc.sql("INSERT INTO manifest_version (org_id, res_id, version_id, last_updated, deleted, resource_json)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)")
+                    .params(org, id, newVersion, millis, deleted, json).update();
+            jdbc.sql("DELETE FROM search_token WHERE org_id = ? AND res_id = ?").params(org, id).update();
+            jdbc.sql("DELETE FROM search_reference WHERE org_id = ? AND res_id = ?").params(org, id).update();
+            if (!deleted) {
+                for (IndexEntries.Token t : index.tokens()) {
+                    jdbc.sql("INSERT INTO search_token (org_id, res_id, param, token_system, token_value)"
+                                    + " VALUES (?, ?, ?, ?, ?)")
+                            .params(org, id, t.param(), truncate(t.system(), 512), truncate(t.value(), 512)).update();
+                }
+                for (IndexEntries.Reference ref : index.references()) {
+                    jdbc.sql("INSERT INTO search_reference (org_id, res_id, param, reference) VALUES (?, ?, ?, ?)")
+                            .params(org, id, ref.param(), truncate(ref.reference(), 1024)).update();
+                }
+            }
+            for (InstanceRef ref : kos) {
+                jdbc.sql("INSERT INTO manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
+                                + " sop_class_uid) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                        .params(org, id, newVersion, ref.studyInstanceUid(), ref.seriesInstanceUid(),
+                                ref.sopInstanceUid(), ref.sopClassUid())
+                        .update();
+            }
+            if (intentId != null) {
+                jdbc.sql("UPDATE write_intent SET settled = ?, outcome = 'committed' WHERE intent_id = ?")
+                        .params(millis, intentId).update();
+            }
+            return new StoredVersion(id, newVersion, Instant.ofEpochMilli(millis), deleted, json);
+        });
+    }
+
+    private static StoredVersion version(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new StoredVersion(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
+                rs.getBoolean(4), rs.getString(5));
+    }
+
+    private static List<InstanceRef> parseKos(String lines) {
+        List<InstanceRef> refs = new ArrayList<>();
+        for (String line : lines.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length == 4) {
+                refs.add(new InstanceRef(f[0], f[1], f[2], f[3]));
+            }
+        }
+        return refs;
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

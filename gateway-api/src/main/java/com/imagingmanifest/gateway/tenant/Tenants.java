@@ -1,0 +1,60 @@
+package com.imagingmanifest.gateway.tenant;
+
+import com.imagingmanifest.gateway.config.GatewayProperties;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/** The configured organizations, looked up by id or slug. Configuration errors stop the start. */
+@Component
+public class Tenants {
+    // ids and slugs appear in URL paths: keep them to characters that need no escaping
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final List<Tenant> all;
+    private final Map<String, Tenant> byName = new HashMap<>();
+
+    public Tenants(GatewayProperties properties) {
+        List<Tenant> tenants = new ArrayList<>();
+        for (int i = 0; i < properties.organizations().size(); i++) {
+            GatewayProperties.Organization o = properties.organizations().get(i);
+            String where = "gateway.organizations[" + i + "]";
+            require(o.id() != null && NAME.matcher(o.id()).matches(), where + ".id must be 1-64 of [A-Za-z0-9._-]");
+            String slug = o.slug() == null || o.slug().isBlank() ? o.id() : o.slug();
+            require(NAME.matcher(slug).matches(), where + ".slug must be 1-64 of [A-Za-z0-9._-]");
+            require(o.pacs() != null, where + ".pacs.* is required");
+            Tenant tenant;
+            try {
+                tenant = new Tenant(o.id(), slug, o.name() == null ? slug : o.name(), o.pacs().toBinding());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalStateException(where + ".pacs: kind must be orthanc|dimse|dicomweb and"
+                        + " superseded delete|reject|keep", e);
+            }
+            for (String name : List.of(tenant.id(), tenant.slug())) {
+                Tenant other = byName.put(name, tenant);
+                require(other == null || other == tenant, where + ": '" + name + "' names two organizations");
+            }
+            tenants.add(tenant);
+        }
+        this.all = List.copyOf(tenants);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    public List<Tenant> all() {
+        return all;
+    }
+
+    /** The organization named by {@code idOrSlug}, if configured. */
+    public Optional<Tenant> find(String idOrSlug) {
+        return Optional.ofNullable(byName.get(idOrSlug));
+    }
+}
