@@ -168,11 +168,12 @@ public class KosIngestion {
             return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE, "the data set's SOP Instance UID " + sop
                     + " differs from the announced " + announcedSopUid, original);
         }
-        if (store.isGatewayKos(sop)) {
-            return count(tenant, channel, new Result(Outcome.OWN, "written by the gateway", null));
-        }
+        // ingested KOS back committed versions too: ask about ingestion first
         if (records.isIngested(tenant.id(), sop)) {
             return count(tenant, channel, new Result(Outcome.DUPLICATE, "ingested before", null));
+        }
+        if (store.isGatewayKos(sop)) {
+            return count(tenant, channel, new Result(Outcome.OWN, "written by the gateway", null));
         }
         Result result;
         try {
