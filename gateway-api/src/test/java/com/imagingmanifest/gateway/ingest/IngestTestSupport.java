@@ -26,7 +26,12 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.hl7.fhir.dstu3.model.Bundle;
+import org.hl7.fhir.dstu3.model.Endpoint;
+import org.hl7.fhir.dstu3.model.Extension;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
+import org.hl7.fhir.dstu3.model.Reference;
+import org.hl7.fhir.dstu3.model.Resource;
+import org.hl7.fhir.dstu3.model.UriType;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -229,5 +234,31 @@ final class IngestTestSupport {
             assertThat(found).as("manifests of KOS " + sopUid).hasSizeLessThanOrEqualTo(1);
             return found.stream().findFirst();
         });
+    }
+
+    /** Each series reaches a contained dicom-wado-rs Endpoint at the binding's public DICOMweb base. */
+    static void assertWadoEndpoint(ImagingManifest m, ImagingManifest.SeriesComponent series,
+            PrivateOrthanc orthanc) {
+        List<Endpoint> endpoints = series.getEndpoint().stream().map(r -> contained(m, r))
+                .filter(e -> e != null && "dicom-wado-rs".equals(e.getConnectionType().getCode())).toList();
+        assertThat(endpoints).as("dicom-wado-rs endpoints of series " + series.getUid()).hasSize(1);
+        assertThat(endpoints.get(0).getAddress()).isEqualTo(orthanc.dicomwebUrl().toString());
+    }
+
+    static Endpoint contained(ImagingManifest m, Reference reference) {
+        String id = reference.getReference();
+        for (Resource r : m.getContained()) {
+            String cid = r.getIdElement().getIdPart();
+            if (r instanceof Endpoint e && id != null && (id.equals("#" + cid) || id.equals(cid))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    static String source(ImagingManifest m) {
+        List<Extension> source = m.getMeta().getExtensionsByUrl(KosIngestion.META_SOURCE_EXTENSION);
+        assertThat(source).hasSize(1);
+        return ((UriType) source.get(0).getValue()).getValue();
     }
 }

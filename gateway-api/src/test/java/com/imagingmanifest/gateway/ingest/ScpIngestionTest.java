@@ -10,7 +10,9 @@ import static com.imagingmanifest.gateway.ingest.IngestTestSupport.byKos;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.bySelectedStudy;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.client;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.kosFile;
+import static com.imagingmanifest.gateway.ingest.IngestTestSupport.source;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.storescu;
+import static com.imagingmanifest.gateway.ingest.IngestTestSupport.assertWadoEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -128,7 +130,7 @@ class ScpIngestionTest {
                 "urn:oid:2.25.444444444444444444444444444444444441", "urn:oid:2.25.444444444444444444444444444444444442");
         assertThat(series.getInstance()).extracting(i -> i.getSopClass())
                 .containsOnly("urn:oid:1.2.840.10008.5.1.4.1.1.2");
-        assertWadoEndpoint(m, series);
+        assertWadoEndpoint(m, series, ORTHANC);
 
         // viewers find it by the study it selects
         assertThat(bySelectedStudy(demo, kos.getString(Tag.StudyInstanceUID)))
@@ -303,31 +305,6 @@ class ScpIngestionTest {
         ToolResult sent = storescu(scp.port(), "STORESCU", DEMO_AE, kosFile(dir, uids));
         assertThat(sent.exitCode()).as(sent.output()).isZero();
         assertThat(byKos(client(httpPort, DEMO), uids.get("SOP_UID"))).hasSize(1);
-    }
-
-    /** Each series reaches a contained dicom-wado-rs Endpoint at the binding's public DICOMweb base. */
-    static void assertWadoEndpoint(ImagingManifest m, ImagingManifest.SeriesComponent series) {
-        List<Endpoint> endpoints = series.getEndpoint().stream().map(r -> contained(m, r))
-                .filter(e -> e != null && "dicom-wado-rs".equals(e.getConnectionType().getCode())).toList();
-        assertThat(endpoints).as("dicom-wado-rs endpoints of series " + series.getUid()).hasSize(1);
-        assertThat(endpoints.get(0).getAddress()).isEqualTo(ORTHANC.dicomwebUrl().toString());
-    }
-
-    static Endpoint contained(ImagingManifest m, Reference reference) {
-        String id = reference.getReference();
-        for (Resource r : m.getContained()) {
-            String cid = r.getIdElement().getIdPart();
-            if (r instanceof Endpoint e && id != null && (id.equals("#" + cid) || id.equals(cid))) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    static String source(ImagingManifest m) {
-        List<Extension> source = m.getMeta().getExtensionsByUrl(KosIngestion.META_SOURCE_EXTENSION);
-        assertThat(source).hasSize(1);
-        return ((UriType) source.get(0).getValue()).getValue();
     }
 
     /** Explicit VR LE: the 2-byte length of Patient's Name (0010,0010) PN made far longer than the data set. */
