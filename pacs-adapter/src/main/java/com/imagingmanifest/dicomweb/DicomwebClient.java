@@ -62,6 +62,16 @@ public final class DicomwebClient {
         if (r.ok()) {
             return new StowResult(r.status(), null, List.of(), List.of());
         }
+        if (r.status() != 401 && r.status() != 403 && r.text().strip().startsWith("{")) {
+            // e.g. Orthanc's 400 for an unreadable part: a Store Instances Response, said briefly
+            StowResult refused = stowResult(r);
+            StringBuilder reasons = new StringBuilder();
+            for (StowResult.Failed f : refused.failed()) {
+                reasons.append(String.format(" %s: Failure Reason %04XH;", f.sopInstanceUid(), f.failureReason()));
+            }
+            throw new DicomwebException(DicomwebException.Kind.STATUS, r.status(), "STOW-RS " + uri + ": HTTP "
+                    + r.status() + ", stored " + refused.stored().size() + " of " + part10s.size() + reasons, null);
+        }
         throw HttpTransport.statusFailure("STOW-RS " + uri, r);
     }
 

@@ -24,7 +24,8 @@ class FhirServerConfiguration {
 
     @Bean
     FhirContext fhirContext() {
-        FhirContext fhir = FhirContext.forDstu3Cached();
+        // its own context: the strict error handler must not leak into a shared cached one
+        FhirContext fhir = FhirContext.forDstu3();
         // unknown elements and other structural errors become 400, not silently dropped content
         fhir.setParserErrorHandler(new StrictErrorHandler());
         return fhir;
@@ -42,6 +43,7 @@ class FhirServerConfiguration {
         paging.setMaximumPageSize(MAX_PAGE_SIZE);
         server.setPagingProvider(paging);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.registerInterceptor(new TenantCapabilityStatement());
         ServletRegistrationBean<RestfulServer> registration =
                 new ServletRegistrationBean<>(server, SERVLET_PATH + "/*");
         registration.setName("fhir");
