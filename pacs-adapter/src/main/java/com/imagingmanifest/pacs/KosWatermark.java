@@ -33,6 +33,7 @@ final class KosWatermark {
      * and ideally Content Date/Time) after {@code cursor}, at most {@code limit}.
      */
     static KosChanges select(List<DataSet> candidates, String cursor, int limit) {
+        requirePositive(limit);
         String[] after = parse(cursor);
         List<Entry> entries = new ArrayList<>();
         for (DataSet d : candidates) {
@@ -58,6 +59,12 @@ final class KosWatermark {
         String next = page.isEmpty() ? cursor
                 : PREFIX + entries.get(page.size() - 1).key + ":" + page.get(page.size() - 1).sopInstanceUid();
         return new KosChanges(page, next, entries.size() <= limit);
+    }
+
+    static void requirePositive(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
     }
 
     /** Content Date and Time, else Instance Creation Date and Time, as 14 digits. */

@@ -90,6 +90,7 @@ public final class OrthancPacs implements Pacs {
 
     @Override
     public KosChanges kosSince(String cursor, int limit) throws PacsException {
+        KosWatermark.requirePositive(limit);
         long since = parseCursor(cursor);
         List<InstanceRef> found = new ArrayList<>();
         try {

@@ -61,7 +61,8 @@ public interface Pacs extends AutoCloseable {
      * {@code limit}, with the cursor to continue from ({@code done} when nothing more is known now).
      * Cursors are opaque and belong to one implementation: Orthanc's is its change sequence number;
      * DICOMweb and DIMSE use a (Content Date/Time, SOP Instance UID) watermark whose limits are
-     * described on each implementation. Deleted instances are never reported.
+     * described on each implementation. Deleted instances are never reported. Throws
+     * IllegalArgumentException for a cursor of another implementation or a limit below 1.
      */
     KosChanges kosSince(String cursor, int limit) throws PacsException;
 

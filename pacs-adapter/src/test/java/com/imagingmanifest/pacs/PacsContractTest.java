@@ -286,6 +286,7 @@ abstract class PacsContractTest {
     @Test
     void kosSinceRefusesAForeignCursor() {
         assertThrows(IllegalArgumentException.class, () -> pacs.kosSince("not-a-cursor", 10));
+        assertThrows(IllegalArgumentException.class, () -> pacs.kosSince(null, 0));
     }
 
     // ---- typed errors
