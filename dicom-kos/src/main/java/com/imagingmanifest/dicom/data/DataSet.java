@@ -222,7 +222,9 @@ public final class DataSet {
         }
         ByteBuffer buf = ByteBuffer.allocate(ints.length * n).order(ByteOrder.LITTLE_ENDIAN);
         for (int x : ints) {
-            if (n == 2) {
+            if (vr == Vr.AT) {
+                buf.putShort((short) Tag.group(x)).putShort((short) Tag.element(x)); // PS3.5 6.2
+            } else if (n == 2) {
                 buf.putShort((short) x);
             } else {
                 buf.putInt(x);

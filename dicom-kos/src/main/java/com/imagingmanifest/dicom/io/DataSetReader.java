@@ -85,8 +85,8 @@ public final class DataSetReader {
                 case ELEMENT -> {
                     Object value = value(r, cs);
                     current.put(r.tag(), r.vr(), value);
-                    if (r.tag() == Tag.SpecificCharacterSet) {
-                        cs = SpecificCharacterSet.valueOf((String) value);
+                    if (r.tag() == Tag.SpecificCharacterSet && value instanceof String terms) {
+                        cs = SpecificCharacterSet.valueOf(terms);
                     }
                 }
                 case SEQUENCE_START -> {
