@@ -6,9 +6,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.gclient.UriClientParam;
-import com.imagingmanifest.gateway.manifest.KosTranslation;
-import com.imagingmanifest.gateway.tenant.PacsOpener;
-import com.imagingmanifest.pacs.PacsFactory;
 import com.imagingmanifest.testing.Dcmtk;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import com.imagingmanifest.testing.TestData;
@@ -32,9 +29,6 @@ import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.Reference;
 import org.hl7.fhir.dstu3.model.Resource;
 import org.hl7.fhir.dstu3.model.UriType;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Organizations, KOS and image files, DCMTK and FHIR calls shared by the ingestion tests. */
@@ -60,22 +54,6 @@ final class IngestTestSupport {
     }
 
     private IngestTestSupport() {
-    }
-
-    /** The real PACS adapters and KOS translation in place of the application's defaults. */
-    @TestConfiguration
-    static class RealPacs {
-        @Bean
-        @Primary
-        PacsOpener realPacsOpener() {
-            return PacsFactory::open;
-        }
-
-        @Bean
-        @Primary
-        KosTranslation realKosTranslation() {
-            return new RealKosTranslation();
-        }
     }
 
     /**

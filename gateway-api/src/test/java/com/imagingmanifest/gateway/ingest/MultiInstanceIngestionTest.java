@@ -88,7 +88,7 @@ class MultiInstanceIngestionTest {
     }
 
     private static ConfigurableApplicationContext start(List<String> args) {
-        return new SpringApplicationBuilder(GatewayApplication.class, IngestTestSupport.RealPacs.class)
+        return new SpringApplicationBuilder(GatewayApplication.class)
                 .run(args.toArray(String[]::new));
     }
 

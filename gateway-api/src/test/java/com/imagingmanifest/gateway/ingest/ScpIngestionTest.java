@@ -58,7 +58,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -68,7 +67,6 @@ import org.springframework.test.context.DynamicPropertySource;
  * refused or quarantined, and the SCP keeps serving. H2 store; the shared Orthanc is only the binding.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(IngestTestSupport.RealPacs.class)
 class ScpIngestionTest {
     static final PrivateOrthanc ORTHANC = PrivateOrthanc.shared();
     static Path dir;
