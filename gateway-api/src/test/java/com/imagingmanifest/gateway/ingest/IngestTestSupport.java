@@ -153,10 +153,18 @@ final class IngestTestSupport {
 
     /** Stores a file straight into Orthanc (REST POST /instances), not through the gateway. */
     static void storeIntoOrthanc(PrivateOrthanc orthanc, Path file) {
+        byte[] bytes;
         try {
-            orthanc.post("/instances", "application/dicom", Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        try {
+            orthanc.post("/instances", "application/dicom", bytes);
+        } catch (UncheckedIOException closedKeepAlive) {
+            // the fixture's HTTP client may reuse a connection Orthanc has just closed ("header parser
+            // received no bytes"); storing is idempotent in Orthanc, so one more attempt is safe
+            orthanc.post("/instances", "application/dicom", bytes);
         }
     }
 

@@ -153,6 +153,22 @@ class PollingIngestionTest {
     }
 
     @Test
+    void anUnmappableKosOnThePacsIsQuarantinedAndPollingGoesOn() {
+        Map<String, String> bad = TestData.freshKosUids();
+        // Orthanc stores a KOS without content tree; the gateway cannot make a manifest of it
+        storeIntoOrthanc(ORTHANC, kosFile(DIR, bad, dump -> dump.substring(0, dump.indexOf("# SR Document Content"))));
+        Map<String, String> good = TestData.freshKosUids();
+        storeIntoOrthanc(ORTHANC, kosFile(DIR, good));
+
+        IGenericClient demo = client(httpPort, DEMO);
+        awaitManifest(demo, good.get("SOP_UID"));
+        assertThat(IngestTestSupport.byKos(demo, bad.get("SOP_UID"))).isEmpty();
+        assertThat(counter("quarantined")).isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("gateway.ingest.quarantine").tag("org", IngestTestSupport.DEMO_ID).gauge().value())
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void aViewerFollowingTheEndpointsGetsExactlyTheSelectedInstances() throws Exception {
         String study = TestData.newUid();
         String series = TestData.newUid();

@@ -81,6 +81,7 @@ class ScpIngestionTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         IngestTestSupport.register(registry, IngestTestSupport.properties(ORTHANC, null, true));
+        registry.add("management.endpoint.quarantine.access", () -> "unrestricted");
     }
 
     @BeforeAll
@@ -259,6 +260,18 @@ class ScpIngestionTest {
                     .isEqualTo(0xC001);
         }
         assertThat(quarantineGauge()).isEqualTo(quarantinedBefore + 3);
+
+        // an operator discards an item once dealt with (DELETE is enabled only by configuration)
+        long id = bareItem.get("id").asLong();
+        HttpResponse<String> discarded = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/actuator/quarantine/" + id)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(200);
+        assertThat(quarantineGauge()).isEqualTo(quarantinedBefore + 2);
+        HttpResponse<String> gone = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/actuator/quarantine/" + id)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(gone.statusCode()).isEqualTo(404);
         assertGoodStoreStillWorks();
     }
 
