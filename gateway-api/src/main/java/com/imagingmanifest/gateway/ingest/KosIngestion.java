@@ -138,7 +138,8 @@ public class KosIngestion {
         try {
             ds = DataSetReader.read(dataSet, 0, dataSet.length, transferSyntaxUid);
         } catch (DicomParseException e) {
-            return quarantine(tenant, Channel.SCP, source, sopInstanceUid, Defect.UNPARSEABLE, "cannot parse: " + e.getMessage(),
+            return quarantine(tenant, Channel.SCP, source, sopInstanceUid, Defect.UNPARSEABLE,
+                    "cannot parse: " + e.getMessage(),
                     () -> ReceivedObject.part10(sopClassUid, sopInstanceUid, transferSyntaxUid, dataSet));
         }
         return ingest(tenant, Channel.SCP, source, ds, sopInstanceUid,
@@ -151,8 +152,8 @@ public class KosIngestion {
         try {
             ds = Part10.read(part10).dataSet();
         } catch (DicomParseException e) {
-            return quarantine(tenant, Channel.POLL, source, sopInstanceUid, Defect.UNPARSEABLE, "cannot parse: " + e.getMessage(),
-                    () -> part10);
+            return quarantine(tenant, Channel.POLL, source, sopInstanceUid, Defect.UNPARSEABLE,
+                    "cannot parse: " + e.getMessage(), () -> part10);
         }
         return ingest(tenant, Channel.POLL, source, ds, sopInstanceUid, () -> part10);
     }
@@ -161,12 +162,13 @@ public class KosIngestion {
             Supplier<byte[]> original) {
         String sop = ds.getString(Tag.SOPInstanceUID);
         if (sop == null || !Uid.isValid(sop)) {
-            return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE, "no valid SOP Instance UID (0008,0018): "
-                    + sop, original);
+            return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE,
+                    "no valid SOP Instance UID (0008,0018): " + sop, original);
         }
         if (announcedSopUid != null && !announcedSopUid.equals(sop)) {
-            return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE, "the data set's SOP Instance UID " + sop
-                    + " differs from the announced " + announcedSopUid, original);
+            return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE,
+                    "the data set's SOP Instance UID " + sop + " differs from the announced " + announcedSopUid,
+                    original);
         }
         // ingested KOS back committed versions too: ask about ingestion first
         if (records.isIngested(tenant.id(), sop)) {
@@ -186,7 +188,8 @@ public class KosIngestion {
                 result = commitManifest(tenant, source, sop, ds, mapped(() -> translation.translate(ds)));
             }
         } catch (KosMappingException e) {
-            return quarantine(tenant, channel, source, sop, Defect.UNMAPPABLE, "cannot map: " + e.getMessage(), original);
+            return quarantine(tenant, channel, source, sop, Defect.UNMAPPABLE, "cannot map: " + e.getMessage(),
+                    original);
         } catch (DuplicateKeyException e) {
             result = new Result(Outcome.DUPLICATE, "ingested at the same time by another association or poller",
                     null);

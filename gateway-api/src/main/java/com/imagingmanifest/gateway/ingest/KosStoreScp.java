@@ -95,7 +95,8 @@ public class KosStoreScp implements SmartLifecycle {
                         + " (calling AE title -> organization)");
             }
             if (entities.put(ae, new Entity(byCallingAe.keySet(), byCallingAe::get)) != null) {
-                throw new IllegalStateException("gateway.scp.ae-title " + ae + " is also an organization's scp-ae-title");
+                throw new IllegalStateException("gateway.scp.ae-title " + ae
+                        + " is also an organization's scp-ae-title");
             }
         }
         return entities;
@@ -148,7 +149,8 @@ public class KosStoreScp implements SmartLifecycle {
             result = ingestion.received(tenant, source, request.sopClassUid(), request.sopInstanceUid(),
                     request.transferSyntaxUid(), request.dataSet());
         } catch (DataAccessException e) {
-            log.error("organization {}: KOS {} not ingested: {}", tenant.id(), request.sopInstanceUid(), e.getMessage());
+            log.error("organization {}: KOS {} not ingested: {}", tenant.id(), request.sopInstanceUid(),
+                    e.getMessage());
             return status(DimseStatus.PROCESSING_FAILURE, "gateway store unavailable; retry later");
         }
         if (result.outcome() == KosIngestion.Outcome.QUARANTINED) {

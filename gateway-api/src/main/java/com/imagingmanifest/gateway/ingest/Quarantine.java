@@ -39,7 +39,8 @@ public class Quarantine {
         if (known) {
             return false;
         }
-        return 1 == jdbc.sql("INSERT INTO ingest_quarantine (org_id, source, sop_uid, reason, received, size_bytes, content)"
+        return 1 == jdbc.sql("INSERT INTO ingest_quarantine"
+                        + " (org_id, source, sop_uid, reason, received, size_bytes, content)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)")
                 .params(org, Text.truncate(source, 256), sop, why, received.toEpochMilli(), part10.length, part10)
                 .update();

@@ -116,7 +116,8 @@ final class IngestTestSupport {
 
     /** A KOS of the template with {@code uids} (see {@link TestData#freshKosUids()}), edited by {@code edit}. */
     static Path kosFile(Path dir, Map<String, String> uids, UnaryOperator<String> edit) {
-        return TestData.dicomFromDump(edit.apply(TestData.kosTemplate(uids)), dir, "kos-" + uids.get("SOP_UID") + ".dcm");
+        String name = "kos-" + uids.get("SOP_UID") + ".dcm";
+        return TestData.dicomFromDump(edit.apply(TestData.kosTemplate(uids)), dir, name);
     }
 
     static Path kosFile(Path dir, Map<String, String> uids) {

@@ -110,7 +110,8 @@ class PollingIngestionTest {
         manifest.setDescription("made through the API");
         ImagingManifest.SeriesComponent s = manifest.addStudy().setUid("urn:oid:" + study).addSeries()
                 .setUid("urn:oid:" + series);
-        images.forEach(sop -> s.addInstance().setSopClass("urn:oid:1.2.840.10008.5.1.4.1.1.2").setUid("urn:oid:" + sop));
+        images.forEach(sop -> s.addInstance().setSopClass("urn:oid:1.2.840.10008.5.1.4.1.1.2")
+                .setUid("urn:oid:" + sop));
         double ownBefore = counter("own");
         MethodOutcome created = demo.create().resource(manifest).execute();
         assertThat(created.getCreated()).isTrue();

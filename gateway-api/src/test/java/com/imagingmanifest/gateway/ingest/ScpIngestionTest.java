@@ -46,12 +46,8 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.dstu3.model.Bundle;
 import org.hl7.fhir.dstu3.model.Coding;
-import org.hl7.fhir.dstu3.model.Endpoint;
 import org.hl7.fhir.dstu3.model.Extension;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
-import org.hl7.fhir.dstu3.model.Reference;
-import org.hl7.fhir.dstu3.model.Resource;
-import org.hl7.fhir.dstu3.model.UriType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,7 +122,8 @@ class ScpIngestionTest {
                 .getItem(Tag.ReferencedSeriesSequence, 0);
         assertThat(series.getUid()).isEqualTo("urn:oid:" + evidence.getString(Tag.SeriesInstanceUID));
         assertThat(series.getInstance()).extracting(i -> i.getUid()).containsExactly(
-                "urn:oid:2.25.444444444444444444444444444444444441", "urn:oid:2.25.444444444444444444444444444444444442");
+                "urn:oid:2.25.444444444444444444444444444444444441",
+                "urn:oid:2.25.444444444444444444444444444444444442");
         assertThat(series.getInstance()).extracting(i -> i.getSopClass())
                 .containsOnly("urn:oid:1.2.840.10008.5.1.4.1.1.2");
         assertWadoEndpoint(m, series, ORTHANC);
