@@ -7,6 +7,7 @@ import com.imagingmanifest.net.dimse.DimseServer;
 import com.imagingmanifest.net.dimse.DimseStatus;
 import com.imagingmanifest.net.dimse.StoreHandler;
 import com.imagingmanifest.net.dimse.StoreRequest;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -86,13 +87,18 @@ public class KosStoreScp implements SmartLifecycle {
         IngestProperties.Scp scp = properties.scp();
         if (scp.aeTitle() != null && !scp.aeTitle().isBlank()) {
             String ae = aeTitle(scp.aeTitle(), "gateway.scp.ae-title");
+            Set<String> disabled = new HashSet<>();
+            properties.organizations().stream().filter(o -> !o.ingest().enabled()).forEach(o -> disabled.add(o.id()));
             Map<String, Tenant> byCallingAe = new LinkedHashMap<>();
-            scp.callingAeOrganizations().forEach((calling, org) -> byCallingAe.put(
-                    aeTitle(calling, "gateway.scp.calling-ae-organizations"),
-                    tenant(org, "gateway.scp.calling-ae-organizations." + calling)));
+            scp.callingAeOrganizations().forEach((calling, org) -> {
+                Tenant tenant = tenant(org, "gateway.scp.calling-ae-organizations." + calling);
+                if (!disabled.contains(tenant.id())) {
+                    byCallingAe.put(aeTitle(calling, "gateway.scp.calling-ae-organizations"), tenant);
+                }
+            });
             if (byCallingAe.isEmpty()) {
                 throw new IllegalStateException("gateway.scp.ae-title needs gateway.scp.calling-ae-organizations"
-                        + " (calling AE title -> organization)");
+                        + " (calling AE title -> organization with ingestion enabled)");
             }
             if (entities.put(ae, new Entity(byCallingAe.keySet(), byCallingAe::get)) != null) {
                 throw new IllegalStateException("gateway.scp.ae-title " + ae
