@@ -65,8 +65,10 @@ CREATE INDEX search_reference_resource ON search_reference (org_id, res_id);
 -- Write intents (DESIGN.md section 5): recorded and committed before any KOS is stored, closed in
 -- the transaction that commits the version. An intent still open after a crash names the KOS
 -- that may be on the PACS without a committed version; recovery removes them.
+-- purpose 'retire': superseded KOS the binding's policy could not yet delete or reject; recovery retries.
 CREATE TABLE write_intent (
     intent_id       VARCHAR(64)   NOT NULL PRIMARY KEY,
+    purpose         VARCHAR(16)   NOT NULL,
     org_id          VARCHAR(64)   NOT NULL,
     res_id          VARCHAR(64)   NOT NULL,
     created         BIGINT        NOT NULL,

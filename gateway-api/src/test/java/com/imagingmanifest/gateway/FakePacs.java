@@ -25,6 +25,8 @@ public final class FakePacs implements Pacs {
     /** SOP Instance UID of each stored KOS to its "Part 10" bytes. */
     public final Map<String, byte[]> stored = new ConcurrentHashMap<>();
     public volatile boolean down;
+    /** When set, remove() times out (a PACS too busy to retire a superseded KOS). */
+    public volatile boolean refuseRemovals;
     /** When non-negative: stores succeed this many times more, then time out. */
     public final java.util.concurrent.atomic.AtomicInteger storesBeforeTimeout =
             new java.util.concurrent.atomic.AtomicInteger(-1);
@@ -88,6 +90,9 @@ public final class FakePacs implements Pacs {
     @Override
     public void remove(InstanceRef kos, SupersededPolicy policy) throws PacsException {
         reachable();
+        if (refuseRemovals) {
+            throw new PacsException(PacsException.Kind.TIMEOUT, "busy (fake)");
+        }
         stored.remove(kos.sopInstanceUid());
     }
 

@@ -495,6 +495,17 @@ abstract class ManifestApiContract {
         }
         assertThat(seen).containsExactlyElementsOf(created);
 
+        // a page link of this organization used under another organization's base finds nothing
+        Bundle first = demo().search().forResource(ImagingManifest.class)
+                .where(ImagingManifest.SELECTED_STUDY.matches().value(study.studyUid())).count(2)
+                .returnBundle(Bundle.class).execute();
+        String next = first.getLink("next").getUrl();
+        assertThat(get(next).statusCode()).isEqualTo(200);
+        HttpResponse<String> foreign = get(next.replace("/organizations/" + DEMO_SLUG + "/",
+                "/organizations/" + OTHER_SLUG + "/"));
+        assertThat(foreign.statusCode()).isBetween(400, 499);
+        assertThat(foreign.body()).doesNotContain(created.get(0));
+
         Bundle descending = demo().search().forResource(ImagingManifest.class)
                 .where(ImagingManifest.SELECTED_STUDY.matches().value(study.studyUid()))
                 .sort().descending("_lastUpdated").returnBundle(Bundle.class).execute();

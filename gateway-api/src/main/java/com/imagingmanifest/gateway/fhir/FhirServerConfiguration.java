@@ -3,7 +3,6 @@ package com.imagingmanifest.gateway.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
@@ -38,7 +37,7 @@ class FhirServerConfiguration {
         server.setServerName("Imaging Manifest Gateway");
         server.registerProvider(new ImagingManifestProvider(store, writer, fhir, clock));
         server.setTenantIdentificationStrategy(new OrganizationPathStrategy());
-        FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(1000);
+        TenantPagingProvider paging = new TenantPagingProvider(1000);
         paging.setDefaultPageSize(DEFAULT_PAGE_SIZE);
         paging.setMaximumPageSize(MAX_PAGE_SIZE);
         server.setPagingProvider(paging);

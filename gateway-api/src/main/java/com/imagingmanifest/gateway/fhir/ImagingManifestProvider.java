@@ -297,7 +297,7 @@ final class ImagingManifestProvider implements IResourceProvider {
         return new IdType(RESOURCE, version.resourceId(), Long.toString(version.versionId()));
     }
 
-    private static Tenant tenant(RequestDetails request) {
+    static Tenant tenant(RequestDetails request) {
         Object tenant = ((ServletRequestDetails) request).getServletRequest()
                 .getAttribute(TenantRequestFilter.TENANT_ATTRIBUTE);
         if (!(tenant instanceof Tenant t)) {

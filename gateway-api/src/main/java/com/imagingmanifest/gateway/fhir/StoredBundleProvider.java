@@ -41,6 +41,10 @@ final class StoredBundleProvider implements IBundleProvider {
         this.toResource = toResource;
     }
 
+    String organization() {
+        return organization;
+    }
+
     @Override
     public IPrimitiveType<Date> getPublished() {
         return published;

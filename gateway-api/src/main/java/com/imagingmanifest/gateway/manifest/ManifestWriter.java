@@ -72,6 +72,14 @@ public class ManifestWriter {
 
     /** Deletes the manifest and retires its KOS by the binding's policy. */
     public StoredVersion delete(Tenant tenant, StoredVersion previous) {
+        if (tenant.pacs().superseded() != SupersededPolicy.KEEP) {
+            // the KOS must go too: with the PACS down, answer 503 and change nothing
+            try {
+                connections.of(tenant).check();
+            } catch (PacsException e) {
+                throw PacsFailures.toHttp(e);
+            }
+        }
         StoredVersion deleted;
         try {
             deleted = store.commit(tenant.id(), previous.resourceId(), previous.versionId(),
@@ -204,20 +212,29 @@ public class ManifestWriter {
         }
     }
 
-    /** Applies the superseded-KOS policy to the KOS of a version that is no longer current. */
+    /**
+     * Applies the superseded-KOS policy to the KOS of a version that is no longer current. The
+     * version is already committed, so a failure does not fail the request: what could not be
+     * retired is recorded for {@link WriteRecovery} to retry.
+     */
     private void retire(Tenant tenant, StoredVersion previous) {
         SupersededPolicy policy = tenant.pacs().superseded();
         if (policy == SupersededPolicy.KEEP) {
             return;
         }
+        List<InstanceRef> left = new ArrayList<>();
         for (InstanceRef ref : store.kos(tenant.id(), previous.resourceId(), previous.versionId())) {
             try {
                 connections.of(tenant).remove(ref, policy);
             } catch (PacsException | RuntimeException e) {
-                log.warn("organization {}: superseded KOS {} of ImagingManifest/{}/_history/{} not {}: {}",
+                log.warn("organization {}: superseded KOS {} of ImagingManifest/{}/_history/{} not {} yet: {}",
                         tenant.id(), ref.sopInstanceUid(), previous.resourceId(), previous.versionId(),
                         policy == SupersededPolicy.DELETE ? "deleted" : "rejected", e.getMessage());
+                left.add(ref);
             }
+        }
+        if (!left.isEmpty()) {
+            store.openRetirement(tenant.id(), previous.resourceId(), left, now());
         }
     }
 

@@ -21,7 +21,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Settles write intents left open by a crash or a failed clean-up (DESIGN.md section 5): a KOS
- * stored without a committed version was never acknowledged, so it is removed from the PACS. Runs
+ * stored without a committed version was never acknowledged, so it is removed from the PACS; a
+ * superseded KOS the PACS could not retire at the time is deleted or rejected by the binding's
+ * policy now. Runs
  * at start-up and every {@code gateway.recovery-interval}; an intent younger than {@link #GRACE}
  * may still be in flight and is left alone.
  */
@@ -65,6 +67,17 @@ public class WriteRecovery {
             }
             try {
                 int removed = 0;
+                if (intent.purpose() == WriteIntent.Purpose.RETIRE) {
+                    SupersededPolicy policy = tenant.get().pacs().superseded();
+                    for (InstanceRef kos : intent.kos()) {
+                        connections.of(tenant.get()).remove(kos, policy);
+                        removed++;
+                    }
+                    store.settleIntent(intent.intentId(), "retired: " + removed + " superseded KOS "
+                            + policy.name().toLowerCase(java.util.Locale.ROOT), clock.instant());
+                    settled++;
+                    continue;
+                }
                 for (InstanceRef kos : intent.kos()) {
                     if (!store.isCommittedKos(kos.sopInstanceUid())) {
                         connections.of(tenant.get()).remove(kos, SupersededPolicy.DELETE);

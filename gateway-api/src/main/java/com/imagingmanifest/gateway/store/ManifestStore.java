@@ -71,12 +71,23 @@ public class ManifestStore {
                 .query((rs, n) -> new VersionKey(rs.getString(1), rs.getLong(2))).list();
     }
 
-    /** Loads the named versions, keeping the order of {@code keys}. */
+    /** Loads the named versions (one query per page), keeping the order of {@code keys}. */
     public List<StoredVersion> load(String org, List<VersionKey> keys) {
-        Map<VersionKey, StoredVersion> found = new HashMap<>();
-        for (VersionKey key : keys) {
-            version(org, key.resourceId(), key.versionId()).ifPresent(v -> found.put(key, v));
+        if (keys.isEmpty()) {
+            return List.of();
         }
+        StringBuilder sql = new StringBuilder("SELECT res_id, version_id, last_updated, deleted, resource_json"
+                + " FROM manifest_version WHERE org_id = ? AND (");
+        List<Object> args = new ArrayList<>(List.of(org));
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(res_id = ? AND version_id = ?)");
+            args.add(keys.get(i).resourceId());
+            args.add(keys.get(i).versionId());
+        }
+        sql.append(")");
+        Map<VersionKey, StoredVersion> found = new HashMap<>();
+        jdbc.sql(sql.toString()).params(args).query(ManifestStore::version).list()
+                .forEach(v -> found.put(new VersionKey(v.resourceId(), v.versionId()), v));
         return keys.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
     }
 
@@ -91,6 +102,16 @@ public class ManifestStore {
 
     /** Records, in its own committed transaction, that {@code kos} are about to be stored. */
     public String openIntent(String org, String id, List<InstanceRef> kos, Instant now) {
+        return openIntent(WriteIntent.Purpose.WRITE, org, id, kos, now);
+    }
+
+    /** Records superseded KOS that could not be retired yet, for recovery to retry. */
+    public String openRetirement(String org, String id, List<InstanceRef> kos, Instant now) {
+        return openIntent(WriteIntent.Purpose.RETIRE, org, id, kos, now);
+    }
+
+    private String openIntent(WriteIntent.Purpose purpose, String org, String id, List<InstanceRef> kos,
+            Instant now) {
         String intentId = UUID.randomUUID().toString();
         StringBuilder lines = new StringBuilder();
         for (InstanceRef ref : kos) {
@@ -98,8 +119,9 @@ public class ManifestStore {
                     .append(ref.sopInstanceUid()).append(' ').append(ref.sopClassUid()).append('\n');
         }
         transactions.executeWithoutResult(tx -> jdbc.sql(
-                        "INSERT INTO write_intent (intent_id, org_id, res_id, created, kos) VALUES (?, ?, ?, ?, ?)")
-                .params(intentId, org, id, now.toEpochMilli(), lines.toString()).update());
+                        "INSERT INTO write_intent (intent_id, purpose, org_id, res_id, created, kos)"
+                                + " VALUES (?, ?, ?, ?, ?, ?)")
+                .params(intentId, purpose.name(), org, id, now.toEpochMilli(), lines.toString()).update());
         return intentId;
     }
 
@@ -112,11 +134,12 @@ public class ManifestStore {
 
     /** Intents still open that were opened before {@code before}. */
     public List<WriteIntent> openIntents(Instant before) {
-        return jdbc.sql("SELECT intent_id, org_id, res_id, created, kos FROM write_intent"
+        return jdbc.sql("SELECT intent_id, purpose, org_id, res_id, created, kos FROM write_intent"
                         + " WHERE settled IS NULL AND created < ? ORDER BY created")
                 .params(before.toEpochMilli())
-                .query((rs, n) -> new WriteIntent(rs.getString(1), rs.getString(2), rs.getString(3),
-                        Instant.ofEpochMilli(rs.getLong(4)), parseKos(rs.getString(5))))
+                .query((rs, n) -> new WriteIntent(rs.getString(1), WriteIntent.Purpose.valueOf(rs.getString(2)),
+                        rs.getString(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)),
+                        parseKos(rs.getString(6))))
                 .list();
     }
 

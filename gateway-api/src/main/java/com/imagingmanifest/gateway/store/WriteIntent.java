@@ -4,7 +4,14 @@ import com.imagingmanifest.pacs.InstanceRef;
 import java.time.Instant;
 import java.util.List;
 
-/** An open write: the KOS it may have stored on the PACS before its version was committed. */
-public record WriteIntent(String intentId, String organizationId, String resourceId, Instant created,
-        List<InstanceRef> kos) {
+/**
+ * An open intent: for {@link Purpose#WRITE}, the KOS a write may have stored on the PACS before its
+ * version was committed; for {@link Purpose#RETIRE}, superseded KOS still to delete or reject.
+ */
+public record WriteIntent(String intentId, Purpose purpose, String organizationId, String resourceId,
+        Instant created, List<InstanceRef> kos) {
+
+    public enum Purpose {
+        WRITE, RETIRE
+    }
 }

@@ -140,6 +140,32 @@ class ManifestWriterTest {
     }
 
     @Test
+    void deleteWithThePacsDownIs503AndChangesNothing() {
+        Tenant tenant = tenant(SupersededPolicy.DELETE);
+        StoredVersion v1 = writer.create(tenant, ApiTestSupport.manifest(study, 1, "v1"));
+        pacs.down = true;
+        assertThatThrownBy(() -> writer.delete(tenant, v1))
+                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
+                        .isEqualTo(503));
+        assertThat(store.current("1", v1.resourceId()).orElseThrow().deleted()).isFalse();
+    }
+
+    @Test
+    void aSupersededKosThePacsCouldNotRemoveIsRetiredByRecovery() {
+        Tenant tenant = tenant(SupersededPolicy.DELETE);
+        StoredVersion v1 = writer.create(tenant, ApiTestSupport.manifest(study, 1, "v1"));
+        String kos1 = store.kos("1", v1.resourceId(), 1).get(0).sopInstanceUid();
+        pacs.refuseRemovals = true;
+        writer.update(tenant, v1, ApiTestSupport.manifest(study, 2, "v2"));
+        assertThat(pacs.stored).containsKey(kos1);
+        assertThat(openIntents()).isEqualTo(1);
+        pacs.refuseRemovals = false;
+        assertThat(recovery.settle(Instant.now().plusSeconds(1))).isEqualTo(1);
+        assertThat(pacs.stored).doesNotContainKey(kos1);
+        assertThat(openIntents()).isZero();
+    }
+
+    @Test
     void aClientDicomIdentifierNamesTheFirstKosOnlyOnCreate() {
         Tenant tenant = tenant(SupersededPolicy.DELETE);
         String chosen = Uid.generate();
