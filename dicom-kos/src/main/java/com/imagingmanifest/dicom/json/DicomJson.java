@@ -302,15 +302,19 @@ public final class DicomJson {
         }
         if (vr == Vr.PN) {
             if (v instanceof String s) {
+                // lenient: a PN written as a plain string, still at most three groups, one value
+                if (s.indexOf('\\') >= 0 || s.split("=", -1).length > 3) {
+                    throw new IllegalArgumentException("\"" + s + "\" is not one person name");
+                }
                 return s;
             }
             if (v == EMPTY_OBJECT) {
                 return "";
             }
             if (v instanceof Map<?, ?> m) {
-                String a = (String) m.get("Alphabetic");
-                String i = (String) m.get("Ideographic");
-                String ph = (String) m.get("Phonetic");
+                String a = group(m, "Alphabetic");
+                String i = group(m, "Ideographic");
+                String ph = group(m, "Phonetic");
                 String pn = nz(a) + "=" + nz(i) + "=" + nz(ph);
                 int end = pn.length();
                 while (end > 0 && pn.charAt(end - 1) == '=') {
@@ -321,12 +325,25 @@ public final class DicomJson {
             throw new IllegalArgumentException("a PN value is an object with Alphabetic, Ideographic, Phonetic");
         }
         if (v instanceof String s) {
+            if (!vr.singleValued() && s.indexOf('\\') >= 0) {
+                // PS3.5 6.2: backslash separates values; inside one value it would change the VM
+                throw new IllegalArgumentException("a " + vr + " value may not contain a backslash");
+            }
             return s;
         }
         if (v instanceof Number num && (vr == Vr.IS || vr == Vr.DS)) {
             return num.text();
         }
         throw new IllegalArgumentException("a " + vr + " value must be a string");
+    }
+
+    /** One component group; '=' and backslash are delimiters of the PN value (PS3.5 6.2.1). */
+    private static String group(Map<?, ?> m, String name) {
+        String g = (String) m.get(name);
+        if (g != null && (g.indexOf('=') >= 0 || g.indexOf('\\') >= 0)) {
+            throw new IllegalArgumentException("the " + name + " group may not contain '=' or a backslash");
+        }
+        return g;
     }
 
     private static String nz(String s) {
