@@ -1,5 +1,8 @@
 package com.imagingmanifest.gateway.ingest;
 
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.imagingmanifest.gateway.ApiTestSupport;
+import com.imagingmanifest.gateway.security.SigningKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -104,10 +107,17 @@ final class IngestTestSupport {
         properties.forEach((key, value) -> registry.add(key, () -> value));
     }
 
+    /**
+     * A temporary directory holding the same embedded JWT signing key as every API test's data
+     * directory, so {@link ApiTestSupport#token(String)} is accepted by a gateway using it as its
+     * {@code gateway.data-dir}.
+     */
     static Path tempDir(String prefix) {
         try {
             Path dir = Files.createTempDirectory(prefix);
             dir.toFile().deleteOnExit();
+            ApiTestSupport.token(DEMO); // creates the shared key if no test has yet
+            Files.copy(ApiTestSupport.DATA_DIR.resolve(SigningKey.FILE_NAME), dir.resolve(SigningKey.FILE_NAME));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -170,7 +180,10 @@ final class IngestTestSupport {
     }
 
     static IGenericClient client(int httpPort, String org) {
-        return FHIR.newRestfulGenericClient("http://127.0.0.1:" + httpPort + "/organizations/" + org + "/fhir/3");
+        IGenericClient client = FHIR.newRestfulGenericClient("http://127.0.0.1:" + httpPort + "/organizations/"
+                + org + "/fhir/3");
+        client.registerInterceptor(new BearerTokenAuthInterceptor(ApiTestSupport.token(org)));
+        return client;
     }
 
     /** The current manifests whose identifier names KOS {@code sopUid}. */

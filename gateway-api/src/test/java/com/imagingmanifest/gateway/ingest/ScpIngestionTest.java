@@ -1,5 +1,6 @@
 package com.imagingmanifest.gateway.ingest;
 
+import com.imagingmanifest.gateway.ApiTestSupport;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.DEMO;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.DEMO_AE;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.KOS_CLASS;
@@ -261,12 +262,14 @@ class ScpIngestionTest {
         // an operator discards an item once dealt with (DELETE is enabled only by configuration)
         long id = bareItem.get("id").asLong();
         HttpResponse<String> discarded = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/actuator/quarantine/" + id)).DELETE().build(),
+                URI.create("http://127.0.0.1:" + httpPort + "/actuator/quarantine/" + id)).header("Authorization",
+                "Bearer " + ApiTestSupport.token(IngestTestSupport.DEMO)).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(200);
         assertThat(quarantineGauge()).isEqualTo(quarantinedBefore + 2);
         HttpResponse<String> gone = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/actuator/quarantine/" + id)).GET().build(),
+                URI.create("http://127.0.0.1:" + httpPort + "/actuator/quarantine/" + id)).header("Authorization",
+                "Bearer " + ApiTestSupport.token(IngestTestSupport.DEMO)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(gone.statusCode()).isEqualTo(404);
         assertGoodStoreStillWorks();
@@ -341,7 +344,8 @@ class ScpIngestionTest {
 
     private JsonNode getJson(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(30)).header("Authorization",
+                "Bearer " + ApiTestSupport.token(IngestTestSupport.DEMO)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
         return new ObjectMapper().readTree(response.body());
