@@ -214,7 +214,7 @@ public final class PrivateOrthanc implements AutoCloseable {
     /** DELETE with basic auth; returns the status (404 is a normal answer when it is already gone). */
     public int delete(String path) {
         try {
-            return http.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return exchange(request(path).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             throw new UncheckedIOException("DELETE " + restUrl() + path + " failed", e);
         } catch (InterruptedException e) {
@@ -267,7 +267,7 @@ public final class PrivateOrthanc implements AutoCloseable {
     private String send(HttpRequest.Builder builder, String path) {
         HttpRequest request = builder.build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException(request.method() + " " + path + " answered "
                         + response.statusCode() + ": " + response.body());
@@ -278,6 +278,23 @@ public final class PrivateOrthanc implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Sends once more when the first attempt fails on the connection itself: Orthanc closes idle
+     * keep-alive connections, and the client may reuse one just closed ("header parser received no
+     * bytes"). Every request these helpers make is idempotent in Orthanc (GET, DELETE, a store of
+     * the same bytes, a lookup), so the retry is safe. A timeout is not retried.
+     */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        try {
+            return http.send(request, handler);
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            return http.send(request, handler);
         }
     }
 
