@@ -4,6 +4,8 @@ import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.gateway.security.GatewaySecurityProperties;
+import com.imagingmanifest.gateway.security.LocalTokenIssuer;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
@@ -13,6 +15,7 @@ import com.imagingmanifest.pacs.QueryLevel;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
@@ -31,10 +34,31 @@ class StartupBanner {
     private final Environment environment;
     private final PrintStream out = System.out;
 
-    StartupBanner(Tenants tenants, PacsConnections connections, Environment environment) {
+    private final GatewaySecurityProperties security;
+    private final ObjectProvider<LocalTokenIssuer> issuer;
+
+    StartupBanner(Tenants tenants, PacsConnections connections, Environment environment,
+            GatewaySecurityProperties security, ObjectProvider<LocalTokenIssuer> issuer) {
         this.tenants = tenants;
         this.connections = connections;
         this.environment = environment;
+        this.security = security;
+        this.issuer = issuer;
+    }
+
+    /**
+     * The Authorization header of the example: a write token of the embedded issuer, so the curl works
+     * as pasted; none when security is off, and a placeholder with an external issuer.
+     */
+    private String authorizationHeader(Tenant tenant) {
+        if (!security.enabled()) {
+            return "";
+        }
+        LocalTokenIssuer local = issuer.getIfAvailable();
+        String token = local == null ? "$TOKEN"
+                : local.issue(tenant.slug(), "user/ImagingManifest.write", security.startupTokenTtl(),
+                        "startup-example-" + tenant.slug());
+        return " -H \"Authorization: Bearer " + token + "\"";
     }
 
     /** UIDs and patient of an instance on the PACS, for the example manifest. */
@@ -88,8 +112,8 @@ class StartupBanner {
                 + "\"study\":[{\"uid\":\"urn:oid:" + s.studyUid() + "\",\"series\":[{\"uid\":\"urn:oid:"
                 + s.seriesUid() + "\",\"instance\":[{\"sopClass\":\"urn:oid:" + s.sopClassUid()
                 + "\",\"uid\":\"urn:oid:" + s.sopUid() + "\"}]}]}]}";
-        out.println("curl -sS -X POST '" + base(root, tenant) + "/ImagingManifest' -H 'Content-Type:"
-                + " application/fhir+json' -d '" + manifest.replace("'", "'\\''") + "'");
+        out.println("curl -sS -X POST '" + base(root, tenant) + "/ImagingManifest'" + authorizationHeader(tenant)
+                + " -H 'Content-Type: application/fhir+json' -d '" + manifest.replace("'", "'\\''") + "'");
     }
 
     private static String base(String root, Tenant tenant) {
