@@ -36,6 +36,10 @@ public final class DataSetWriter {
         new DataSetWriter(TransferSyntax.forUid(transferSyntaxUid)).write(ds, out);
     }
 
+    public TransferSyntax transferSyntax() {
+        return ts;
+    }
+
     /** Sequences and items with undefined length and delimitation items (PS3.5 7.5.2). */
     public DataSetWriter undefinedLengths(boolean undefined) {
         this.undefinedLengths = undefined;

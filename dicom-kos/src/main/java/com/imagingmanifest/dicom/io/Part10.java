@@ -108,15 +108,21 @@ public final class Part10 {
 
     /** The file's bytes; the meta's group length is recomputed, the data set's group 0002 ignored. */
     public static byte[] write(DicomFile file) {
+        return write(file, new DataSetWriter(TransferSyntax.forUid(file.transferSyntaxUid())));
+    }
+
+    /** As {@link #write(DicomFile)}, the data set written by {@code writer} (e.g. undefined lengths). */
+    public static byte[] write(DicomFile file, DataSetWriter writer) {
         DataSet meta = new DataSet(file.fileMeta());
         meta.setBytes(Tag.FileMetaInformationGroupLength, Vr.UL, new byte[4]);
-        String tsUid = meta.getString(Tag.TransferSyntaxUID);
-        TransferSyntax ts = TransferSyntax.forUid(tsUid);
+        if (writer.transferSyntax() != TransferSyntax.forUid(file.transferSyntaxUid())) {
+            throw new IllegalArgumentException("writer's transfer syntax differs from the file meta's");
+        }
         DataSetWriter.Sink sink = new DataSetWriter.Sink(PREAMBLE + 4 + 256);
         sink.write(new byte[PREAMBLE], 0, PREAMBLE);
         sink.write('D').write('I').write('C').write('M');
-        DataSetWriter writer = new DataSetWriter(ts);
-        writer.writeDataSet(meta, sink, true, SpecificCharacterSet.DEFAULT, 0x0002);
+        // PS3.10 7.1: the meta is always explicit VR little endian
+        new DataSetWriter(TransferSyntax.EXPLICIT_VR_LE).writeDataSet(meta, sink, true, SpecificCharacterSet.DEFAULT, 0x0002);
         byte[] body = writer.toBytes(file.dataSet());
         sink.write(body, 0, body.length);
         return sink.toByteArray();

@@ -176,7 +176,7 @@ public final class TokenReader {
             if (len == UNDEFINED) {
                 throw error(at, "fragment of undefined length");
             }
-            checkLength(at, len, "fragment");
+            checkLength(at, len, -1, "fragment");
             valueOffset = pos;
             valueLength = (int) len;
             pos += (int) len;
@@ -238,7 +238,7 @@ public final class TokenReader {
             }
             throw error(at, "undefined length in " + Tag.toString(t) + " " + v);
         }
-        checkLength(at, len, Tag.toString(t));
+        checkLength(at, len, t, null);
         if (v == Vr.SQ) {
             vr = Vr.SQ;
             push(at, Kind.SEQUENCE, len, exp);
@@ -253,7 +253,7 @@ public final class TokenReader {
 
     private void push(int at, Kind kind, long len, boolean exp) {
         if (len != UNDEFINED) {
-            checkLength(at, len, kind.name().toLowerCase());
+            checkLength(at, len, -1, kind);
         }
         if (kind != Kind.ITEM) {
             if (sequences >= maxDepth) {
@@ -283,10 +283,12 @@ public final class TokenReader {
         return end - pos;
     }
 
-    private void checkLength(int at, long len, String what) {
+    /** {@code what} names the container, or null for the element {@code tag} (formatted only on error). */
+    private void checkLength(int at, long len, int tag, Object what) {
         int remaining = remaining();
         if (len > remaining) {
-            throw error(at, "length " + len + " of " + what + " exceeds the " + remaining + " bytes remaining");
+            String name = what != null ? what.toString().toLowerCase() : Tag.toString(tag);
+            throw error(at, "length " + len + " of " + name + " exceeds the " + remaining + " bytes remaining");
         }
     }
 
