@@ -490,7 +490,7 @@ public final class BenchCommand {
             return null;
         }
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), TOKEN_COMMAND, "--data-dir", work.resolve("data").toString(),
+                GatewayProcess.absoluteClassPath(), TOKEN_COMMAND, "--data-dir", work.resolve("data").toString(),
                 "--org", ORG, "--scope", "user/ImagingManifest.read user/ImagingManifest.write", "--ttl", "12h")
                 .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("token.log").toFile())).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -53,7 +53,7 @@ final class GatewayProcess implements AutoCloseable {
             command.add(jar.toString());
         } else {
             command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
+            command.add(absoluteClassPath());
             command.add(MAIN_CLASS);
         }
         command.add("--server.port=" + port);
@@ -88,6 +88,13 @@ final class GatewayProcess implements AutoCloseable {
         process.destroyForcibly();
         throw new IllegalStateException("the gateway was not ready within " + START_TIMEOUT.toSeconds() + " s; log "
                 + log + ":\n" + tail(log));
+    }
+
+    /** This JVM's class path with absolute entries: the child runs in another directory. */
+    static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.isEmpty()).map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
 
     int port() {
@@ -158,8 +165,11 @@ final class GatewayProcess implements AutoCloseable {
     @Override
     public void close() {
         sampler.interrupt();
-        process.destroyForcibly();
+        process.destroy(); // SIGTERM: a flight recording started with dumponexit is written
         try {
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
             process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
