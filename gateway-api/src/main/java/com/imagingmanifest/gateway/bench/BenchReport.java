@@ -38,6 +38,12 @@ final class BenchReport {
 
     void add(Row row) {
         rows.add(row);
+        for (LoadRun.Result r : new LoadRun.Result[] {row.gateway(), row.baseline()}) {
+            if (r != null && r.failures() > 0) {
+                note(row.scenario() + " " + row.storeSize() + " x" + row.clients() + ": " + r.failures()
+                        + " failures, first: " + r.firstFailure());
+            }
+        }
     }
 
     void figure(Figure figure) {

@@ -10,7 +10,8 @@ import org.HdrHistogram.Histogram;
 /**
  * A closed-loop load generator: {@code clients} threads each run the operation back to back for
  * a warm-up, then for a measured period during which every latency goes into an HdrHistogram.
- * A failed operation is counted and not recorded; the first failure's message is kept.
+ * An operation belongs to the measured period when it starts in it. A failed operation is counted
+ * and not recorded; the first failure's message is kept.
  */
 final class LoadRun {
 
@@ -51,6 +52,7 @@ final class LoadRun {
         List<Histogram> histograms = new ArrayList<>();
         long[] failures = new long[clients];
         AtomicReference<String> firstFailure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong lastEnd = new java.util.concurrent.atomic.AtomicLong(end);
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             // latencies from 1 µs to 1 h at 3 significant digits
@@ -67,8 +69,11 @@ final class LoadRun {
                     try {
                         operation.run(client, random);
                         long after = System.nanoTime();
-                        if (before >= measureFrom && after <= end) {
+                        // an operation counts when it started in the measured period; the period
+                        // is stretched to the last such operation's end
+                        if (before >= measureFrom) {
                             histogram.recordValue(Math.max(1, (after - before) / 1000));
+                            lastEnd.accumulateAndGet(after, Math::max);
                         }
                     } catch (Exception | AssertionError e) {
                         if (before >= measureFrom) {
@@ -93,7 +98,7 @@ final class LoadRun {
         for (long f : failures) {
             failed += f;
         }
-        return new Result(all.getTotalCount(), failed, measure.toNanos() / 1e9, all, firstFailure.get());
+        return new Result(all.getTotalCount(), failed, (lastEnd.get() - measureFrom) / 1e9, all, firstFailure.get());
     }
 
     private static void pause() {
