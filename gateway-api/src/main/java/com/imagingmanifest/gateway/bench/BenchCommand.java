@@ -125,6 +125,7 @@ public final class BenchCommand {
         List<String> arguments = gatewayArguments(work, orthanc, jdbcUrl);
         String metadata = "/organizations/" + ORG + "/fhir/3/metadata";
         List<Double> starts = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         GatewayProcess gateway = null;
         int startups = options.scenarios().contains("startup") ? options.startups() : 1;
         for (int i = 0; i < startups; i++) {
@@ -133,6 +134,7 @@ public final class BenchCommand {
             }
             gateway = GatewayProcess.start(work, gatewayJar(), options.jvmOptions(), arguments, metadata);
             starts.add(gateway.startSeconds());
+            cpu.add(gateway.startCpuSeconds());
             progress(String.format(Locale.ROOT, "gateway pid %d ready in %.2f s", gateway.pid(), gateway.startSeconds()));
         }
         try (GatewayProcess running = gateway) {
@@ -143,6 +145,8 @@ public final class BenchCommand {
                         String.format(Locale.ROOT, "median %.2f s of %d (%s)", median, starts.size(),
                                 starts.stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList()),
                         "< 6 s", median < 6.0));
+                report.figure(new BenchReport.Figure("CPU time to ready (user + system, all threads)",
+                        String.format(Locale.ROOT, "median %.2f s", median(cpu)), null, null));
                 report.figure(new BenchReport.Figure("resident memory after start (VmRSS)", mib(idle), null, null));
             }
             String base = "http://127.0.0.1:" + running.port() + "/organizations/" + ORG + "/fhir/3";
@@ -322,12 +326,15 @@ public final class BenchCommand {
                 new ReadScenario("search authoring-time (10 min)", n -> "/ImagingManifest?authoring-time=ge"
                                 + enc(iso(StoreLoader.authoringTime(n))) + "&authoring-time=lt"
                                 + enc(iso(StoreLoader.authoringTime(n) + 10 * StoreLoader.AUTHORING_STEP)),
+                        // the store's bounded form: every bulk and created manifest has second precision,
+                        // so authoring_low >= from - 999 ms holds (the gateway finds that bound itself)
                         CURRENT_JSON + " WHERE r.org_id = ? AND r.deleted = FALSE AND r.authoring_high >= ?"
-                                + " AND r.authoring_low < ? ORDER BY r.last_updated DESC, r.res_id",
+                                + " AND r.authoring_low >= ? AND r.authoring_low < ? ORDER BY r.last_updated DESC, r.res_id",
                         (s, n) -> {
                             s.setString(1, ORG);
                             s.setLong(2, StoreLoader.authoringTime(n));
-                            s.setLong(3, StoreLoader.authoringTime(n) + 10 * StoreLoader.AUTHORING_STEP);
+                            s.setLong(3, StoreLoader.authoringTime(n) - 999);
+                            s.setLong(4, StoreLoader.authoringTime(n) + 10 * StoreLoader.AUTHORING_STEP);
                         }, 10),
                 new ReadScenario("history", n -> "/ImagingManifest/" + StoreLoader.id(n) + "/_history",
                         "SELECT version_id, resource_json FROM manifest_version WHERE org_id = ? AND res_id = ?"
@@ -361,6 +368,13 @@ public final class BenchCommand {
                         statements.add(mine);
                     }
                     List<ReadScenario> scenarios = readScenarios();
+                    if (size == options.sizes().get(0)) {
+                        // the first timed run must not pay for the JIT compiling the gateway's read path
+                        for (ReadScenario s : scenarios) {
+                            LoadRun.run(clients, Duration.ZERO, options.warmup(), (c, r) ->
+                                    send(get(base + s.request().path(r.nextLong(range)))));
+                        }
+                    }
                     for (int i = 0; i < scenarios.size(); i++) {
                         ReadScenario s = scenarios.get(i);
                         check(base, s, range / 2);

@@ -25,6 +25,7 @@ final class GatewayProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final double startSeconds;
+    private final double startCpuSeconds;
     private final AtomicLong peakRssKib = new AtomicLong();
     private final Thread sampler;
 
@@ -33,6 +34,7 @@ final class GatewayProcess implements AutoCloseable {
         this.port = port;
         this.log = log;
         this.startSeconds = startSeconds;
+        this.startCpuSeconds = cpuSeconds(process.pid());
         this.sampler = new Thread(this::sampleRss, "bench-rss-sampler");
         sampler.setDaemon(true);
         sampler.start();
@@ -108,6 +110,25 @@ final class GatewayProcess implements AutoCloseable {
     /** Process start to the first 200 from the ready path. */
     double startSeconds() {
         return startSeconds;
+    }
+
+    /**
+     * CPU time (user + system, all threads) the gateway used until it was ready: less dependent on
+     * other load on a shared machine than the wall time.
+     */
+    double startCpuSeconds() {
+        return startCpuSeconds;
+    }
+
+    /** utime + stime of /proc/PID/stat (PS: fields 14 and 15, in clock ticks of 1/100 s on Linux). */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14, 15 counted from 1
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** Resident set size now, in MiB (VmRSS of /proc/PID/status). */

@@ -84,7 +84,7 @@ final class StoreLoader {
             }
             try {
                 copy.copyIn("COPY manifest_resource (org_id, res_id, version_id, deleted, last_updated, language,"
-                        + " authoring_low, authoring_high) FROM STDIN WITH (FORMAT csv)", new StringReader(resources.toString()));
+                        + " authoring_low, authoring_high, authoring_span) FROM STDIN WITH (FORMAT csv)", new StringReader(resources.toString()));
                 copy.copyIn("COPY manifest_version (org_id, res_id, version_id, last_updated, deleted, resource_json)"
                         + " FROM STDIN WITH (FORMAT csv)", new StringReader(versions.toString()));
                 copy.copyIn("COPY manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
@@ -112,7 +112,7 @@ final class StoreLoader {
         long[] range = ManifestIndexer.range(time);
         long updated = AUTHORING_BASE + n;
         String json = json(n);
-        csv(resources, org, id, 1, false, updated, null, range[0], range[1]);
+        csv(resources, org, id, 1, false, updated, null, range[0], range[1], range[1] - range[0]);
         csv(versions, org, id, 1, updated, false, json);
         csv(kos, org, id, 1, study(n), study(n) + ".1", kosUid, Uid.KeyObjectSelectionDocumentStorage);
         for (IndexEntries.Token token : index.tokens()) {

@@ -69,7 +69,10 @@ public class ManifestStore {
     public List<VersionKey> search(String org, SearchQuery query) {
         List<Object> args = new ArrayList<>();
         args.add(org);
-        args.addAll(query.args());
+        Long widest = query.needsWidestAuthoringSpan() ? widestAuthoringSpan(org) : null;
+        for (Object arg : query.args()) {
+            args.add(arg instanceof SearchQuery.LowerBoundOfLow bound ? bound.value(widest) : arg);
+        }
         return jdbc.sql(query.sql()).params(args)
                 .query((rs, n) -> new VersionKey(rs.getString(1), rs.getLong(2))).list();
     }
@@ -160,13 +163,15 @@ public class ManifestStore {
             Long high = deleted ? null : index.authoringHigh();
             if (expectedVersion == null) {
                 jdbc.sql("INSERT INTO manifest_resource (org_id, res_id, version_id, deleted, last_updated,"
-                                + " language, authoring_low, authoring_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                        .params(org, id, newVersion, deleted, millis, language, low, high).update();
+                                + " language, authoring_low, authoring_high, authoring_span)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        .params(org, id, newVersion, deleted, millis, language, low, high, span(low, high)).update();
             } else {
                 int changed = jdbc.sql("UPDATE manifest_resource SET version_id = ?, deleted = ?, last_updated = ?,"
-                                + " language = ?, authoring_low = ?, authoring_high = ?"
+                                + " language = ?, authoring_low = ?, authoring_high = ?, authoring_span = ?"
                                 + " WHERE org_id = ? AND res_id = ? AND version_id = ?")
-                        .params(newVersion, deleted, millis, language, low, high, org, id, expectedVersion)
+                        .params(newVersion, deleted, millis, language, low, high, span(low, high), org, id,
+                                expectedVersion)
                         .update();
                 if (changed != 1) {
                     throw new ConcurrentWriteException("ImagingManifest/" + id + " changed while it was being written");
