@@ -101,6 +101,17 @@ public class ManifestStore {
         return keys.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
     }
 
+    /** The widest authoring-time range among the organization's current manifests (0 when none). */
+    private long widestAuthoringSpan(String org) {
+        Long widest = jdbc.sql("SELECT MAX(authoring_span) FROM manifest_resource WHERE org_id = ?").param(org)
+                .query(Long.class).single();
+        return widest == null ? 0 : widest;
+    }
+
+    private static Long span(Long low, Long high) {
+        return low == null || high == null ? null : high - low;
+    }
+
     /** The KOS that back one version. */
     public List<InstanceRef> kos(String org, String id, long versionId) {
         return jdbc.sql("SELECT study_uid, series_uid, sop_uid, sop_class_uid FROM manifest_kos"
