@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,10 +21,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 public class ManifestStore {
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
     private final TransactionTemplate transactions;
 
-    public ManifestStore(JdbcClient jdbc, TransactionTemplate transactions) {
+    public ManifestStore(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate transactions) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.transactions = transactions;
     }
 
@@ -66,29 +69,47 @@ public class ManifestStore {
     public List<VersionKey> search(String org, SearchQuery query) {
         List<Object> args = new ArrayList<>();
         args.add(org);
-        args.addAll(query.args());
+        Long widest = query.needsWidestAuthoringSpan() ? widestAuthoringSpan(org) : null;
+        for (Object arg : query.args()) {
+            args.add(arg instanceof SearchQuery.LowerBoundOfLow bound ? bound.value(widest) : arg);
+        }
         return jdbc.sql(query.sql()).params(args)
                 .query((rs, n) -> new VersionKey(rs.getString(1), rs.getLong(2))).list();
     }
 
-    /** Loads the named versions (one query per page), keeping the order of {@code keys}. */
+    /**
+     * Loads the named versions, keeping the order of {@code keys}: one query per page of a search
+     * or history (primary-key lookups OR-ed together), not one per entry.
+     */
     public List<StoredVersion> load(String org, List<VersionKey> keys) {
         if (keys.isEmpty()) {
             return List.of();
         }
         StringBuilder sql = new StringBuilder("SELECT res_id, version_id, last_updated, deleted, resource_json"
                 + " FROM manifest_version WHERE org_id = ? AND (");
-        List<Object> args = new ArrayList<>(List.of(org));
+        List<Object> args = new ArrayList<>(1 + 2 * keys.size());
+        args.add(org);
         for (int i = 0; i < keys.size(); i++) {
             sql.append(i == 0 ? "" : " OR ").append("(res_id = ? AND version_id = ?)");
             args.add(keys.get(i).resourceId());
             args.add(keys.get(i).versionId());
         }
-        sql.append(")");
+        sql.append(')');
         Map<VersionKey, StoredVersion> found = new HashMap<>();
         jdbc.sql(sql.toString()).params(args).query(ManifestStore::version).list()
                 .forEach(v -> found.put(new VersionKey(v.resourceId(), v.versionId()), v));
         return keys.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The widest authoring-time range among the organization's current manifests (0 when none). */
+    private long widestAuthoringSpan(String org) {
+        Long widest = jdbc.sql("SELECT MAX(authoring_span) FROM manifest_resource WHERE org_id = ?").param(org)
+                .query(Long.class).single();
+        return widest == null ? 0 : widest;
+    }
+
+    private static Long span(Long low, Long high) {
+        return low == null || high == null ? null : high - low;
     }
 
     /** The KOS that back one version. */
@@ -189,13 +210,15 @@ public class ManifestStore {
             Long high = deleted ? null : index.authoringHigh();
             if (expectedVersion == null) {
                 jdbc.sql("INSERT INTO manifest_resource (org_id, res_id, version_id, deleted, last_updated,"
-                                + " language, authoring_low, authoring_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                        .params(org, id, newVersion, deleted, millis, language, low, high).update();
+                                + " language, authoring_low, authoring_high, authoring_span)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        .params(org, id, newVersion, deleted, millis, language, low, high, span(low, high)).update();
             } else {
                 int changed = jdbc.sql("UPDATE manifest_resource SET version_id = ?, deleted = ?, last_updated = ?,"
-                                + " language = ?, authoring_low = ?, authoring_high = ?"
+                                + " language = ?, authoring_low = ?, authoring_high = ?, authoring_span = ?"
                                 + " WHERE org_id = ? AND res_id = ? AND version_id = ?")
-                        .params(newVersion, deleted, millis, language, low, high, org, id, expectedVersion)
+                        .params(newVersion, deleted, millis, language, low, high, span(low, high), org, id,
+                                expectedVersion)
                         .update();
                 if (changed != 1) {
                     throw new ConcurrentWriteException("ImagingManifest/" + id + " changed while it was being written");
@@ -206,24 +229,21 @@ public class ManifestStore {
                     .params(org, id, newVersion, millis, deleted, json).update();
             jdbc.sql("DELETE FROM search_token WHERE org_id = ? AND res_id = ?").params(org, id).update();
             jdbc.sql("DELETE FROM search_reference WHERE org_id = ? AND res_id = ?").params(org, id).update();
+            // index rows and KOS in one batch per table: a manifest has several of each, and each row
+            // was a database round trip inside the write's transaction
             if (!deleted) {
-                for (IndexEntries.Token t : index.tokens()) {
-                    jdbc.sql("INSERT INTO search_token (org_id, res_id, param, token_system, token_value)"
-                                    + " VALUES (?, ?, ?, ?, ?)")
-                            .params(org, id, t.param(), truncate(t.system(), 512), truncate(t.value(), 512)).update();
-                }
-                for (IndexEntries.Reference ref : index.references()) {
-                    jdbc.sql("INSERT INTO search_reference (org_id, res_id, param, reference) VALUES (?, ?, ?, ?)")
-                            .params(org, id, ref.param(), truncate(ref.reference(), 1024)).update();
-                }
+                batches.batchUpdate("INSERT INTO search_token (org_id, res_id, param, token_system, token_value)"
+                                + " VALUES (?, ?, ?, ?, ?)",
+                        index.tokens().stream().map(t -> new Object[] {org, id, t.param(), truncate(t.system(), 512),
+                            truncate(t.value(), 512)}).toList());
+                batches.batchUpdate("INSERT INTO search_reference (org_id, res_id, param, reference) VALUES (?, ?, ?, ?)",
+                        index.references().stream().map(ref -> new Object[] {org, id, ref.param(),
+                            truncate(ref.reference(), 1024)}).toList());
             }
-            for (InstanceRef ref : kos) {
-                jdbc.sql("INSERT INTO manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
-                                + " sop_class_uid) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                        .params(org, id, newVersion, ref.studyInstanceUid(), ref.seriesInstanceUid(),
-                                ref.sopInstanceUid(), ref.sopClassUid())
-                        .update();
-            }
+            batches.batchUpdate("INSERT INTO manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
+                            + " sop_class_uid) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    kos.stream().map(ref -> new Object[] {org, id, newVersion, ref.studyInstanceUid(),
+                        ref.seriesInstanceUid(), ref.sopInstanceUid(), ref.sopClassUid()}).toList());
             if (intentId != null) {
                 jdbc.sql("UPDATE write_intent SET settled = ?, outcome = 'committed' WHERE intent_id = ?")
                         .params(millis, intentId).update();

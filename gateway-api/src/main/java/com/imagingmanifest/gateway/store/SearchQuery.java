@@ -47,6 +47,17 @@ public final class SearchQuery {
     public record SortKey(SortColumn column, boolean descending) {
     }
 
+    /**
+     * An argument resolved when the query runs: the lowest {@code authoring_low} a manifest can have
+     * when its {@code authoring_high} is at least {@code high}, given the widest span W in the store
+     * (low >= high - W). Redundant for the result, it bounds the index range that is scanned.
+     */
+    record LowerBoundOfLow(long high) {
+        long value(Long widestSpan) {
+            return high - (widestSpan == null ? 0 : widestSpan);
+        }
+    }
+
     private final List<String> conditions = new ArrayList<>();
     private final List<Object> args = new ArrayList<>();
     private final List<SortKey> sort = new ArrayList<>();
@@ -97,9 +108,27 @@ public final class SearchQuery {
             switch (d.prefix()) {
                 case "eq" -> { or.add("(" + lo + " >= ? AND " + hi + " <= ?)"); args.add(d.low()); args.add(d.high()); }
                 case "ne" -> { or.add("NOT (" + lo + " >= ? AND " + hi + " <= ?)"); args.add(d.low()); args.add(d.high()); }
-                case "gt" -> { or.add(hi + " > ?"); args.add(d.high()); }
+                case "gt" -> {
+                    if (column == DateColumn.AUTHORING_TIME) {
+                        or.add("(" + hi + " > ? AND " + lo + " > ?)");
+                        args.add(d.high());
+                        args.add(new LowerBoundOfLow(d.high()));
+                    } else {
+                        or.add(hi + " > ?");
+                        args.add(d.high());
+                    }
+                }
                 case "lt" -> { or.add(lo + " < ?"); args.add(d.low()); }
-                case "ge" -> { or.add(hi + " >= ?"); args.add(d.low()); }
+                case "ge" -> {
+                    if (column == DateColumn.AUTHORING_TIME) {
+                        or.add("(" + hi + " >= ? AND " + lo + " >= ?)");
+                        args.add(d.low());
+                        args.add(new LowerBoundOfLow(d.low()));
+                    } else {
+                        or.add(hi + " >= ?");
+                        args.add(d.low());
+                    }
+                }
                 case "le" -> { or.add(lo + " <= ?"); args.add(d.high()); }
                 case "sa" -> { or.add(lo + " > ?"); args.add(d.high()); }
                 case "eb" -> { or.add(hi + " < ?"); args.add(d.low()); }
@@ -139,6 +168,10 @@ public final class SearchQuery {
 
     List<Object> args() {
         return args;
+    }
+
+    boolean needsWidestAuthoringSpan() {
+        return args.stream().anyMatch(a -> a instanceof LowerBoundOfLow);
     }
 
     private static String placeholders(int n) {

@@ -25,6 +25,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -46,7 +47,7 @@ class ManifestWriterTest {
         ds.setURL("jdbc:h2:mem:writer" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         jdbc = JdbcClient.create(ds);
-        store = new ManifestStore(jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)));
+        store = new ManifestStore(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)));
         pacs = new FakePacs();
         study = new ApiTestSupport.Study(Uid.generate(), Uid.generate(), List.of(Uid.generate(), Uid.generate()),
                 Uid.CTImageStorage, "PAT-W", "ISSUER");

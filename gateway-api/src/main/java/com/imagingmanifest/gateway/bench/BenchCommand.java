@@ -1,0 +1,625 @@
+package com.imagingmanifest.gateway.bench;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.data.Tag;
+import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.net.dimse.DimseClient;
+import com.imagingmanifest.net.dimse.Part10Object;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hl7.fhir.dstu3.model.DateTimeType;
+import org.hl7.fhir.dstu3.model.Identifier;
+import org.hl7.fhir.dstu3.model.ImagingManifest;
+import org.hl7.fhir.dstu3.model.Reference;
+
+/**
+ * {@code gateway bench}: measures the gateway side by side with its baselines in one run. It starts
+ * a private Orthanc, a fresh PostgreSQL database and the gateway as a child JVM, then runs each
+ * scenario against the gateway and against its baseline (the PACS itself for writes, the store's own
+ * SQL for reads), and reports throughput, p50, p99 and their ratio. Figures only: nothing here
+ * passes or fails a build.
+ */
+public final class BenchCommand {
+    static final String ORG = "bench";
+    private static final String ISSUER = "BENCH-ISSUER";
+    private static final String PATIENT_ID = "BENCH-PAT-1";
+    private static final String FHIR_JSON = "application/fhir+json";
+    private static final String TOKEN_COMMAND = "com.imagingmanifest.gateway.security.TokenCommand";
+    private static final String INGEST_PACKAGE_CLASS = "com.imagingmanifest.gateway.ingest.KosIngestion";
+
+    private final BenchOptions options;
+    private final PrintStream out;
+    private final BenchReport report = new BenchReport();
+    private final FhirContext fhir = FhirContext.forDstu3();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicLong uidCounter = new AtomicLong();
+    private final String uidPrefix = "2.25.9" + (100_000 + new SplittableRandom().nextInt(900_000));
+    private String token;
+
+    private BenchCommand(BenchOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the bench; returns the exit status (0 done, 2 bad arguments, 1 the bench could not run). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        try {
+            BenchReport report = new BenchCommand(options, out).execute();
+            out.println();
+            out.print(report.table());
+            if (options.out() != null) {
+                Files.writeString(options.out(), report.markdown());
+                out.println("report written to " + options.out());
+            }
+            return 0;
+        } catch (Exception e) {
+            err.println("bench: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    BenchReport execute() throws Exception {
+        Path work = Files.createTempDirectory("gateway-bench");
+        header();
+        String database = "bench_" + Long.toString(System.currentTimeMillis(), 36);
+        try (BenchOrthanc orthanc = BenchOrthanc.start(work)) {
+            progress("private Orthanc pid " + orthanc.pid() + ", DICOM port " + orthanc.dicomPort());
+            admin("CREATE DATABASE " + database);
+            try {
+                measure(work, orthanc, options.postgresUrl() + database);
+            } finally {
+                if (!options.keepDatabase()) {
+                    admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                }
+            }
+        }
+        report.header("load average at end: " + loadAverage());
+        if (options.jmhResults() != null) {
+            report.appendix("## JMH (data layer and translation)\n\n```\n" + Files.readString(options.jmhResults()).trim()
+                    + "\n```");
+        }
+        return report;
+    }
+
+    private void measure(Path work, BenchOrthanc orthanc, String jdbcUrl) throws Exception {
+        Study study = seedStudy(orthanc);
+        token = mintToken(work);
+        List<String> arguments = gatewayArguments(work, orthanc, jdbcUrl);
+        String metadata = "/organizations/" + ORG + "/fhir/3/metadata";
+        List<Double> starts = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        GatewayProcess gateway = null;
+        int startups = options.scenarios().contains("startup") ? options.startups() : 1;
+        for (int i = 0; i < startups; i++) {
+            if (gateway != null) {
+                gateway.close();
+            }
+            gateway = GatewayProcess.start(work, gatewayJar(), options.jvmOptions(), arguments, metadata);
+            starts.add(gateway.startSeconds());
+            cpu.add(gateway.startCpuSeconds());
+            progress(String.format(Locale.ROOT, "gateway pid %d ready in %.2f s", gateway.pid(), gateway.startSeconds()));
+        }
+        try (GatewayProcess running = gateway) {
+            double idle = running.rssMib();
+            if (options.scenarios().contains("startup")) {
+                double median = median(starts);
+                report.figure(new BenchReport.Figure("start-up to ready (process start to 200 from /metadata)",
+                        String.format(Locale.ROOT, "median %.2f s of %d (%s)", median, starts.size(),
+                                starts.stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList()),
+                        "< 6 s", median < 6.0));
+                report.figure(new BenchReport.Figure("CPU time to ready (user + system, all threads)",
+                        String.format(Locale.ROOT, "median %.2f s", median(cpu)), null, null));
+                report.figure(new BenchReport.Figure("resident memory after start (VmRSS)", mib(idle), null, null));
+            }
+            String base = "http://127.0.0.1:" + running.port() + "/organizations/" + ORG + "/fhir/3";
+            if (options.scenarios().contains("create")) {
+                running.resetPeak();
+                create(base, orthanc, study, work);
+                double peak = running.peakRssMib();
+                report.figure(new BenchReport.Figure("resident memory under create load (peak VmRSS)", mib(peak),
+                        "< 512 MiB", peak < 512));
+            }
+            if (options.scenarios().contains("read")) {
+                running.resetPeak();
+                reads(base, jdbcUrl);
+                double peak = running.peakRssMib();
+                report.figure(new BenchReport.Figure("resident memory under read load (peak VmRSS)", mib(peak),
+                        "< 512 MiB", peak < 512));
+            }
+            if (options.scenarios().contains("ingest")) {
+                report.figure(new BenchReport.Figure("ingestion (SCP and poller, KOS/s)", "not measured: "
+                        + (classPresent(INGEST_PACKAGE_CLASS)
+                                ? "the bench has no ingestion scenario yet"
+                                : "the ingest branch (C-STORE SCP, poller) has not landed in this build"),
+                        ">= 0.8x Orthanc", null));
+            }
+        }
+    }
+
+    // ---- create
+
+    private void create(String base, BenchOrthanc orthanc, Study study, Path work) throws Exception {
+        String body = fhir.newJsonParser().encodeResourceToString(study.manifest());
+        // one create first: it warms the path and gives the KOS the gateway writes, the baselines' payload
+        HttpResponse<String> first = send(post(base + "/ImagingManifest", body));
+        if (first.statusCode() != 201) {
+            throw new IllegalStateException("create answered " + first.statusCode() + ": " + first.body());
+        }
+        String kosUid = fhir.newJsonParser().parseResource(ImagingManifest.class, first.body()).getIdentifier()
+                .getValue().replace("urn:oid:", "");
+        byte[] kosFile = orthanc.instanceFile(kosUid);
+        Part10Object kos = Part10Object.parse(kosFile);
+        progress("KOS of the create scenario: " + kosFile.length + " bytes, " + kos.sopInstanceUid());
+
+        for (int clients : options.createClients()) {
+            LoadRun.Result gateway = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
+                HttpResponse<String> response = send(post(base + "/ImagingManifest", body));
+                if (response.statusCode() != 201) {
+                    throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
+                }
+            });
+            LoadRun.Result scu;
+            try (DimseClient client = DimseClient.builder("127.0.0.1", orthanc.dicomPort(), BenchOrthanc.AE_TITLE)
+                    .callingAeTitle("BENCHSCU").poolSize(clients).build()) {
+                scu = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
+                    String uid = nextUid(kos.sopInstanceUid().length());
+                    byte[] dataSet = replace(kos.dataSet(), kos.sopInstanceUid(), uid);
+                    client.store(kos.sopClassUid(), uid, dataSet, kos.transferSyntaxUid());
+                });
+            }
+            boolean target = clients < 8 ? gateway.p50Millis() <= scu.p50Millis() + 3
+                    : gateway.throughput() >= 0.8 * scu.throughput() && gateway.p50Millis() <= scu.p50Millis() + 3;
+            report.add(new BenchReport.Row("create", "", clients, gateway, "DimseClient C-STORE", scu,
+                    clients < 8 ? "p50 <= base+3ms" : ">= 0.8x, p50 <= base+3ms", target));
+            progress("create x" + clients + " done");
+        }
+        storescu(orthanc, kosFile, kos.sopInstanceUid(), work);
+    }
+
+    /** DCMTK storescu sending N copies of the KOS (new SOP Instance UIDs) in one association. */
+    private void storescu(BenchOrthanc orthanc, byte[] kosFile, String kosUid, Path work) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("storescu"));
+        List<String> command = new ArrayList<>(List.of("storescu", "-aet", "BENCHSCU", "-aec", BenchOrthanc.AE_TITLE,
+                "127.0.0.1", Integer.toString(orthanc.dicomPort())));
+        for (int i = 0; i < options.storescuFiles(); i++) {
+            Path file = dir.resolve("kos" + i + ".dcm");
+            Files.write(file, replace(kosFile, kosUid, nextUid(kosUid.length())));
+            command.add(file.toString());
+        }
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("storescu.log").toFile())).start();
+        } catch (IOException e) {
+            report.note("DCMTK storescu baseline not measured: " + e.getMessage() + " (apt-get install -y dcmtk)");
+            return;
+        }
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("storescu did not finish within 10 minutes");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("storescu exited with " + process.exitValue() + " (log "
+                    + work.resolve("storescu.log") + ")");
+        }
+        LoadRun.Result whole = LoadRun.Result.whole(options.storescuFiles(), seconds);
+        LoadRun.Result gatewayAt1 = report.rows().stream().filter(r -> r.scenario().equals("create") && r.clients() == 1)
+                .map(BenchReport.Row::gateway).findFirst().orElse(null);
+        if (gatewayAt1 != null) {
+            report.add(new BenchReport.Row("create", "", 1, gatewayAt1, "storescu, 1 association", whole, null, null));
+        }
+        report.note(String.format(Locale.ROOT, "storescu: %d KOS in one association in %.2f s (process start included)",
+                options.storescuFiles(), seconds));
+    }
+
+    private String nextUid(int length) {
+        String counter = Long.toString(uidCounter.incrementAndGet());
+        int pad = length - uidPrefix.length() - counter.length();
+        if (pad < 0) {
+            throw new IllegalStateException("UID of " + length + " characters is too short to vary");
+        }
+        return uidPrefix + "0".repeat(pad) + counter; // same length: the encoded element lengths stay valid
+    }
+
+    /** Every occurrence of {@code from} replaced by {@code to} (same length) in a copy of {@code bytes}. */
+    static byte[] replace(byte[] bytes, String from, String to) {
+        byte[] f = from.getBytes(StandardCharsets.US_ASCII);
+        byte[] t = to.getBytes(StandardCharsets.US_ASCII);
+        if (f.length != t.length) {
+            throw new IllegalArgumentException("replacement must keep the length");
+        }
+        byte[] copy = bytes.clone();
+        int replaced = 0;
+        outer:
+        for (int i = 0; i + f.length <= copy.length; i++) {
+            for (int j = 0; j < f.length; j++) {
+                if (copy[i + j] != f[j]) {
+                    continue outer;
+                }
+            }
+            System.arraycopy(t, 0, copy, i, t.length);
+            replaced++;
+        }
+        if (replaced == 0) {
+            throw new IllegalStateException("UID " + from + " not found in the KOS");
+        }
+        return copy;
+    }
+
+    // ---- reads and searches
+
+    private record ReadScenario(String name, RequestFor request, String baselineSql, BindFor bind, int expectedTotal) {
+    }
+
+    @FunctionalInterface
+    private interface RequestFor {
+        String path(long n);
+    }
+
+    @FunctionalInterface
+    private interface BindFor {
+        void bind(PreparedStatement statement, long n) throws SQLException;
+    }
+
+    private static final String CURRENT_JSON = "SELECT v.resource_json FROM manifest_resource r JOIN manifest_version v"
+            + " ON v.org_id = r.org_id AND v.res_id = r.res_id AND v.version_id = r.version_id";
+
+    private List<ReadScenario> readScenarios() {
+        return List.of(
+                new ReadScenario("read", n -> "/ImagingManifest/" + StoreLoader.id(n),
+                        CURRENT_JSON + " WHERE r.org_id = ? AND r.res_id = ?",
+                        (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.id(n)); }, -1),
+                new ReadScenario("vread", n -> "/ImagingManifest/" + StoreLoader.id(n) + "/_history/1",
+                        "SELECT resource_json FROM manifest_version WHERE org_id = ? AND res_id = ? AND version_id = 1",
+                        (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.id(n)); }, -1),
+                new ReadScenario("search patient", n -> "/ImagingManifest?patient=" + StoreLoader.patient(n),
+                        CURRENT_JSON + " WHERE r.org_id = ? AND r.deleted = FALSE AND EXISTS (SELECT 1 FROM"
+                                + " search_reference x WHERE x.org_id = r.org_id AND x.res_id = r.res_id"
+                                + " AND x.param = 'patient' AND x.reference = ?) ORDER BY r.last_updated DESC, r.res_id",
+                        (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.patient(n)); },
+                        StoreLoader.PER_PATIENT),
+                new ReadScenario("search selected-study", n -> "/ImagingManifest?selected-study=" + StoreLoader.study(n),
+                        CURRENT_JSON + " WHERE r.org_id = ? AND r.deleted = FALSE AND EXISTS (SELECT 1 FROM"
+                                + " search_token t WHERE t.org_id = r.org_id AND t.res_id = r.res_id"
+                                + " AND t.param = 'selected-study' AND t.token_value = ?) ORDER BY r.last_updated DESC, r.res_id",
+                        (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.study(n)); }, 1),
+                new ReadScenario("search authoring-time (10 min)", n -> "/ImagingManifest?authoring-time=ge"
+                                + enc(iso(StoreLoader.authoringTime(n))) + "&authoring-time=lt"
+                                + enc(iso(StoreLoader.authoringTime(n) + 10 * StoreLoader.AUTHORING_STEP)),
+                        // the store's bounded form: every bulk and created manifest has second precision,
+                        // so authoring_low >= from - 999 ms holds (the gateway finds that bound itself)
+                        CURRENT_JSON + " WHERE r.org_id = ? AND r.deleted = FALSE AND r.authoring_high >= ?"
+                                + " AND r.authoring_low >= ? AND r.authoring_low < ? ORDER BY r.last_updated DESC, r.res_id",
+                        (s, n) -> {
+                            s.setString(1, ORG);
+                            s.setLong(2, StoreLoader.authoringTime(n));
+                            s.setLong(3, StoreLoader.authoringTime(n) - 999);
+                            s.setLong(4, StoreLoader.authoringTime(n) + 10 * StoreLoader.AUTHORING_STEP);
+                        }, 10),
+                new ReadScenario("history", n -> "/ImagingManifest/" + StoreLoader.id(n) + "/_history",
+                        "SELECT version_id, resource_json FROM manifest_version WHERE org_id = ? AND res_id = ?"
+                                + " ORDER BY last_updated DESC, version_id DESC",
+                        (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.id(n)); }, 1));
+    }
+
+    private void reads(String base, String jdbcUrl) throws Exception {
+        StoreLoader loader = new StoreLoader(fhir, ORG);
+        int clients = options.readClients();
+        long loaded = 0;
+        try (Connection admin = DriverManager.getConnection(jdbcUrl, options.postgresUser(), "")) {
+            for (long size : options.sizes()) {
+                long started = System.nanoTime();
+                loader.load(admin, loaded, size);
+                loaded = size;
+                progress(String.format(Locale.ROOT, "store holds %,d bulk manifests (loaded in %.1f s)", size,
+                        (System.nanoTime() - started) / 1e9));
+                String label = String.format(Locale.ROOT, "%,d", size);
+                // each search picks manifests whose expected matches all exist (the last 10 have fewer successors)
+                long range = Math.max(1, size - 10);
+                Connection[] connections = new Connection[clients];
+                List<List<PreparedStatement>> statements = new ArrayList<>();
+                try {
+                    for (int c = 0; c < clients; c++) {
+                        connections[c] = DriverManager.getConnection(jdbcUrl, options.postgresUser(), "");
+                        List<PreparedStatement> mine = new ArrayList<>();
+                        for (ReadScenario s : readScenarios()) {
+                            mine.add(connections[c].prepareStatement(s.baselineSql()));
+                        }
+                        statements.add(mine);
+                    }
+                    List<ReadScenario> scenarios = readScenarios();
+                    if (size == options.sizes().get(0)) {
+                        // the first timed run must not pay for the JIT compiling the gateway's read path
+                        for (ReadScenario s : scenarios) {
+                            LoadRun.run(clients, Duration.ZERO, options.warmup(), (c, r) ->
+                                    send(get(base + s.request().path(r.nextLong(range)))));
+                        }
+                    }
+                    for (int i = 0; i < scenarios.size(); i++) {
+                        ReadScenario s = scenarios.get(i);
+                        check(base, s, range / 2);
+                        LoadRun.Result gateway = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
+                            HttpResponse<String> response = send(get(base + s.request().path(r.nextLong(range))));
+                            if (response.statusCode() != 200) {
+                                throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
+                            }
+                        });
+                        int index = i;
+                        LoadRun.Result bare = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
+                            PreparedStatement statement = statements.get(c).get(index);
+                            s.bind().bind(statement, r.nextLong(range));
+                            int rows = 0;
+                            try (ResultSet rs = statement.executeQuery()) {
+                                while (rs.next()) {
+                                    rows += rs.getString(rs.getMetaData().getColumnCount()).length() > 0 ? 1 : 0;
+                                }
+                            }
+                            if (rows == 0) {
+                                throw new IllegalStateException("no row");
+                            }
+                        });
+                        boolean met = gateway.p99Millis() < 20 && gateway.throughput() >= 0.5 * bare.throughput();
+                        report.add(new BenchReport.Row(s.name(), label, clients, gateway, "JDBC select", bare,
+                                "p99 < 20ms, >= 0.5x", met));
+                        progress(s.name() + " at " + label + " done");
+                    }
+                } finally {
+                    for (Connection c : connections) {
+                        if (c != null) {
+                            c.close();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** One request before the timed run: the gateway must find exactly what the bulk load put in. */
+    private void check(String base, ReadScenario s, long n) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(get(base + s.request().path(n)));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(s.name() + ": HTTP " + response.statusCode() + " " + snippet(response.body()));
+        }
+        if (s.expectedTotal() >= 0 && !response.body().contains("\"total\":" + s.expectedTotal() + ",")) {
+            throw new IllegalStateException(s.name() + ": expected " + s.expectedTotal() + " matches, got "
+                    + snippet(response.body()));
+        }
+    }
+
+    // ---- set-up
+
+    private record Study(String studyUid, String seriesUid, List<String> sopUids) {
+        ImagingManifest manifest() {
+            ImagingManifest m = new ImagingManifest();
+            m.setPatient(new Reference().setIdentifier(new Identifier().setSystem(ISSUER).setValue(PATIENT_ID))
+                    .setDisplay("Bench^Patient"));
+            m.setAuthoringTimeElement(new DateTimeType("2024-01-15T10:15:00+01:00"));
+            m.setAuthor(new Reference().setDisplay("Doe^Jane"));
+            m.setDescription("bench key images");
+            ImagingManifest.SeriesComponent series = m.addStudy().setUid("urn:oid:" + studyUid)
+                    .addSeries().setUid("urn:oid:" + seriesUid);
+            for (String sop : sopUids) {
+                series.addInstance().setSopClass("urn:oid:" + Uid.CTImageStorage).setUid("urn:oid:" + sop);
+            }
+            return m;
+        }
+    }
+
+    /** A CT study with a few instances on the Orthanc: what every created manifest selects. */
+    private Study seedStudy(BenchOrthanc orthanc) throws IOException, InterruptedException {
+        String study = Uid.generate();
+        String series = Uid.generate();
+        List<String> sops = List.of(Uid.generate(), Uid.generate(), Uid.generate(), Uid.generate());
+        int number = 1;
+        for (String sop : sops) {
+            DataSet ds = new DataSet();
+            ds.setString(Tag.SOPClassUID, Vr.UI, Uid.CTImageStorage);
+            ds.setString(Tag.SOPInstanceUID, Vr.UI, sop);
+            ds.setString(Tag.StudyDate, Vr.DA, "20240115");
+            ds.setString(Tag.StudyTime, Vr.TM, "101500");
+            ds.setString(Tag.Modality, Vr.CS, "CT");
+            ds.setString(Tag.PatientName, Vr.PN, "Bench^Patient");
+            ds.setString(Tag.PatientID, Vr.LO, PATIENT_ID);
+            ds.setString(Tag.IssuerOfPatientID, Vr.LO, ISSUER);
+            ds.setString(Tag.StudyInstanceUID, Vr.UI, study);
+            ds.setString(Tag.SeriesInstanceUID, Vr.UI, series);
+            ds.setString(0x00200013, Vr.IS, Integer.toString(number++)); // Instance Number
+            orthanc.post("/instances", "application/dicom", Part10.write(ds, Uid.ExplicitVRLittleEndian));
+        }
+        return new Study(study, series, sops);
+    }
+
+    private List<String> gatewayArguments(Path work, BenchOrthanc orthanc, String jdbcUrl) {
+        String o = "--gateway.organizations[0].";
+        return List.of(
+                "--gateway.data-dir=" + work.resolve("data"),
+                "--spring.datasource.url=" + jdbcUrl,
+                "--spring.datasource.username=" + options.postgresUser(),
+                "--spring.datasource.password=",
+                o + "id=" + ORG, o + "slug=" + ORG, o + "name=Bench",
+                o + "pacs.kind=" + options.pacsKind(),
+                o + "pacs.ae-title=" + BenchOrthanc.AE_TITLE,
+                o + "pacs.host=127.0.0.1",
+                o + "pacs.port=" + orthanc.dicomPort(),
+                o + "pacs.dicomweb-url=" + orthanc.restUrl() + "/dicom-web",
+                o + "pacs.rest-url=" + orthanc.restUrl(),
+                o + "pacs.username=" + BenchOrthanc.USER,
+                o + "pacs.password=" + orthanc.password(),
+                o + "pacs.superseded=keep");
+    }
+
+    /** The exec jar as given, else none (this JVM's class path is used). */
+    private Path gatewayJar() {
+        return options.gatewayJar();
+    }
+
+    /**
+     * A bearer token for the bench organization when this build has the embedded token issuer
+     * (branch security): minted by the {@code token} command into the gateway's data directory,
+     * whose signing key the gateway then uses. Null when the build has no security yet.
+     */
+    private String mintToken(Path work) throws IOException, InterruptedException {
+        if (!classPresent(TOKEN_COMMAND)) {
+            report.note("no token: this build has no JWT security (requests are sent without Authorization)");
+            return null;
+        }
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                GatewayProcess.absoluteClassPath(), TOKEN_COMMAND, "--data-dir", work.resolve("data").toString(),
+                "--org", ORG, "--scope", "user/ImagingManifest.read user/ImagingManifest.write", "--ttl", "12h")
+                .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("token.log").toFile())).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0 || output.isEmpty()) {
+            throw new IllegalStateException("the token command failed (log " + work.resolve("token.log") + ")");
+        }
+        String[] lines = output.split("\n");
+        return lines[lines.length - 1].trim();
+    }
+
+    private void header() {
+        report.header("date: " + Instant.now());
+        report.header("machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + memTotal()
+                + ", load average at start: " + loadAverage() + " (shared with other builds: figures are noisy)");
+        report.header("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+                + "; gateway " + (options.gatewayJar() != null ? "exec jar " + options.gatewayJar() : "from the class path")
+                + (options.jvmOptions().isEmpty() ? "" : " with " + options.jvmOptions()));
+        report.header("PACS: private Orthanc (OS package), gateway binding kind " + options.pacsKind()
+                + "; store: PostgreSQL on 127.0.0.1:5432, fresh database");
+        report.header(String.format(Locale.ROOT, "each run: %s warm-up, %s measured; reads with %d clients%s",
+                human(options.warmup()), human(options.duration()), options.readClients(),
+                options.quick() ? "; --quick" : ""));
+    }
+
+    private void admin(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(options.postgresUrl() + "postgres", options.postgresUser(), "");
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    // ---- HTTP
+
+    private HttpRequest post(String url, String body) {
+        return authorized(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", FHIR_JSON)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpRequest get(String url) {
+        return authorized(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    private HttpRequest authorized(HttpRequest.Builder builder) {
+        builder.timeout(Duration.ofSeconds(60)).header("Accept", FHIR_JSON);
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder.build();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    // ---- small things
+
+    private void progress(String line) {
+        out.println("bench: " + line);
+        out.flush();
+    }
+
+    private static boolean classPresent(String name) {
+        try {
+            Class.forName(name, false, BenchCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static String snippet(String body) {
+        return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+    }
+
+    private static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+
+    private static String mib(double mib) {
+        return String.format(Locale.ROOT, "%.0f MiB", mib);
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3));
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.0f GiB RAM", kib / 1024.0 / 1024.0);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // below
+        }
+        return "unknown RAM";
+    }
+}

@@ -1,0 +1,111 @@
+package com.imagingmanifest.gateway.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed-loop load generator: {@code clients} threads each run the operation back to back for
+ * a warm-up, then for a measured period during which every latency goes into an HdrHistogram.
+ * An operation belongs to the measured period when it starts in it. A failed operation is counted
+ * and not recorded; the first failure's message is kept.
+ */
+final class LoadRun {
+
+    /** One operation; throws when it fails (wrong status, exception). */
+    @FunctionalInterface
+    interface Operation {
+        void run(int client, SplittableRandom random) throws Exception;
+    }
+
+    /** What one run measured. */
+    record Result(long operations, long failures, double seconds, Histogram latencies, String firstFailure) {
+
+        double throughput() {
+            return seconds <= 0 ? 0 : operations / seconds;
+        }
+
+        double p50Millis() {
+            return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(50) / 1000.0;
+        }
+
+        double p99Millis() {
+            return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(99) / 1000.0;
+        }
+
+        /** A run timed as a whole (e.g. one storescu process): throughput only, no per-operation latency. */
+        static Result whole(long operations, double seconds) {
+            return new Result(operations, 0, seconds, new Histogram(3_600_000_000L, 3), null);
+        }
+    }
+
+    private LoadRun() {
+    }
+
+    static Result run(int clients, Duration warmup, Duration measure, Operation operation) throws InterruptedException {
+        long start = System.nanoTime();
+        long measureFrom = start + warmup.toNanos();
+        long end = measureFrom + measure.toNanos();
+        List<Histogram> histograms = new ArrayList<>();
+        long[] failures = new long[clients];
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong lastEnd = new java.util.concurrent.atomic.AtomicLong(end);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            // latencies from 1 µs to 1 h at 3 significant digits
+            Histogram histogram = new Histogram(3_600_000_000L, 3);
+            histograms.add(histogram);
+            int client = c;
+            Thread thread = new Thread(() -> {
+                SplittableRandom random = new SplittableRandom(31L * client + 7);
+                while (true) {
+                    long before = System.nanoTime();
+                    if (before >= end) {
+                        return;
+                    }
+                    try {
+                        operation.run(client, random);
+                        long after = System.nanoTime();
+                        // an operation counts when it started in the measured period; the period
+                        // is stretched to the last such operation's end
+                        if (before >= measureFrom) {
+                            histogram.recordValue(Math.max(1, (after - before) / 1000));
+                            lastEnd.accumulateAndGet(after, Math::max);
+                        }
+                    } catch (Exception | AssertionError e) {
+                        if (before >= measureFrom) {
+                            failures[client]++;
+                        }
+                        firstFailure.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                        pause();
+                    }
+                }
+            }, "bench-client-" + c);
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            // each operation has its own timeouts; this bounds a run whose operation ignores them
+            thread.join(Math.max(1, Duration.ofNanos(end - System.nanoTime()).plusMinutes(2).toMillis()));
+        }
+        Histogram all = new Histogram(3_600_000_000L, 3);
+        histograms.forEach(all::add);
+        long failed = 0;
+        for (long f : failures) {
+            failed += f;
+        }
+        return new Result(all.getTotalCount(), failed, (lastEnd.get() - measureFrom) / 1e9, all, firstFailure.get());
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10); // a failing target must not be hammered in a tight loop
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

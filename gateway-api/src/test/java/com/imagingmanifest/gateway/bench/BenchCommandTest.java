@@ -1,0 +1,65 @@
+package com.imagingmanifest.gateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bench harness end to end with tiny numbers (a real Orthanc, PostgreSQL, a gateway child JVM
+ * and DCMTK storescu): it must produce a report with every scenario row. No figure is asserted.
+ */
+class BenchCommandTest {
+
+    @Test
+    void tinyRunReportsEveryScenario(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("bench.md");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = BenchCommand.run(new String[] {"--sizes", "30,60", "--warmup", "100ms", "--duration", "300ms",
+            "--create-clients", "1,2", "--read-clients", "2", "--storescu-files", "3", "--startups", "1",
+            "--out", report.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).as("stderr: %s", err.toString(StandardCharsets.UTF_8)).isZero();
+        String markdown = Files.readString(report);
+        assertThat(markdown).contains("| create |  | 1 |", "| create |  | 2 |", "storescu, 1 association");
+        for (String size : new String[] {"30", "60"}) {
+            for (String scenario : new String[] {"read", "vread", "search patient", "search selected-study",
+                "search authoring-time (10 min)", "history"}) {
+                assertThat(markdown).contains("| " + scenario + " | " + size + " | 2 |");
+            }
+        }
+        assertThat(markdown).contains("start-up to ready", "resident memory under create load",
+                "resident memory under read load", "ingestion");
+        // every row measured something and nothing failed
+        assertThat(markdown.lines().filter(l -> l.startsWith("| create") || l.startsWith("| read")
+                || l.startsWith("| search") || l.startsWith("| history") || l.startsWith("| vread")))
+                .hasSize(2 + 1 + 12)
+                .allSatisfy(l -> assertThat(l).endsWith("| 0 |").doesNotContain("| 0 | 0.0 |"));
+    }
+
+    @Test
+    void badArgumentsGiveOneLineAndStatus2() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = BenchCommand.run(new String[] {"--scenarios", "create,teleport"}, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("bench: unknown scenario 'teleport'")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void uidReplacementKeepsLengthAndRefusesOtherLengths() {
+        byte[] data = "xx1.2.3yy1.2.3".getBytes(StandardCharsets.US_ASCII);
+        assertThat(new String(BenchCommand.replace(data, "1.2.3", "9.8.7"), StandardCharsets.US_ASCII))
+                .isEqualTo("xx9.8.7yy9.8.7");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchCommand.replace(data, "1.2.3", "1.2"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
