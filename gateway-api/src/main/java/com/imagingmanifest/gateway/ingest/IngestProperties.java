@@ -20,7 +20,7 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
 
     public IngestProperties {
         scp = scp == null ? new Scp(null, "127.0.0.1", null, Map.of(), 8, DataSize.ofMegabytes(16),
-                Duration.ofSeconds(60)) : scp;
+                Duration.ofSeconds(60), null) : scp;
     }
 
     /**
@@ -34,6 +34,9 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
      * @param maxAssociations associations served at once; more are rejected (transient)
      * @param maxObjectSize largest data set accepted in one C-STORE; a larger one aborts the association
      * @param idleTimeout how long an association may stay silent before it is aborted
+     * @param sslBundle name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) holding the SCP's
+     *     key and, for client authentication, its trust store; set: the SCP speaks DICOM over TLS
+     *     only (PS3.15 B.1); absent: plain TCP
      */
     public record Scp(
             Integer port,
@@ -42,7 +45,8 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
             @DefaultValue Map<String, String> callingAeOrganizations,
             @DefaultValue("8") int maxAssociations,
             @DefaultValue("16MB") DataSize maxObjectSize,
-            @DefaultValue("60s") Duration idleTimeout) {
+            @DefaultValue("60s") Duration idleTimeout,
+            String sslBundle) {
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -46,7 +48,11 @@ public class KosStoreScp implements SmartLifecycle {
     private final KosIngestion ingestion;
     private volatile DimseServer server;
 
-    KosStoreScp(IngestProperties properties, Tenants tenants, KosIngestion ingestion) {
+    private final ObjectProvider<SslBundles> sslBundles;
+
+    KosStoreScp(IngestProperties properties, Tenants tenants, KosIngestion ingestion,
+            ObjectProvider<SslBundles> sslBundles) {
+        this.sslBundles = sslBundles;
         this.properties = properties;
         this.tenants = tenants;
         this.ingestion = ingestion;
@@ -136,6 +142,13 @@ public class KosStoreScp implements SmartLifecycle {
         DimseServer.Builder builder = DimseServer.builder().bindAddress(scp.host()).port(scp.port())
                 .maxAssociations(scp.maxAssociations()).maxDataSetLength(scp.maxObjectSize().toBytes())
                 .idleTimeout(scp.idleTimeout());
+        if (scp.sslBundle() != null && !scp.sslBundle().isBlank()) {
+            SslBundles bundles = sslBundles.getIfAvailable();
+            if (bundles == null) {
+                throw new IllegalStateException("gateway.scp.ssl-bundle is set but no spring.ssl.bundle is configured");
+            }
+            builder.tlsContext(bundles.getBundle(scp.sslBundle()).createSslContext());
+        }
         entities.forEach((ae, entity) -> builder.applicationEntity(ae, handler(entity), entity.allowedCallingAes()));
         server = builder.start();
         log.info("C-STORE SCP for KOS listening on {}:{} as {}", scp.host(), server.port(), entities.keySet());
