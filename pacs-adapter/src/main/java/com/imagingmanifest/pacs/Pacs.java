@@ -14,10 +14,25 @@ public interface Pacs extends AutoCloseable {
     /** What this binding can do, so the gateway refuses an impossible policy at start-up. */
     Set<PacsCapability> capabilities();
 
+    /**
+     * Whether {@link #remove} can honour {@code policy}: KEEP always, DELETE and REJECT when the
+     * matching capability is declared. The gateway checks this at start-up.
+     */
+    default boolean supports(SupersededPolicy policy) {
+        return switch (policy) {
+            case KEEP -> true;
+            case DELETE -> capabilities().contains(PacsCapability.DELETE);
+            case REJECT -> capabilities().contains(PacsCapability.REJECT);
+        };
+    }
+
     /** Reachability check (C-ECHO, QIDO or Orthanc /system). */
     void check() throws PacsException;
 
-    /** Stores one Part 10 object (a KOS). Duplicates are not an error. */
+    /**
+     * Stores one Part 10 object (a KOS). Duplicates are not an error. Throws IllegalArgumentException
+     * when {@code part10} is not a Part 10 object with SOP class, SOP instance, study and series UIDs.
+     */
     StoreResult store(byte[] part10) throws PacsException;
 
     /**
@@ -34,14 +49,20 @@ public interface Pacs extends AutoCloseable {
             throws PacsException;
 
     /**
-     * Removes a superseded KOS by {@code policy}: deletes it, or stores an IOCM rejection note for it.
-     * Throws {@link PacsException} with {@code UNSUPPORTED} when the binding cannot.
+     * Removes a superseded KOS by {@code policy}: deletes it, or stores an IOCM rejection note for it
+     * ({@link RejectionNote}, title 113001), or (KEEP) does nothing. Removing what the PACS no longer
+     * holds is not an error. Throws {@link PacsException} with {@code UNSUPPORTED} when
+     * {@link #supports} is false for the policy.
      */
     void remove(InstanceRef kos, SupersededPolicy policy) throws PacsException;
 
     /**
      * KOS instances that appeared since {@code cursor} (null for the beginning), at most
-     * {@code limit}, with the cursor to continue from.
+     * {@code limit}, with the cursor to continue from ({@code done} when nothing more is known now).
+     * Cursors are opaque and belong to one implementation: Orthanc's is its change sequence number;
+     * DICOMweb and DIMSE use a (Content Date/Time, SOP Instance UID) watermark whose limits are
+     * described on each implementation. Deleted instances are never reported. Throws
+     * IllegalArgumentException for a cursor of another implementation or a limit below 1.
      */
     KosChanges kosSince(String cursor, int limit) throws PacsException;
 

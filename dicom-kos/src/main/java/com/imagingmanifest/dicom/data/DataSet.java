@@ -193,7 +193,9 @@ public final class DataSet {
                 out[k] = switch (vr) {
                     case US, OW -> Short.toUnsignedInt(buf.getShort());
                     case SS -> buf.getShort();
-                    case UL, SL, AT, OL -> buf.getInt();
+                    case UL, SL, OL -> buf.getInt();
+                    // PS3.5 6.2: AT is group then element, each a 16-bit little-endian number
+                    case AT -> (Short.toUnsignedInt(buf.getShort()) << 16) | Short.toUnsignedInt(buf.getShort());
                     case FL, OF -> (int) buf.getFloat();
                     case FD, OD -> (int) buf.getDouble();
                     case SV, UV, OV -> (int) buf.getLong();
@@ -220,7 +222,9 @@ public final class DataSet {
         }
         ByteBuffer buf = ByteBuffer.allocate(ints.length * n).order(ByteOrder.LITTLE_ENDIAN);
         for (int x : ints) {
-            if (n == 2) {
+            if (vr == Vr.AT) {
+                buf.putShort((short) Tag.group(x)).putShort((short) Tag.element(x)); // PS3.5 6.2
+            } else if (n == 2) {
                 buf.putShort((short) x);
             } else {
                 buf.putInt(x);

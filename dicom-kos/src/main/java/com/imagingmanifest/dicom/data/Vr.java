@@ -81,12 +81,18 @@ public enum Vr {
         return this == LT || this == ST || this == UT || this == UR;
     }
 
-    public static Vr fromCode(int code) {
+    private static final Vr[] BY_CODE = new Vr[26 * 26];
+
+    static {
         for (Vr vr : values()) {
-            if (vr.code == code) {
-                return vr;
-            }
+            BY_CODE[(vr.name().charAt(0) - 'A') * 26 + vr.name().charAt(1) - 'A'] = vr;
         }
-        return null;
+    }
+
+    /** The VR of two ASCII characters as a big-endian 16-bit number, or null when none. */
+    public static Vr fromCode(int code) {
+        int a = (code >> 8) - 'A';
+        int b = (code & 0xFF) - 'A';
+        return a < 0 || a >= 26 || b < 0 || b >= 26 || (code >> 16) != 0 ? null : BY_CODE[a * 26 + b];
     }
 }

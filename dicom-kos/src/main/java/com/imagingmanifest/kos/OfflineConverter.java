@@ -1,0 +1,93 @@
+package com.imagingmanifest.kos;
+
+import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.io.DicomParseException;
+import com.imagingmanifest.dicom.io.Part10;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.dstu3.model.ImagingManifest;
+
+/**
+ * The offline converter behind {@code ./gateway to-kos} and {@code ./gateway to-manifest}: files in,
+ * files or JSON out, one line per problem and a non-zero exit code on bad input.
+ */
+public final class OfflineConverter {
+    public static final int OK = 0;
+    public static final int INVALID_INPUT = 1;
+
+    /** Largest file either direction reads; a manifest or KOS is far smaller. */
+    static final long MAX_INPUT_BYTES = 64L * 1024 * 1024;
+
+    private OfflineConverter() {
+    }
+
+    /** Writes one {@code <SOP Instance UID>.dcm} per study into {@code outDir}; prints their UIDs. */
+    public static int toKos(Path manifestJson, Path outDir, PrintStream out, PrintStream err) {
+        ImagingManifest manifest;
+        try {
+            manifest = ManifestJson.parse(readText(manifestJson));
+        } catch (IOException | IllegalArgumentException e) {
+            err.println(manifestJson + ": " + e.getMessage());
+            return INVALID_INPUT;
+        }
+        List<KosDocument> documents;
+        try {
+            documents = new ManifestToKos(null).translate(manifest, Map.of());
+        } catch (ManifestValidationException e) {
+            e.problems().forEach(p -> err.println(manifestJson + ": " + p.location() + ": " + p.message()));
+            return INVALID_INPUT;
+        }
+        try {
+            Files.createDirectories(outDir);
+            for (KosDocument kos : documents) {
+                Files.write(outDir.resolve(kos.sopInstanceUid() + ".dcm"), kos.toPart10());
+            }
+        } catch (IOException e) {
+            err.println(outDir + ": cannot write: " + e.getMessage());
+            return INVALID_INPUT;
+        }
+        documents.forEach(kos -> out.println(kos.sopInstanceUid()));
+        return OK;
+    }
+
+    /** Prints the ImagingManifest of one KOS file, or a collection Bundle for several. */
+    public static int toManifest(List<Path> kosFiles, PrintStream out, PrintStream err) {
+        KosToManifest reader = new KosToManifest();
+        List<ImagingManifest> manifests = new ArrayList<>();
+        boolean failed = false;
+        for (Path file : kosFiles) {
+            try {
+                DataSet ds = Part10.read(readBytes(file)).dataSet();
+                manifests.add(reader.translate(ds));
+            } catch (IOException e) {
+                err.println(file + ": cannot read: " + e.getMessage());
+                failed = true;
+            } catch (DicomParseException | KosMappingException | IllegalArgumentException e) {
+                err.println(file + ": " + e.getMessage());
+                failed = true;
+            }
+        }
+        if (failed) {
+            return INVALID_INPUT;
+        }
+        out.println(manifests.size() == 1 ? ManifestJson.encode(manifests.get(0)) : ManifestJson.encodeBundle(manifests));
+        return OK;
+    }
+
+    private static byte[] readBytes(Path file) throws IOException {
+        if (Files.size(file) > MAX_INPUT_BYTES) {
+            throw new IOException("larger than " + MAX_INPUT_BYTES + " bytes");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    private static String readText(Path file) throws IOException {
+        return new String(readBytes(file), StandardCharsets.UTF_8);
+    }
+}

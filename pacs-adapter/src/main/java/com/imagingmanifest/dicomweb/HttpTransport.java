@@ -1,0 +1,279 @@
+package com.imagingmanifest.dicomweb;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One configured {@link HttpClient}: authentication, TLS, connect and whole-exchange timeouts, and a
+ * bound on response size. Shared by the DICOMweb client and the Orthanc REST client. Thread-safe.
+ */
+public final class HttpTransport {
+    /** A complete response: status, headers and the body (at most the configured size). */
+    public record Response(int status, HttpHeaders headers, byte[] body) {
+        public String contentType() {
+            return headers.firstValue("Content-Type").orElse(null);
+        }
+
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient client;
+    private final HttpAuth auth;
+    private final Duration requestTimeout;
+    private final long maxResponseBytes;
+
+    private HttpTransport(Builder b) {
+        HttpClient.Builder hb = HttpClient.newBuilder()
+                // HTTP/1.1: some PACS (Orthanc's embedded server among them) mishandle h2c upgrade
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(b.connectTimeout);
+        if (b.sslContext != null) {
+            hb.sslContext(b.sslContext);
+        }
+        this.client = hb.build();
+        this.auth = b.auth;
+        this.requestTimeout = b.requestTimeout;
+        this.maxResponseBytes = b.maxResponseBytes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public long maxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    /**
+     * Sends one request and waits at most the request timeout for the whole response. Any status is
+     * returned; only transport failures throw.
+     */
+    public Response exchange(String method, URI uri, Map<String, String> headers, byte[] body)
+            throws DicomwebException {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(rb::header);
+        auth.authorization().ifPresent(v -> rb.header("Authorization", v));
+        CompletableFuture<HttpResponse<byte[]>> future =
+                client.sendAsync(rb.build(), info -> new BoundedBody(maxResponseBytes));
+        try {
+            // the client's own timeout ends at the response headers; this bounds the body as well
+            HttpResponse<byte[]> r = future.get(requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return new Response(r.statusCode(), r.headers(), r.body());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new DicomwebException(DicomwebException.Kind.TIMEOUT, -1,
+                    method + " " + uri + ": no complete answer within " + requestTimeout, e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new DicomwebException(DicomwebException.Kind.TIMEOUT, -1, method + " " + uri + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw classify(method, uri, e.getCause());
+        }
+    }
+
+    /** GET with an Accept header. */
+    public Response get(URI uri, String accept) throws DicomwebException {
+        return exchange("GET", uri, accept == null ? Map.of() : Map.of("Accept", accept), null);
+    }
+
+    /** The exception for a response whose status the caller does not accept. */
+    public static DicomwebException statusFailure(String what, Response r) {
+        DicomwebException.Kind kind = r.status() == 401 || r.status() == 403
+                ? DicomwebException.Kind.REFUSED : DicomwebException.Kind.STATUS;
+        return new DicomwebException(kind, r.status(), what + ": HTTP " + r.status() + reason(r), null);
+    }
+
+    /**
+     * The server's reason: a DICOMweb Warning header (PS3.18 8.7.2, {@code 299 <host>: <text>}), an
+     * Orthanc JSON error message, or the start of the body.
+     */
+    static String reason(Response r) {
+        String warning = r.headers().firstValue("Warning").orElse(null);
+        if (warning != null && !warning.isBlank()) {
+            return " (" + warning.trim() + ")";
+        }
+        String text = r.text().strip();
+        if (text.isEmpty()) {
+            return "";
+        }
+        if (text.startsWith("{")) {
+            try {
+                JsonNode o = JSON.readTree(text);
+                String message = o.path("Message").asText("");
+                String details = o.path("Details").asText("");
+                if (!message.isEmpty()) {
+                    return " (" + message + (details.isEmpty() ? "" : ": " + details) + ")";
+                }
+            } catch (IOException notJson) {
+                // fall through to raw text
+            }
+        }
+        return " (" + (text.length() > 300 ? text.substring(0, 300) + "..." : text) + ")";
+    }
+
+    private static DicomwebException classify(String method, URI uri, Throwable cause) {
+        String where = method + " " + uri + ": ";
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
+                return new DicomwebException(DicomwebException.Kind.TIMEOUT, -1, where + "timed out", cause);
+            }
+            if (t instanceof ResponseTooLarge) {
+                return new DicomwebException(DicomwebException.Kind.MALFORMED, -1, where + t.getMessage(), cause);
+            }
+            if (t instanceof SSLException) {
+                return new DicomwebException(DicomwebException.Kind.REFUSED, -1, where + "TLS failed: " + t.getMessage(), cause);
+            }
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof UnresolvedAddressException || t instanceof NoRouteToHostException) {
+                return new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
+                        where + "cannot connect (" + t.getClass().getSimpleName() + ")", cause);
+            }
+        }
+        return new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
+                where + "connection failed: " + cause, cause);
+    }
+
+    private static final class ResponseTooLarge extends RuntimeException {
+        ResponseTooLarge(long max) {
+            super("response larger than " + max + " bytes");
+        }
+    }
+
+    /** Collects the body and cancels the exchange as soon as it grows past the limit. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final long max;
+        private Flow.Subscription subscription;
+
+        BoundedBody(long max) {
+            this.max = max;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            this.subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : items) {
+                if (out.size() + (long) b.remaining() > max) {
+                    subscription.cancel();
+                    result.completeExceptionally(new ResponseTooLarge(max));
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                out.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(out.toByteArray());
+        }
+    }
+
+    public static final class Builder {
+        private HttpAuth auth = HttpAuth.none();
+        private SSLContext sslContext;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private long maxResponseBytes = 64L * 1024 * 1024;
+
+        public Builder auth(HttpAuth auth) {
+            this.auth = Objects.requireNonNull(auth);
+            return this;
+        }
+
+        /** TLS trust and key material for https URLs; the JVM default when not set. */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = positive(d);
+            return this;
+        }
+
+        /** Time for a whole exchange: connect, request, response headers and body. */
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = positive(d);
+            return this;
+        }
+
+        public Builder maxResponseBytes(long max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("maxResponseBytes must be positive");
+            }
+            this.maxResponseBytes = max;
+            return this;
+        }
+
+        public HttpTransport build() {
+            return new HttpTransport(this);
+        }
+
+        private static Duration positive(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

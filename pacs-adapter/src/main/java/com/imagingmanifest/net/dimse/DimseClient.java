@@ -1,0 +1,520 @@
+package com.imagingmanifest.net.dimse;
+
+import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.data.Tag;
+import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.io.DataSetReader;
+import com.imagingmanifest.dicom.io.DataSetWriter;
+import com.imagingmanifest.dicom.io.DicomParseException;
+import com.imagingmanifest.net.pdu.PresentationContextRq;
+import com.imagingmanifest.net.pdu.RoleSelection;
+import com.imagingmanifest.net.ul.Association;
+import com.imagingmanifest.net.ul.AssociationAbortedException;
+import com.imagingmanifest.net.ul.AssociationRejectedException;
+import com.imagingmanifest.net.ul.AssociationTimeoutException;
+import com.imagingmanifest.net.ul.PresentationContext;
+import com.imagingmanifest.net.ul.TransportConnectException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A DIMSE service user (SCU) for one remote application entity. It keeps a small pool of
+ * associations and reuses them (a new association per request costs an order of magnitude more),
+ * reconnecting when the peer released or aborted one. Thread-safe; every call either returns or
+ * throws {@link DimseException} within its timeouts.
+ */
+public final class DimseClient implements AutoCloseable {
+    private static final List<String> LE = List.of(Uid.ExplicitVRLittleEndian, Uid.ImplicitVRLittleEndian);
+
+    /** Settings of a client; build with {@link #builder(String, int, String)}. */
+    public record Config(String host, int port, String calledAeTitle, String callingAeTitle,
+            Duration connectTimeout, Duration associationTimeout, Duration dimseTimeout, Duration artimTimeout,
+            long maxPduLength, SSLContext tlsContext, int poolSize, Duration idleTimeout,
+            List<String> storageSopClasses) {
+        public Config {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(calledAeTitle, "calledAeTitle");
+            Objects.requireNonNull(callingAeTitle, "callingAeTitle");
+            storageSopClasses = List.copyOf(storageSopClasses);
+            if (poolSize < 1) {
+                throw new IllegalArgumentException("pool size must be at least 1");
+            }
+            if (storageSopClasses.size() > 60) {
+                throw new IllegalArgumentException("at most 60 storage SOP classes (128 presentation contexts)");
+            }
+        }
+
+        public static Builder builder(String host, int port, String calledAeTitle) {
+            return new Builder(host, port, calledAeTitle);
+        }
+
+        /** A builder for {@code AE@HOST:PORT}. */
+        public static Builder parse(String address) {
+            int at = address.indexOf('@');
+            int colon = address.lastIndexOf(':');
+            if (at < 1 || colon < at + 2 || colon == address.length() - 1 || at > 16) {
+                throw new IllegalArgumentException("expected AE@HOST:PORT, got " + address);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(address.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad port in " + address);
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("bad port in " + address);
+            }
+            return builder(address.substring(at + 1, colon), port, address.substring(0, at));
+        }
+    }
+
+    public static Builder builder(String host, int port, String calledAeTitle) {
+        return new Builder(host, port, calledAeTitle);
+    }
+
+    public static final class Builder {
+        private final String host;
+        private final int port;
+        private final String calledAeTitle;
+        private String callingAeTitle = "IMGW";
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration associationTimeout = Duration.ofSeconds(10);
+        private Duration dimseTimeout = Duration.ofSeconds(30);
+        private Duration artimTimeout = Duration.ofSeconds(5);
+        private long maxPduLength = 65536;
+        private SSLContext tlsContext;
+        private int poolSize = 4;
+        private Duration idleTimeout = Duration.ofSeconds(20);
+        private List<String> storageSopClasses = SopClasses.DEFAULT_STORAGE;
+
+        private Builder(String host, int port, String calledAeTitle) {
+            this.host = host;
+            this.port = port;
+            this.calledAeTitle = calledAeTitle;
+        }
+
+        public Builder callingAeTitle(String v) {
+            callingAeTitle = v;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = v;
+            return this;
+        }
+
+        public Builder associationTimeout(Duration v) {
+            associationTimeout = v;
+            return this;
+        }
+
+        /** How long to wait for each DIMSE response (each pending C-FIND response restarts it). */
+        public Builder dimseTimeout(Duration v) {
+            dimseTimeout = v;
+            return this;
+        }
+
+        public Builder artimTimeout(Duration v) {
+            artimTimeout = v;
+            return this;
+        }
+
+        /** Our Maximum Length Received (PS3.8 D.1); 0 means unlimited. */
+        public Builder maxPduLength(long v) {
+            maxPduLength = v;
+            return this;
+        }
+
+        public Builder tlsContext(SSLContext v) {
+            tlsContext = v;
+            return this;
+        }
+
+        public Builder poolSize(int v) {
+            poolSize = v;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        /** Storage SOP classes proposed for C-STORE and accepted for C-GET sub-operations. */
+        public Builder storageSopClasses(List<String> v) {
+            storageSopClasses = v;
+            return this;
+        }
+
+        public Config config() {
+            return new Config(host, port, calledAeTitle, callingAeTitle, connectTimeout, associationTimeout,
+                    dimseTimeout, artimTimeout, maxPduLength, tlsContext, poolSize, idleTimeout, storageSopClasses);
+        }
+
+        public DimseClient build() {
+            return new DimseClient(config());
+        }
+    }
+
+    /** Receives the instances of a C-GET (its storage sub-operations). */
+    @FunctionalInterface
+    public interface InstanceHandler {
+        /** An exception answers the sub-operation with a failure and is counted by the peer as failed. */
+        void onInstance(String sopClassUid, String sopInstanceUid, byte[] dataSet, String transferSyntaxUid)
+                throws Exception;
+    }
+
+    /** The final C-GET status and sub-operation counts. */
+    public record GetResult(DimseStatus status, int completed, int failed, int warning) {
+    }
+
+    @FunctionalInterface
+    private interface Operation<T> {
+        T run(DimseChannel channel) throws IOException;
+    }
+
+    private final Config config;
+    private final AssociationPool general;
+    private final AssociationPool retrieve;
+
+    public DimseClient(Config config) {
+        this.config = config;
+        long idle = config.idleTimeout().toMillis();
+        this.general = new AssociationPool(() -> open(generalContexts(), List.of()), config.poolSize(), idle);
+        this.retrieve = new AssociationPool(() -> open(retrieveContexts(), retrieveRoles()), config.poolSize(), idle);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    // ---- services
+
+    /** C-ECHO (PS3.7 9.1.5); throws unless the peer answers success. */
+    public void echo() {
+        run(general, "C-ECHO", ch -> {
+            PresentationContext pc = context(ch, Uid.Verification);
+            int id = ch.nextMessageId();
+            ch.send(pc.id(), CommandSet.request(CommandField.C_ECHO_RQ, id, Uid.Verification, false), null);
+            DimseStatus status = awaitResponse(ch, id, CommandField.C_ECHO_RSP).status();
+            if (!status.isSuccess()) {
+                throw DimseException.failure("C-ECHO", status);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * C-STORE (PS3.7 9.1.1) of a data set (no file meta) encoded in {@code transferSyntaxUid}.
+     * Returns a success or warning status; a failure status is thrown as {@link DimseException}.
+     */
+    public DimseStatus store(String sopClassUid, String sopInstanceUid, byte[] dataSet, String transferSyntaxUid) {
+        Operation<DimseStatus> op = ch -> doStore(ch, sopClassUid, sopInstanceUid, dataSet, transferSyntaxUid);
+        if (config.storageSopClasses().contains(sopClassUid) && LE.contains(transferSyntaxUid)) {
+            return run(general, "C-STORE", op);
+        }
+        // a SOP class or transfer syntax the pooled associations do not propose: an association of its own
+        List<PresentationContextRq> contexts = List.of(
+                new PresentationContextRq(1, sopClassUid, List.of(transferSyntaxUid)),
+                new PresentationContextRq(3, sopClassUid, List.of(Uid.ExplicitVRLittleEndian)),
+                new PresentationContextRq(5, sopClassUid, List.of(Uid.ImplicitVRLittleEndian)));
+        return runOnce("C-STORE", () -> open(contexts, List.of()), op);
+    }
+
+    /**
+     * C-FIND (PS3.7 9.1.2) in the Study Root model at {@code level}: each match is passed to
+     * {@code onMatch} as it arrives; returning false cancels the query (C-CANCEL). Returns the final
+     * status (success, or cancel after a cancellation).
+     */
+    public DimseStatus find(QueryRetrieveLevel level, DataSet keys, Predicate<DataSet> onMatch) {
+        return run(general, "C-FIND", ch -> doFind(ch, level, keys, onMatch));
+    }
+
+    /** C-FIND collecting every match. */
+    public List<DataSet> find(QueryRetrieveLevel level, DataSet keys) {
+        List<DataSet> matches = new ArrayList<>();
+        find(level, keys, m -> matches.add(m) || true);
+        return matches;
+    }
+
+    /**
+     * C-GET (PS3.7 9.1.3) in the Study Root model: the peer sends the matching instances as C-STORE
+     * sub-operations on the same association, for which this client takes the SCP role.
+     */
+    public GetResult get(QueryRetrieveLevel level, DataSet keys, InstanceHandler onInstance) {
+        return run(retrieve, "C-GET", ch -> doGet(ch, level, keys, onInstance));
+    }
+
+    @Override
+    public void close() {
+        general.close();
+        retrieve.close();
+    }
+
+    // ---- operations
+
+    private DimseStatus doStore(DimseChannel ch, String sopClassUid, String sopInstanceUid, byte[] dataSet,
+            String transferSyntaxUid) throws IOException {
+        Association a = ch.association();
+        byte[] payload = dataSet;
+        PresentationContext pc = a.findPresentationContext(sopClassUid, transferSyntaxUid);
+        if (pc == null) {
+            pc = a.findPresentationContext(sopClassUid, Uid.ExplicitVRLittleEndian, Uid.ImplicitVRLittleEndian);
+            if (pc == null || !convertible(transferSyntaxUid)) {
+                throw new DimseException(DimseException.Kind.NO_PRESENTATION_CONTEXT, "no presentation context for "
+                        + sopClassUid + " in " + transferSyntaxUid + " accepted by " + config.calledAeTitle(), null);
+            }
+            payload = transcode(dataSet, transferSyntaxUid, pc.transferSyntax());
+        }
+        int id = ch.nextMessageId();
+        DataSet rq = CommandSet.request(CommandField.C_STORE_RQ, id, sopClassUid, true);
+        rq.setString(Tag.AffectedSOPInstanceUID, Vr.UI, sopInstanceUid);
+        ch.send(pc.id(), rq, payload);
+        DimseStatus status = awaitResponse(ch, id, CommandField.C_STORE_RSP).status();
+        if (status.isFailure() || status.category() == StatusCategory.PENDING) {
+            throw DimseException.failure("C-STORE of " + sopInstanceUid, status);
+        }
+        return status;
+    }
+
+    private DimseStatus doFind(DimseChannel ch, QueryRetrieveLevel level, DataSet keys, Predicate<DataSet> onMatch)
+            throws IOException {
+        String model = Uid.StudyRootQueryRetrieveInformationModelFind;
+        PresentationContext pc = context(ch, model);
+        DataSet identifier = new DataSet(keys);
+        identifier.setString(Tag.QueryRetrieveLevel, Vr.CS, level.name());
+        int id = ch.nextMessageId();
+        ch.send(pc.id(), CommandSet.request(CommandField.C_FIND_RQ, id, model, true),
+                DataSetWriter.write(identifier, pc.transferSyntax()));
+        boolean cancelled = false;
+        while (true) {
+            DimseMessage rsp = awaitResponse(ch, id, CommandField.C_FIND_RSP);
+            DimseStatus status = rsp.status();
+            if (status.category() != StatusCategory.PENDING) {
+                if (status.isFailure()) {
+                    throw DimseException.failure("C-FIND", status);
+                }
+                return status;
+            }
+            if (cancelled || rsp.dataSet() == null) {
+                continue;
+            }
+            DataSet match = decode(ch, rsp.dataSet(), pc.transferSyntax());
+            if (!onMatch.test(match)) {
+                // PS3.7 9.3.2.3: C-CANCEL-RQ, then the peer ends with a Cancel (or final) status
+                ch.send(pc.id(), CommandSet.cancel(id), null);
+                cancelled = true;
+            }
+        }
+    }
+
+    private GetResult doGet(DimseChannel ch, QueryRetrieveLevel level, DataSet keys, InstanceHandler onInstance)
+            throws IOException {
+        String model = Uid.StudyRootQueryRetrieveInformationModelGet;
+        PresentationContext pc = context(ch, model);
+        DataSet identifier = new DataSet(keys);
+        identifier.setString(Tag.QueryRetrieveLevel, Vr.CS, level.name());
+        int id = ch.nextMessageId();
+        ch.send(pc.id(), CommandSet.request(CommandField.C_GET_RQ, id, model, true),
+                DataSetWriter.write(identifier, pc.transferSyntax()));
+        int timeout = (int) config.dimseTimeout().toMillis();
+        while (true) {
+            DimseMessage msg = ch.receive(timeout, 0);
+            if (msg == null) {
+                throw new AssociationAbortedException("peer released the association during C-GET");
+            }
+            if (msg.commandField() == CommandField.C_STORE_RQ && msg.dataSet() != null) {
+                answerSubOperation(ch, msg, onInstance);
+                continue;
+            }
+            checkResponse(ch, msg, id, CommandField.C_GET_RSP);
+            DimseStatus status = msg.status();
+            if (status.category() == StatusCategory.PENDING) {
+                continue;
+            }
+            GetResult result = new GetResult(status, msg.command().getInt(Tag.NumberOfCompletedSuboperations, 0),
+                    msg.command().getInt(Tag.NumberOfFailedSuboperations, 0),
+                    msg.command().getInt(Tag.NumberOfWarningSuboperations, 0));
+            if (status.isFailure()) {
+                throw DimseException.failure("C-GET", status);
+            }
+            return result;
+        }
+    }
+
+    private void answerSubOperation(DimseChannel ch, DimseMessage rq, InstanceHandler onInstance) throws IOException {
+        PresentationContext pc = ch.association().presentationContext(rq.presentationContextId());
+        DimseStatus status;
+        try {
+            onInstance.onInstance(rq.command().getString(Tag.AffectedSOPClassUID),
+                    rq.command().getString(Tag.AffectedSOPInstanceUID), rq.dataSet(), pc.transferSyntax());
+            status = DimseStatus.success();
+        } catch (Exception e) {
+            status = new DimseStatus(DimseStatus.PROCESSING_FAILURE, String.valueOf(e.getMessage()));
+        }
+        ch.send(pc.id(), CommandSet.response(CommandField.C_STORE_RSP, rq.command(), status, false), null);
+    }
+
+    // ---- plumbing
+
+    private PresentationContext context(DimseChannel ch, String abstractSyntax) {
+        PresentationContext pc = ch.association().findPresentationContext(abstractSyntax);
+        if (pc == null) {
+            throw new DimseException(DimseException.Kind.NO_PRESENTATION_CONTEXT,
+                    config.calledAeTitle() + " accepted no presentation context for " + abstractSyntax, null);
+        }
+        return pc;
+    }
+
+    private DimseMessage awaitResponse(DimseChannel ch, int messageId, CommandField expected) throws IOException {
+        DimseMessage rsp = ch.receive((int) config.dimseTimeout().toMillis(), 0);
+        if (rsp == null) {
+            throw new AssociationAbortedException("peer released the association instead of answering");
+        }
+        checkResponse(ch, rsp, messageId, expected);
+        return rsp;
+    }
+
+    private static void checkResponse(DimseChannel ch, DimseMessage rsp, int messageId, CommandField expected)
+            throws IOException {
+        if (rsp.commandField() != expected || rsp.messageIdBeingRespondedTo() != messageId) {
+            ch.association().abort();
+            throw new AssociationAbortedException("expected " + expected + " to message " + messageId + ", got "
+                    + rsp.commandField() + " to " + rsp.messageIdBeingRespondedTo() + "; association aborted");
+        }
+    }
+
+    private static DataSet decode(DimseChannel ch, byte[] bytes, String ts) throws IOException {
+        try {
+            return DataSetReader.read(bytes, 0, bytes.length, ts);
+        } catch (DicomParseException | IllegalArgumentException e) {
+            ch.association().abort();
+            throw new AssociationAbortedException("unreadable identifier: " + e.getMessage());
+        }
+    }
+
+    private static boolean convertible(String ts) {
+        return LE.contains(ts) || Uid.DeflatedExplicitVRLittleEndian.equals(ts);
+    }
+
+    private static byte[] transcode(byte[] dataSet, String from, String to) {
+        try {
+            return DataSetWriter.write(DataSetReader.read(dataSet, 0, dataSet.length, from), to);
+        } catch (DicomParseException e) {
+            throw new IllegalArgumentException("data set is not valid " + from + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T run(AssociationPool pool, String what, Operation<T> op) {
+        for (int attempt = 0; ; attempt++) {
+            AssociationPool.Lease lease;
+            try {
+                lease = pool.borrow(config.associationTimeout().toMillis());
+            } catch (IOException e) {
+                throw translate(what, e);
+            }
+            try {
+                T result = op.run(lease.channel());
+                pool.giveBack(lease);
+                return result;
+            } catch (DimseException e) {
+                // a failure status or missing context leaves the association clean for the next caller
+                if (e.kind() == DimseException.Kind.FAILURE_STATUS
+                        || e.kind() == DimseException.Kind.NO_PRESENTATION_CONTEXT) {
+                    pool.giveBack(lease);
+                } else {
+                    pool.discard(lease);
+                }
+                throw e;
+            } catch (AssociationAbortedException e) {
+                pool.discard(lease);
+                // the peer closed an idle pooled association just before we used it: try once on a new one
+                if (lease.reused() && attempt == 0 && lease.channel().received() == 0) {
+                    continue;
+                }
+                throw translate(what, e);
+            } catch (IOException e) {
+                pool.discard(lease);
+                throw translate(what, e);
+            } catch (RuntimeException e) {
+                pool.discard(lease);
+                throw e;
+            }
+        }
+    }
+
+    private <T> T runOnce(String what, AssociationPool.Opener opener, Operation<T> op) {
+        Association a;
+        try {
+            a = opener.open();
+        } catch (IOException e) {
+            throw translate(what, e);
+        }
+        try {
+            T result = op.run(new DimseChannel(a));
+            a.close();
+            return result;
+        } catch (IOException e) {
+            a.abort();
+            throw translate(what, e);
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    private DimseException translate(String what, IOException e) {
+        String message = what + " with " + config.calledAeTitle() + "@" + config.host() + ":" + config.port()
+                + ": " + e.getMessage();
+        if (e instanceof AssociationRejectedException r) {
+            return DimseException.rejected(r.rejection(), message, e);
+        }
+        DimseException.Kind kind = e instanceof TransportConnectException ? DimseException.Kind.UNREACHABLE
+                : e instanceof AssociationTimeoutException ? DimseException.Kind.TIMEOUT
+                : DimseException.Kind.ABORTED;
+        return new DimseException(kind, message, e);
+    }
+
+    private Association open(List<PresentationContextRq> contexts, List<RoleSelection> roles) throws IOException {
+        return Association.request(new Association.Request(config.host(), config.port(), config.calledAeTitle(),
+                config.callingAeTitle(), contexts, roles, config.maxPduLength(), config.connectTimeout(),
+                config.associationTimeout(), config.artimTimeout(), config.tlsContext()));
+    }
+
+    private List<PresentationContextRq> generalContexts() {
+        List<PresentationContextRq> pcs = new ArrayList<>();
+        // PS3.4 A.4: Verification in Implicit VR Little Endian at least
+        pcs.add(new PresentationContextRq(1, Uid.Verification, List.of(Uid.ImplicitVRLittleEndian,
+                Uid.ExplicitVRLittleEndian)));
+        pcs.add(new PresentationContextRq(3, Uid.StudyRootQueryRetrieveInformationModelFind, LE));
+        addStorageContexts(pcs);
+        return pcs;
+    }
+
+    private List<PresentationContextRq> retrieveContexts() {
+        List<PresentationContextRq> pcs = new ArrayList<>();
+        pcs.add(new PresentationContextRq(1, Uid.StudyRootQueryRetrieveInformationModelGet, LE));
+        addStorageContexts(pcs);
+        return pcs;
+    }
+
+    /** One context per storage class and transfer syntax, so the peer's choice never forces a conversion. */
+    private void addStorageContexts(List<PresentationContextRq> pcs) {
+        for (String sopClass : config.storageSopClasses()) {
+            for (String ts : LE) {
+                pcs.add(new PresentationContextRq(2 * pcs.size() + 1, sopClass, List.of(ts)));
+            }
+        }
+    }
+
+    /** PS3.4 C.4.3.1: the C-GET SCU takes the SCP role for the storage sub-operations. */
+    private List<RoleSelection> retrieveRoles() {
+        return config.storageSopClasses().stream().map(c -> new RoleSelection(c, false, true)).toList();
+    }
+}

@@ -1,0 +1,206 @@
+package com.imagingmanifest.pacs;
+
+import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.data.Tag;
+import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.io.DataSetReader;
+import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.net.dimse.DimseClient;
+import com.imagingmanifest.net.dimse.DimseException;
+import com.imagingmanifest.net.dimse.DimseStatus;
+import com.imagingmanifest.net.dimse.Part10Object;
+import com.imagingmanifest.net.dimse.QueryRetrieveLevel;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A PACS reached by DIMSE only: C-ECHO checks, C-STORE stores, C-FIND (Study Root) finds, C-GET
+ * retrieves. DIMSE has no delete, so a superseded KOS is rejected (IOCM note) or kept.
+ *
+ * <p>KOS feed: Study Root C-FIND is hierarchical (PS3.4 C.4.1.3.1: a SERIES or IMAGE query names
+ * its parent UIDs), so KOS cannot be asked for at IMAGE level across studies. The feed walks down:
+ * STUDY level with Modalities in Study = KO, then SERIES level Modality = KO in each such study, then
+ * IMAGE level in each such series with Content Date/Time as return keys, and applies the
+ * {@link KosWatermark} cursor. A PACS that ignores Modalities in Study (an optional matching key)
+ * makes this walk visit every study; each poll costs one C-FIND per study and series with a KOS.
+ */
+public final class DimsePacs implements Pacs {
+    private final DimseClient client;
+
+    public DimsePacs(DimseClient client) {
+        this.client = client;
+    }
+
+    static Pacs open(PacsBinding binding) {
+        if (binding.host() == null || binding.aeTitle() == null || binding.port() <= 0) {
+            throw new IllegalArgumentException("DIMSE PACS binding needs host, port and AE title");
+        }
+        return new DimsePacs(DimseClient.builder(binding.host(), binding.port(), binding.aeTitle())
+                .callingAeTitle(binding.callingAeTitle() != null ? binding.callingAeTitle() : "IMGW")
+                .connectTimeout(PacsFactory.connectTimeout(binding))
+                .associationTimeout(PacsFactory.responseTimeout(binding))
+                .dimseTimeout(PacsFactory.responseTimeout(binding))
+                .build());
+    }
+
+    @Override
+    public Set<PacsCapability> capabilities() {
+        return EnumSet.of(PacsCapability.STORE, PacsCapability.FIND, PacsCapability.STUDY_CONTEXT,
+                PacsCapability.RETRIEVE, PacsCapability.REJECT);
+    }
+
+    @Override
+    public void check() throws PacsException {
+        try {
+            client.echo();
+        } catch (DimseException e) {
+            throw map(e);
+        }
+    }
+
+    @Override
+    public StoreResult store(byte[] part10) throws PacsException {
+        InstanceRef ref = Part10Identity.of(part10);
+        Part10Object object = Part10Object.parse(part10);
+        DimseStatus status;
+        try {
+            status = client.store(object.sopClassUid(), object.sopInstanceUid(), object.dataSet(),
+                    object.transferSyntaxUid());
+        } catch (DimseException e) {
+            // PS3.4 B.2.3 allows no duplicate status, but PACS send 0111H Duplicate SOP Instance (PS3.7
+            // C.5.8): the instance is there, which is all a store of an immutable KOS asks for
+            if (e.kind() == DimseException.Kind.FAILURE_STATUS && e.status().code() == 0x0111) {
+                return new StoreResult(ref, 0x0111, "already stored (Duplicate SOP Instance)");
+            }
+            throw map(e);
+        }
+        return new StoreResult(ref, status.code(), status.errorComment());
+    }
+
+    @Override
+    public List<DataSet> find(QueryLevel level, DataSet keys) throws PacsException {
+        List<DataSet> matches = new ArrayList<>();
+        try {
+            // more matches than the bound: cancel (C-CANCEL) and refuse, never truncate silently
+            client.find(QueryRetrieveLevel.valueOf(level.name()), keys, m -> matches.add(m)
+                    && matches.size() <= DicomwebPacs.MAX_MATCHES);
+        } catch (DimseException e) {
+            throw map(e);
+        }
+        if (matches.size() > DicomwebPacs.MAX_MATCHES) {
+            throw new PacsException(PacsException.Kind.FAILED, -1,
+                    "more than " + DicomwebPacs.MAX_MATCHES + " C-FIND matches; narrow the keys", null);
+        }
+        for (DataSet m : matches) {
+            m.remove(Tag.QueryRetrieveLevel);
+        }
+        return matches;
+    }
+
+    @Override
+    public Optional<DataSet> studyContext(String studyInstanceUid) throws PacsException {
+        return find(QueryLevel.STUDY, StudyContext.queryKeys(studyInstanceUid)).stream()
+                .filter(m -> studyInstanceUid.equals(m.getString(Tag.StudyInstanceUID)))
+                .findFirst().map(StudyContext::project);
+    }
+
+    @Override
+    public Optional<byte[]> retrieve(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid)
+            throws PacsException {
+        DataSet keys = new DataSet();
+        keys.setString(Tag.StudyInstanceUID, Vr.UI, studyInstanceUid);
+        keys.setString(Tag.SeriesInstanceUID, Vr.UI, seriesInstanceUid);
+        keys.setString(Tag.SOPInstanceUID, Vr.UI, sopInstanceUid);
+        List<byte[]> received = new ArrayList<>();
+        DimseClient.GetResult result;
+        try {
+            result = client.get(QueryRetrieveLevel.IMAGE, keys, (sopClass, sopInstance, dataSet, ts) -> {
+                if (!sopInstanceUid.equals(sopInstance)) {
+                    throw new IllegalStateException("asked for " + sopInstanceUid + ", offered " + sopInstance);
+                }
+                // the data set travels without file meta: make it a Part 10 object in the syntax it came in
+                received.add(Part10.write(DataSetReader.read(dataSet, 0, dataSet.length, ts), ts));
+            });
+        } catch (DimseException e) {
+            // PS3.4 C.4.3.3.1: a C-GET that matches nothing may end in failure (Orthanc: C000H); only a
+            // C-FIND tells "not there" apart from a real failure, and it is asked only in this case
+            if (e.kind() == DimseException.Kind.FAILURE_STATUS && received.isEmpty() && !exists(keys)) {
+                return Optional.empty();
+            }
+            throw map(e);
+        }
+        if (received.isEmpty() && result.failed() + result.warning() > 0) {
+            // PS3.4 C.4.3.1.3.1: the PACS holds it but its C-STORE sub-operation to us failed, e.g. because
+            // we did not offer the instance's SOP class
+            throw new PacsException(PacsException.Kind.FAILED, result.status().code(), String.format(
+                    "C-GET of %s: status %04XH, %d sub-operations failed, %d with warnings", sopInstanceUid,
+                    result.status().code(), result.failed(), result.warning()), null);
+        }
+        return received.stream().findFirst();
+    }
+
+    private boolean exists(DataSet instanceKeys) throws PacsException {
+        return !find(QueryLevel.IMAGE, instanceKeys).isEmpty();
+    }
+
+    @Override
+    public void remove(InstanceRef kos, SupersededPolicy policy) throws PacsException {
+        switch (policy) {
+            case KEEP -> { }
+            case REJECT -> RejectionNote.reject(this, kos);
+            case DELETE -> throw PacsErrors.unsupported("DELETE of an instance", PacsBinding.Kind.DIMSE);
+        }
+    }
+
+    @Override
+    public KosChanges kosSince(String cursor, int limit) throws PacsException {
+        DataSet studyKeys = new DataSet();
+        studyKeys.setString(Tag.ModalitiesInStudy, Vr.CS, "KO");
+        studyKeys.setEmpty(Tag.StudyInstanceUID, Vr.UI);
+        List<DataSet> candidates = new ArrayList<>();
+        for (DataSet study : find(QueryLevel.STUDY, studyKeys)) {
+            String studyUid = study.getString(Tag.StudyInstanceUID);
+            DataSet seriesKeys = new DataSet();
+            seriesKeys.setString(Tag.StudyInstanceUID, Vr.UI, studyUid);
+            seriesKeys.setString(Tag.Modality, Vr.CS, "KO");
+            seriesKeys.setEmpty(Tag.SeriesInstanceUID, Vr.UI);
+            for (DataSet series : find(QueryLevel.SERIES, seriesKeys)) {
+                DataSet imageKeys = new DataSet();
+                imageKeys.setString(Tag.StudyInstanceUID, Vr.UI, studyUid);
+                imageKeys.setString(Tag.SeriesInstanceUID, Vr.UI, series.getString(Tag.SeriesInstanceUID));
+                imageKeys.setEmpty(Tag.SOPInstanceUID, Vr.UI);
+                imageKeys.setEmpty(Tag.SOPClassUID, Vr.UI);
+                imageKeys.setEmpty(Tag.ContentDate, Vr.DA);
+                imageKeys.setEmpty(Tag.ContentTime, Vr.TM);
+                for (DataSet image : find(QueryLevel.IMAGE, imageKeys)) {
+                    // identifiers of lower levels carry the parent UIDs (PS3.4 C.4.1.2.1); set them anyway
+                    image.setString(Tag.StudyInstanceUID, Vr.UI, studyUid);
+                    image.setString(Tag.SeriesInstanceUID, Vr.UI, series.getString(Tag.SeriesInstanceUID));
+                    candidates.add(image);
+                }
+            }
+        }
+        return KosWatermark.select(candidates, cursor, limit);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    static PacsException map(DimseException e) {
+        return switch (e.kind()) {
+            case UNREACHABLE -> new PacsException(PacsException.Kind.UNREACHABLE, -1, e.getMessage(), e);
+            case REJECTED -> new PacsException(PacsException.Kind.REFUSED, -1, e.getMessage(), e);
+            case TIMEOUT -> new PacsException(PacsException.Kind.TIMEOUT, -1, e.getMessage(), e);
+            case FAILURE_STATUS -> new PacsException(PacsException.Kind.FAILED, e.status().code(), e.getMessage(), e);
+            // PS3.7 C.5.7: what an SCP answers for a SOP class it does not support
+            case NO_PRESENTATION_CONTEXT -> new PacsException(PacsException.Kind.FAILED,
+                    DimseStatus.SOP_CLASS_NOT_SUPPORTED, e.getMessage(), e);
+            case ABORTED -> new PacsException(PacsException.Kind.FAILED, -1, e.getMessage(), e);
+        };
+    }
+}
