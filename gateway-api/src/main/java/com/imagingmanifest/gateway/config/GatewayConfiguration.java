@@ -1,7 +1,7 @@
 package com.imagingmanifest.gateway.config;
 
 import com.imagingmanifest.gateway.tenant.PacsOpener;
-import com.imagingmanifest.pacs.PacsException;
+import com.imagingmanifest.pacs.PacsFactory;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -20,9 +20,6 @@ class GatewayConfiguration {
     @Bean
     @ConditionalOnMissingBean
     PacsOpener pacsOpener() {
-        return binding -> {
-            throw new IllegalStateException(new PacsException(PacsException.Kind.UNSUPPORTED,
-                    "no PACS implementation for " + binding.kind()));
-        };
+        return PacsFactory::open;
     }
 }

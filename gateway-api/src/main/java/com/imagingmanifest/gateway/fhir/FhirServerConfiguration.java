@@ -3,7 +3,6 @@ package com.imagingmanifest.gateway.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
@@ -24,7 +23,8 @@ class FhirServerConfiguration {
 
     @Bean
     FhirContext fhirContext() {
-        FhirContext fhir = FhirContext.forDstu3Cached();
+        // its own context: the strict error handler must not leak into a shared cached one
+        FhirContext fhir = FhirContext.forDstu3();
         // unknown elements and other structural errors become 400, not silently dropped content
         fhir.setParserErrorHandler(new StrictErrorHandler());
         return fhir;
@@ -37,11 +37,12 @@ class FhirServerConfiguration {
         server.setServerName("Imaging Manifest Gateway");
         server.registerProvider(new ImagingManifestProvider(store, writer, fhir, clock));
         server.setTenantIdentificationStrategy(new OrganizationPathStrategy());
-        FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(1000);
+        TenantPagingProvider paging = new TenantPagingProvider(1000);
         paging.setDefaultPageSize(DEFAULT_PAGE_SIZE);
         paging.setMaximumPageSize(MAX_PAGE_SIZE);
         server.setPagingProvider(paging);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.registerInterceptor(new TenantCapabilityStatement());
         ServletRegistrationBean<RestfulServer> registration =
                 new ServletRegistrationBean<>(server, SERVLET_PATH + "/*");
         registration.setName("fhir");

@@ -44,7 +44,6 @@ import com.imagingmanifest.gateway.store.StoredVersion;
 import com.imagingmanifest.gateway.store.VersionKey;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonPatch;
@@ -146,13 +145,7 @@ final class ImagingManifestProvider implements IResourceProvider {
         if (type != PatchTypeEnum.JSON_PATCH) {
             throw new InvalidRequestException("Only JSON Patch (application/json-patch+json) is supported");
         }
-        JsonPatch patch;
-        try {
-            JsonArray operations = Json.createReader(new StringReader(body)).readArray();
-            patch = Json.createPatch(operations);
-        } catch (JsonException | IllegalStateException | ClassCastException e) {
-            throw new InvalidRequestException("Invalid JSON Patch (RFC 6902): " + e.getMessage());
-        }
+        JsonPatch patch = JsonPatches.parse(body);
         StoredVersion current = existing(tenant, id);
         if (current.deleted()) {
             throw new ResourceGoneException("ImagingManifest/" + id.getIdPart() + " was deleted");
@@ -195,12 +188,12 @@ final class ImagingManifestProvider implements IResourceProvider {
     public IBundleProvider instanceHistory(@IdParam IdType id, @Since InstantType since, RequestDetails request) {
         Tenant tenant = tenant(request);
         existing(tenant, id);
-        return history(tenant, id.getIdPart(), since);
+        return history(tenant, id.getIdPart(), since, request);
     }
 
     @History
     public IBundleProvider typeHistory(@Since InstantType since, RequestDetails request) {
-        return history(tenant(request), null, since);
+        return history(tenant(request), null, since, request);
     }
 
     /** Parameters are declared for HAPI's routing and CapabilityStatement; all are read from the request. */
@@ -224,9 +217,25 @@ final class ImagingManifestProvider implements IResourceProvider {
         return new StoredBundleProvider(store, tenant.id(), keys, v -> toResource(tenant, v));
     }
 
-    private IBundleProvider history(Tenant tenant, String id, InstantType since) {
+    private IBundleProvider history(Tenant tenant, String id, InstantType since, RequestDetails request) {
         List<VersionKey> keys = store.history(tenant.id(), id, since == null ? null : since.getValue().toInstant());
-        return new StoredBundleProvider(store, tenant.id(), keys, v -> historyEntry(tenant, v));
+        return new StoredBundleProvider(store, tenant.id(), keys, v -> historyEntry(tenant, v), offset(request));
+    }
+
+    private static int offset(RequestDetails request) {
+        String[] offset = request.getParameters().get(Constants.PARAM_OFFSET);
+        if (offset == null || offset.length == 0) {
+            return 0;
+        }
+        try {
+            int value = Integer.parseInt(offset[0]);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InvalidRequestException("_offset must be a non-negative integer");
     }
 
     private IBaseResource historyEntry(Tenant tenant, StoredVersion version) {
@@ -288,7 +297,7 @@ final class ImagingManifestProvider implements IResourceProvider {
         return new IdType(RESOURCE, version.resourceId(), Long.toString(version.versionId()));
     }
 
-    private static Tenant tenant(RequestDetails request) {
+    static Tenant tenant(RequestDetails request) {
         Object tenant = ((ServletRequestDetails) request).getServletRequest()
                 .getAttribute(TenantRequestFilter.TENANT_ATTRIBUTE);
         if (!(tenant instanceof Tenant t)) {

@@ -20,14 +20,29 @@ final class StoredBundleProvider implements IBundleProvider {
     private final String organization;
     private final List<VersionKey> keys;
     private final Function<StoredVersion, IBaseResource> toResource;
+    private final int skip;
     private final InstantType published = new InstantType(new Date());
 
     StoredBundleProvider(ManifestStore store, String organization, List<VersionKey> keys,
             Function<StoredVersion, IBaseResource> toResource) {
+        this(store, organization, keys, toResource, 0);
+    }
+
+    /**
+     * @param skip entries HAPI expects this provider to have skipped already: HAPI pages history
+     *     by {@code _offset} and then asks for entries from 0
+     */
+    StoredBundleProvider(ManifestStore store, String organization, List<VersionKey> keys,
+            Function<StoredVersion, IBaseResource> toResource, int skip) {
+        this.skip = skip;
         this.store = store;
         this.organization = organization;
         this.keys = List.copyOf(keys);
         this.toResource = toResource;
+    }
+
+    String organization() {
+        return organization;
     }
 
     @Override
@@ -37,8 +52,8 @@ final class StoredBundleProvider implements IBundleProvider {
 
     @Override
     public List<IBaseResource> getResources(int fromIndex, int toIndex) {
-        int from = Math.max(0, Math.min(fromIndex, keys.size()));
-        int to = Math.max(from, Math.min(toIndex, keys.size()));
+        int from = (int) Math.max(0, Math.min((long) fromIndex + skip, keys.size()));
+        int to = (int) Math.max(from, Math.min((long) toIndex + skip, keys.size()));
         return store.load(organization, keys.subList(from, to)).stream().map(toResource).toList();
     }
 

@@ -88,20 +88,23 @@ final class TenantRequestFilter extends OncePerRequestFilter {
                     .forEach((k, v) -> add(parameters, k, List.of(v)));
             bodyIsParameters = true;
         } else if (search && contentType.contains("json")) {
+            Map<String, List<String>> fromJson;
             try {
-                jsonParameters(new String(body, StandardCharsets.UTF_8)).forEach((k, v) -> add(parameters, k, v));
+                fromJson = jsonParameters(new String(body, StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 OperationOutcomes.write(fhir, response, 400, IssueType.INVALID,
                         "Search body must be a FHIR Parameters resource or a JSON object of parameter names to"
                                 + " string or string-array values: " + e.getMessage());
                 return;
             }
+            fromJson.forEach((k, v) -> add(parameters, k, v));
+            // HAPI reads the parameters of a POST _search from a form body: give it one
+            body = formEncoded(fromJson).getBytes(StandardCharsets.UTF_8);
             bodyIsParameters = true;
         }
         request.setAttribute(TENANT_ATTRIBUTE, tenant.get());
         String hapiPathInfo = "/" + parts[1] + (rest.isEmpty() ? "" : "/" + rest);
-        chain.doFilter(new TenantRequest(request, hapiPathInfo, bodyIsParameters ? new byte[0] : body,
-                parameters, bodyIsParameters), response);
+        chain.doFilter(new TenantRequest(request, hapiPathInfo, body, parameters, bodyIsParameters), response);
     }
 
     private byte[] readBody(HttpServletRequest request) throws IOException, BodyTooLargeException {
@@ -162,6 +165,18 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             case NUMBER, TRUE, FALSE -> value.toString();
             default -> throw new IllegalArgumentException("parameter '" + name + "' must be a string or string array");
         };
+    }
+
+    private static String formEncoded(Map<String, List<String>> parameters) {
+        StringBuilder form = new StringBuilder();
+        parameters.forEach((name, values) -> values.forEach(value -> {
+            if (form.length() > 0) {
+                form.append('&');
+            }
+            form.append(java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                    .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }));
+        return form.toString();
     }
 
     private static void add(Map<String, String[]> parameters, String name, List<String> values) {

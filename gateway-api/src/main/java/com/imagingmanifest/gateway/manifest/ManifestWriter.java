@@ -91,16 +91,21 @@ public class ManifestWriter {
         Pacs pacs = connections.of(tenant);
         Map<String, DataSet> contexts = studyContexts(pacs, manifest);
 
-        // KOS never change (DESIGN.md section 3): a new version always gets new SOP Instance UIDs
+        // KOS never change (DESIGN.md section 3): every version gets new SOP Instance UIDs, one per
+        // selected study; only a create may name its (first) KOS by a DICOM identifier
         boolean dicomIdentifier = !manifest.hasIdentifier()
                 || DICOM_UID_SYSTEM.equals(manifest.getIdentifier().getSystem());
-        boolean fresh = previous != null || !manifest.hasIdentifier() || !dicomIdentifier;
-        List<String> sopUids = null;
-        if (fresh) {
-            sopUids = new ArrayList<>();
-            for (int i = 0; i < contexts.size(); i++) {
-                sopUids.add(Uid.generate());
+        List<String> sopUids = new ArrayList<>();
+        for (int i = 0; i < manifest.getStudy().size(); i++) {
+            sopUids.add(Uid.generate());
+        }
+        if (previous == null && manifest.hasIdentifier() && dicomIdentifier) {
+            String given = ManifestIndexer.bareUid(manifest.getIdentifier().getValue());
+            if (!Uid.isValid(given)) {
+                throw invalid(List.of(new KosTranslation.Problem("ImagingManifest.identifier.value",
+                        "a urn:dicom:uid identifier must be urn:oid: and a valid DICOM UID")));
             }
+            sopUids.set(0, given);
         }
         List<KosTranslation.Kos> kos;
         try {

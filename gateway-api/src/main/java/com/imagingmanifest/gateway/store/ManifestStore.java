@@ -71,12 +71,23 @@ public class ManifestStore {
                 .query((rs, n) -> new VersionKey(rs.getString(1), rs.getLong(2))).list();
     }
 
-    /** Loads the named versions, keeping the order of {@code keys}. */
+    /** Loads the named versions (one query per page), keeping the order of {@code keys}. */
     public List<StoredVersion> load(String org, List<VersionKey> keys) {
-        Map<VersionKey, StoredVersion> found = new HashMap<>();
-        for (VersionKey key : keys) {
-            version(org, key.resourceId(), key.versionId()).ifPresent(v -> found.put(key, v));
+        if (keys.isEmpty()) {
+            return List.of();
         }
+        StringBuilder sql = new StringBuilder("SELECT res_id, version_id, last_updated, deleted, resource_json"
+                + " FROM manifest_version WHERE org_id = ? AND (");
+        List<Object> args = new ArrayList<>(List.of(org));
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(res_id = ? AND version_id = ?)");
+            args.add(keys.get(i).resourceId());
+            args.add(keys.get(i).versionId());
+        }
+        sql.append(")");
+        Map<VersionKey, StoredVersion> found = new HashMap<>();
+        jdbc.sql(sql.toString()).params(args).query(ManifestStore::version).list()
+                .forEach(v -> found.put(new VersionKey(v.resourceId(), v.versionId()), v));
         return keys.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
     }
 

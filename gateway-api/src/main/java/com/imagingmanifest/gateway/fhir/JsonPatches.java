@@ -1,0 +1,70 @@
+package com.imagingmanifest.gateway.fhir;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonPatch;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.util.Set;
+
+/**
+ * Reads a JSON Patch document (RFC 6902). JSON-P checks the operations only when applying them;
+ * checking their shape here lets a malformed patch be told apart (400) from one that does not
+ * apply to the resource (422).
+ */
+final class JsonPatches {
+    private static final Set<String> OPERATIONS = Set.of("add", "remove", "replace", "move", "copy", "test");
+
+    private JsonPatches() {
+    }
+
+    static JsonPatch parse(String body) {
+        JsonValue document;
+        try {
+            document = Json.createReader(new StringReader(body)).readValue();
+        } catch (JsonException e) {
+            throw invalid("not JSON: " + e.getMessage());
+        }
+        if (document.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw invalid("the document must be an array of operations (RFC 6902 section 3)");
+        }
+        int index = 0;
+        for (JsonValue value : document.asJsonArray()) {
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw invalid("operation " + index + " is not an object");
+            }
+            JsonObject operation = value.asJsonObject();
+            String op = string(operation, "op", index);
+            if (!OPERATIONS.contains(op)) {
+                throw invalid("operation " + index + " has unknown op '" + op + "' (RFC 6902 section 4)");
+            }
+            string(operation, "path", index);
+            if (Set.of("add", "replace", "test").contains(op) && !operation.containsKey("value")) {
+                throw invalid("operation " + index + " (" + op + ") needs a value");
+            }
+            if (Set.of("move", "copy").contains(op)) {
+                string(operation, "from", index);
+            }
+            index++;
+        }
+        try {
+            return Json.createPatch(document.asJsonArray());
+        } catch (JsonException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    private static String string(JsonObject operation, String member, int index) {
+        JsonValue value = operation.get(member);
+        if (value == null || value.getValueType() != JsonValue.ValueType.STRING) {
+            throw invalid("operation " + index + " needs a string '" + member + "'");
+        }
+        return operation.getString(member);
+    }
+
+    private static InvalidRequestException invalid(String message) {
+        return new InvalidRequestException("Invalid JSON Patch: " + message);
+    }
+}

@@ -1,0 +1,139 @@
+package com.imagingmanifest.gateway;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.dstu3.model.Identifier;
+import org.hl7.fhir.dstu3.model.ImagingManifest;
+import org.hl7.fhir.dstu3.model.Reference;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/** Shared plumbing of the API tests: tenants, clients, manifests. */
+public final class ApiTestSupport {
+    /** Organizations every API test context has: two bound to the test PACS, one to a closed port. */
+    public static final String DEMO_ID = "1";
+    public static final String DEMO_SLUG = "demo";
+    public static final String OTHER_ID = "2";
+    public static final String OTHER_SLUG = "other";
+    public static final String DOWN_SLUG = "down";
+
+    public static final FhirContext CLIENT_FHIR = FhirContext.forDstu3();
+
+    static {
+        CLIENT_FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        CLIENT_FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ApiTestSupport() {
+    }
+
+    /** A study the PACS holds, with the instances a manifest may select. */
+    public record Study(String studyUid, String seriesUid, List<String> sopUids, String sopClassUid,
+            String patientId, String issuer) {
+    }
+
+    /** Registers gateway.* properties for the three organizations bound to one PACS. */
+    public static void organizations(DynamicPropertyRegistry registry, String kind, String host, int port,
+            String dicomwebUrl, String restUrl, String username, String password, int closedPort) {
+        registry.add("gateway.data-dir", () -> tempDir().toString());
+        registry.add("gateway.max-body-size", () -> "64KB");
+        String[][] orgs = {{DEMO_ID, DEMO_SLUG}, {OTHER_ID, OTHER_SLUG}, {"3", DOWN_SLUG}};
+        for (int i = 0; i < orgs.length; i++) {
+            String p = "gateway.organizations[" + i + "].";
+            boolean down = i == 2;
+            String id = orgs[i][0];
+            String slug = orgs[i][1];
+            registry.add(p + "id", () -> id);
+            registry.add(p + "slug", () -> slug);
+            registry.add(p + "name", () -> "Org " + p);
+            registry.add(p + "pacs.kind", () -> kind);
+            registry.add(p + "pacs.ae-title", () -> "ORTHANC");
+            registry.add(p + "pacs.host", () -> host);
+            registry.add(p + "pacs.port", () -> down ? closedPort : port);
+            registry.add(p + "pacs.dicomweb-url", () -> down ? "http://127.0.0.1:" + closedPort + "/dicom-web"
+                    : dicomwebUrl);
+            registry.add(p + "pacs.public-dicomweb-url", () -> down ? "http://127.0.0.1:" + closedPort
+                    + "/dicom-web" : dicomwebUrl);
+            registry.add(p + "pacs.rest-url", () -> down ? "http://127.0.0.1:" + closedPort : restUrl);
+            registry.add(p + "pacs.username", () -> username);
+            registry.add(p + "pacs.password", () -> password);
+            registry.add(p + "pacs.superseded", () -> "delete");
+            registry.add(p + "pacs.connect-timeout", () -> "2s");
+            registry.add(p + "pacs.response-timeout", () -> "20s");
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("gateway-api-test");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String base(int port, String org) {
+        return "http://127.0.0.1:" + port + "/organizations/" + org + "/fhir/3";
+    }
+
+    public static IGenericClient client(int port, String org) {
+        return CLIENT_FHIR.newRestfulGenericClient(base(port, org));
+    }
+
+    /** A manifest selecting {@code count} instances of the study. */
+    public static ImagingManifest manifest(Study study, int count, String description) {
+        ImagingManifest m = new ImagingManifest();
+        m.setPatient(new Reference().setIdentifier(new Identifier().setSystem(study.issuer())
+                .setValue(study.patientId())).setDisplay("Test^Patient"));
+        m.setAuthoringTimeElement(new org.hl7.fhir.dstu3.model.DateTimeType("2024-01-15T10:15:00+01:00"));
+        m.setAuthor(new Reference().setDisplay("Doe^Jane"));
+        m.setDescription(description);
+        ImagingManifest.SeriesComponent series = m.addStudy().setUid("urn:oid:" + study.studyUid())
+                .addSeries().setUid("urn:oid:" + study.seriesUid());
+        for (String sop : study.sopUids().subList(0, count)) {
+            series.addInstance().setSopClass("urn:oid:" + study.sopClassUid()).setUid("urn:oid:" + sop);
+        }
+        return m;
+    }
+
+    public static String json(ImagingManifest manifest) {
+        return CLIENT_FHIR.newJsonParser().encodeResourceToString(manifest);
+    }
+
+    public static HttpResponse<String> send(String method, String url, String contentType, String body,
+            Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        request.header("Accept", "application/fhir+json");
+        headers.forEach(request::header);
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static HttpResponse<String> get(String url) {
+        return send("GET", url, null, null, Map.of());
+    }
+}

@@ -1,0 +1,102 @@
+package com.imagingmanifest.gateway;
+
+import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.data.Tag;
+import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.pacs.InstanceRef;
+import com.imagingmanifest.pacs.KosChanges;
+import com.imagingmanifest.pacs.Pacs;
+import com.imagingmanifest.pacs.PacsCapability;
+import com.imagingmanifest.pacs.PacsException;
+import com.imagingmanifest.pacs.QueryLevel;
+import com.imagingmanifest.pacs.StoreResult;
+import com.imagingmanifest.pacs.SupersededPolicy;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** An in-memory PACS for unit tests: studies are registered, KOS are kept by SOP Instance UID. */
+public final class FakePacs implements Pacs {
+    public final Map<String, DataSet> studies = new ConcurrentHashMap<>();
+    /** SOP Instance UID of each stored KOS to its "Part 10" bytes. */
+    public final Map<String, byte[]> stored = new ConcurrentHashMap<>();
+    public volatile boolean down;
+    /** When non-negative: stores succeed this many times more, then time out. */
+    public final java.util.concurrent.atomic.AtomicInteger storesBeforeTimeout =
+            new java.util.concurrent.atomic.AtomicInteger(-1);
+
+    public void addStudy(String studyUid, String patientId, String issuer) {
+        DataSet context = new DataSet();
+        context.setString(Tag.StudyInstanceUID, Vr.UI, studyUid);
+        context.setString(Tag.PatientID, Vr.LO, patientId);
+        if (issuer != null) {
+            context.setString(Tag.IssuerOfPatientID, Vr.LO, issuer);
+        }
+        context.setString(Tag.PatientName, Vr.PN, "Test^Patient");
+        studies.put(studyUid, context);
+    }
+
+    private void reachable() throws PacsException {
+        if (down) {
+            throw new PacsException(PacsException.Kind.UNREACHABLE, "connection refused (fake)");
+        }
+    }
+
+    @Override
+    public Set<PacsCapability> capabilities() {
+        return EnumSet.allOf(PacsCapability.class);
+    }
+
+    @Override
+    public void check() throws PacsException {
+        reachable();
+    }
+
+    @Override
+    public StoreResult store(byte[] part10) throws PacsException {
+        reachable();
+        if (storesBeforeTimeout.get() >= 0 && storesBeforeTimeout.getAndDecrement() == 0) {
+            throw new PacsException(PacsException.Kind.TIMEOUT, "no answer (fake)");
+        }
+        String sop = new String(part10, StandardCharsets.US_ASCII);
+        stored.put(sop, part10);
+        return new StoreResult(null, 0, null);
+    }
+
+    @Override
+    public List<DataSet> find(QueryLevel level, DataSet keys) throws PacsException {
+        reachable();
+        return List.of();
+    }
+
+    @Override
+    public Optional<DataSet> studyContext(String studyInstanceUid) throws PacsException {
+        reachable();
+        return Optional.ofNullable(studies.get(studyInstanceUid)).map(DataSet::new);
+    }
+
+    @Override
+    public Optional<byte[]> retrieve(String study, String series, String sop) throws PacsException {
+        reachable();
+        return Optional.ofNullable(stored.get(sop));
+    }
+
+    @Override
+    public void remove(InstanceRef kos, SupersededPolicy policy) throws PacsException {
+        reachable();
+        stored.remove(kos.sopInstanceUid());
+    }
+
+    @Override
+    public KosChanges kosSince(String cursor, int limit) {
+        return new KosChanges(List.of(), cursor, true);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,28 @@
+package com.imagingmanifest.gateway;
+
+import com.imagingmanifest.testing.PostgresDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The API contract on PostgreSQL (a fresh database, dropped afterwards), against a private Orthanc. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class OrthancPostgresApiTest extends OrthancApiContract {
+    static final PostgresDatabase DATABASE = PostgresDatabase.create();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        orthancOrganizations(registry);
+        registry.add("spring.datasource.url", DATABASE::jdbcUrl);
+        registry.add("spring.datasource.username", DATABASE::username);
+        registry.add("spring.datasource.password", () -> DATABASE.password() == null ? "" : DATABASE.password());
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        DATABASE.close();
+    }
+}

@@ -1,0 +1,48 @@
+package com.imagingmanifest.gateway.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.imagingmanifest.gateway.config.GatewayProperties;
+import com.imagingmanifest.pacs.PacsBinding;
+import com.imagingmanifest.pacs.SupersededPolicy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TenantsTest {
+    static GatewayProperties.Pacs pacs(String kind, String superseded) {
+        return new GatewayProperties.Pacs(kind, "ORTHANC", "127.0.0.1", 4242, "GW",
+                URI.create("http://127.0.0.1:8042/dicom-web"), null, null, "u", "p", superseded,
+                Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    static Tenants tenants(GatewayProperties.Organization... organizations) {
+        return new Tenants(new GatewayProperties(null, null, null, List.of(organizations)));
+    }
+
+    @Test
+    void organizationsAreFoundByIdAndBySlug() {
+        Tenants t = tenants(new GatewayProperties.Organization("1", "demo", "Demo", pacs("orthanc", "delete")),
+                new GatewayProperties.Organization("2", "other", null, pacs("DICOMWEB", "Reject")));
+        assertThat(t.find("1")).containsSame(t.find("demo").orElseThrow());
+        assertThat(t.find("other").orElseThrow().pacs().kind()).isEqualTo(PacsBinding.Kind.DICOMWEB);
+        assertThat(t.find("other").orElseThrow().pacs().superseded()).isEqualTo(SupersededPolicy.REJECT);
+        assertThat(t.find("other").orElseThrow().name()).isEqualTo("other");
+        assertThat(t.find("3")).isEmpty();
+    }
+
+    @Test
+    void badConfigurationStopsTheStartWithTheKeyToFix() {
+        assertThatThrownBy(() -> tenants(new GatewayProperties.Organization("1", "demo", "A", pacs("orthanc", "delete")),
+                new GatewayProperties.Organization("2", "1", "B", pacs("orthanc", "delete"))))
+                .hasMessageContaining("gateway.organizations[1]").hasMessageContaining("'1'");
+        assertThatThrownBy(() -> tenants(new GatewayProperties.Organization("1", "demo", "A", pacs("pigeon", "delete"))))
+                .hasMessageContaining("gateway.organizations[0].pacs");
+        assertThatThrownBy(() -> tenants(new GatewayProperties.Organization("a/b", "demo", "A", pacs("orthanc", "delete"))))
+                .hasMessageContaining("gateway.organizations[0].id");
+        assertThatThrownBy(() -> tenants(new GatewayProperties.Organization("1", "demo", "A", null)))
+                .hasMessageContaining("gateway.organizations[0].pacs");
+    }
+}
