@@ -138,6 +138,30 @@ public class ManifestStore {
     }
 
     /**
+     * True when the gateway wrote {@code sopUid} itself: it backs a committed version, or an open
+     * write intent names it (stored on the PACS, version not yet committed). Ingestion skips these.
+     */
+    public boolean isGatewayKos(String sopUid) {
+        if (isCommittedKos(sopUid)) {
+            return true;
+        }
+        // intent lines are "study series sop class": a UID holds only digits and dots, so LIKE is exact here
+        return jdbc.sql("SELECT COUNT(*) FROM write_intent WHERE settled IS NULL AND kos LIKE ?")
+                .param("% " + sopUid + " %").query(Long.class).single() > 0;
+    }
+
+    /** The current, not deleted, version of the manifest of {@code org} that KOS {@code sopUid} backs. */
+    public Optional<StoredVersion> currentBackedBy(String org, String sopUid) {
+        return jdbc.sql("SELECT v.res_id, v.version_id, v.last_updated, v.deleted, v.resource_json"
+                        + " FROM manifest_kos k JOIN manifest_resource r ON r.org_id = k.org_id"
+                        + " AND r.res_id = k.res_id AND r.version_id = k.version_id"
+                        + " JOIN manifest_version v ON v.org_id = r.org_id AND v.res_id = r.res_id"
+                        + " AND v.version_id = r.version_id"
+                        + " WHERE k.org_id = ? AND k.sop_uid = ? AND r.deleted = FALSE")
+                .params(org, sopUid).query(ManifestStore::version).optional();
+    }
+
+    /**
      * Commits a new version: {@code expectedVersion} is the current version (null for a new
      * manifest); {@code json} null makes the version a delete. Closes {@code intentId} if given.
      *

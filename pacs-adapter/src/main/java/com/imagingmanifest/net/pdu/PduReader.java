@@ -221,7 +221,7 @@ public final class PduReader {
     }
 
     private static UserInformation userInformation(ByteBuffer item) throws PduFormatException {
-        long maximumLength = 0;
+        long maximumLength = -1;
         String implementationClassUid = null;
         String implementationVersionName = null;
         List<RoleSelection> roles = new ArrayList<>();
@@ -256,6 +256,10 @@ public final class PduReader {
                     others.add(new UserInformation.SubItem(subType, value));
                 }
             }
+        }
+        if (maximumLength < 0) {
+            // PS3.7 D.3.3.1: maximum length negotiation is mandatory
+            throw invalid("user information without maximum length sub-item");
         }
         return new UserInformation(maximumLength, implementationClassUid, implementationVersionName, roles, others);
     }

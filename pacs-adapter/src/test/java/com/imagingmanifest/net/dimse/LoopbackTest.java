@@ -185,4 +185,72 @@ class LoopbackTest {
             client.echo(); // a new association replaces the aborted one
         }
     }
+
+    @Test
+    void associationsAboveTheLimitAreRejectedTransiently() throws Exception {
+        try (DimseServer server = server().maxAssociations(2).start();
+                DimseClient first = client(server).build();
+                DimseClient second = client(server).build();
+                DimseClient third = client(server).build()) {
+            first.echo(); // each client keeps its association open in its pool
+            second.echo();
+            DimseException e = assertThrows(DimseException.class, third::echo);
+            assertEquals(DimseException.Kind.REJECTED, e.kind());
+            assertEquals(AAssociateRj.REJECTED_TRANSIENT, e.rejection().result());
+            assertEquals(AAssociateRj.REASON_LOCAL_LIMIT_EXCEEDED, e.rejection().reason());
+            first.close(); // releases its association: a slot frees up
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                try {
+                    third.echo();
+                    break;
+                } catch (DimseException stillFull) {
+                    if (System.nanoTime() > deadline) {
+                        throw stillFull;
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        }
+    }
+
+    @Test
+    void echoAndStoreOverTls() throws Exception {
+        javax.net.ssl.SSLContext tls = selfSignedContext(dir);
+        Part10Object o = KosFixture.newKos(dir).object();
+        try (DimseServer server = server().tlsContext(tls).start();
+                DimseClient client = client(server).tlsContext(tls).build()) {
+            client.echo();
+            client.store(o.sopClassUid(), o.sopInstanceUid(), o.dataSet(), o.transferSyntaxUid());
+            assertArrayEquals(o.dataSet(), received.get(o.sopInstanceUid()).dataSet());
+        }
+        try (DimseServer server = server().tlsContext(tls).start();
+                DimseClient plain = client(server).associationTimeout(Duration.ofSeconds(3)).build()) {
+            DimseException e = assertThrows(DimseException.class, plain::echo, "plain TCP to a TLS port fails");
+            assertTrue(e.kind() == DimseException.Kind.ABORTED || e.kind() == DimseException.Kind.TIMEOUT, e.kind()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /** A key store made by the JDK's keytool, used as both key and trust material. */
+    static javax.net.ssl.SSLContext selfSignedContext(Path dir) throws Exception {
+        Path ks = dir.resolve("tls.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "scp", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit",
+                "-ext", "SAN=ip:127.0.0.1").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0,
+                new String(p.getInputStream().readAllBytes()));
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(ks)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(store, "changeit".toCharArray());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(store);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
 }

@@ -1,0 +1,83 @@
+package com.imagingmanifest.gateway.ingest;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * What the ingestion decided per KOS, the KOS that rejection notes named, and each organization's
+ * place in its PACS's KOS feed (tables of migration V2).
+ */
+@Repository
+class IngestRecords {
+    private final JdbcClient jdbc;
+
+    IngestRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A poller's position: the cursor is null at the beginning or when the PACS kind changed. */
+    record Cursor(String pacsKind, String position) {
+    }
+
+    boolean isIngested(String org, String sopUid) {
+        return jdbc.sql("SELECT COUNT(*) FROM ingested_kos WHERE org_id = ? AND sop_uid = ?")
+                .params(org, sopUid).query(Long.class).single() > 0;
+    }
+
+    /**
+     * Records the decision about one KOS.
+     *
+     * @throws DuplicateKeyException when it was decided already (perhaps right now, by another
+     *     association or poller: this insert is what makes ingestion happen once)
+     */
+    void record(String org, String sopUid, String resourceId, String outcome, String detail, String source,
+            Instant when) {
+        jdbc.sql("INSERT INTO ingested_kos (org_id, sop_uid, res_id, outcome, detail, source, ingested)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .params(org, sopUid, resourceId, outcome, Text.truncate(detail, 1024), Text.truncate(source, 256),
+                        when.toEpochMilli())
+                .update();
+    }
+
+    void recordRejected(String org, String kosSopUid, String noteSopUid) {
+        if (!isRejected(org, kosSopUid)) {
+            jdbc.sql("INSERT INTO rejected_kos (org_id, sop_uid, note_sop_uid) VALUES (?, ?, ?)")
+                    .params(org, kosSopUid, noteSopUid).update();
+        }
+    }
+
+    boolean isRejected(String org, String sopUid) {
+        return jdbc.sql("SELECT COUNT(*) FROM rejected_kos WHERE org_id = ? AND sop_uid = ?")
+                .params(org, sopUid).query(Long.class).single() > 0;
+    }
+
+    /** Creates the organization's cursor row if missing; call outside the polling transaction. */
+    void ensureCursor(String org, String pacsKind, Instant now) {
+        if (jdbc.sql("SELECT COUNT(*) FROM ingest_cursor WHERE org_id = ?").param(org).query(Long.class).single() > 0) {
+            return;
+        }
+        try {
+            jdbc.sql("INSERT INTO ingest_cursor (org_id, pacs_kind, feed_cursor, updated) VALUES (?, ?, NULL, ?)")
+                    .params(org, pacsKind, now.toEpochMilli()).update();
+        } catch (DuplicateKeyException anotherInstanceWasFaster) {
+            // the row exists: that is all this method promises
+        }
+    }
+
+    /**
+     * Locks the organization's cursor row for the current transaction, or returns empty at once when
+     * another gateway instance holds it (it is polling this organization now).
+     */
+    Optional<Cursor> lockCursor(String org) {
+        return jdbc.sql("SELECT pacs_kind, feed_cursor FROM ingest_cursor WHERE org_id = ? FOR UPDATE SKIP LOCKED")
+                .param(org).query((rs, n) -> new Cursor(rs.getString(1), rs.getString(2))).optional();
+    }
+
+    void saveCursor(String org, String pacsKind, String position, Instant now) {
+        jdbc.sql("UPDATE ingest_cursor SET pacs_kind = ?, feed_cursor = ?, updated = ? WHERE org_id = ?")
+                .params(pacsKind, Text.truncate(position, 512), now.toEpochMilli(), org).update();
+    }
+}

@@ -1,0 +1,297 @@
+package com.imagingmanifest.gateway.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.data.Tag;
+import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.io.DataSetReader;
+import com.imagingmanifest.dicom.io.DicomParseException;
+import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.gateway.manifest.ManifestIndexer;
+import com.imagingmanifest.gateway.store.IndexEntries;
+import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.StoredVersion;
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.kos.KosMappingException;
+import com.imagingmanifest.kos.KosToManifest;
+import com.imagingmanifest.kos.RejectedInstance;
+import com.imagingmanifest.pacs.InstanceRef;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.hl7.fhir.dstu3.model.ImagingManifest;
+import org.hl7.fhir.dstu3.model.UriType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Turns a KOS made on the PACS side into a manifest (DESIGN.md section 4), whichever way it came
+ * (C-STORE to the gateway's SCP, or the poller). The rules, in order: a KOS the gateway wrote itself
+ * is skipped; one already decided about is a duplicate; an IOCM rejection note deletes the manifests
+ * whose KOS it rejects; any other KOS becomes manifest version 1, with the KOS recorded as backing it
+ * and nothing written back to the PACS. A KOS that cannot be parsed or mapped goes to quarantine.
+ *
+ * <p>Each decision commits in its own transaction, or in a savepoint when the caller (the poller)
+ * holds one: the insert into {@code ingested_kos} is what makes a KOS count once, so a concurrent
+ * second attempt loses with a duplicate key and changes nothing.
+ */
+@Service
+public class KosIngestion {
+    /** R4's Meta.source carried into STU3 by the cross-version extension (FHIR R4 versions.html). */
+    public static final String META_SOURCE_EXTENSION =
+            "http://hl7.org/fhir/4.0/StructureDefinition/extension-Meta.source";
+
+    private static final Logger log = LoggerFactory.getLogger(KosIngestion.class);
+
+    /** How a KOS reached the gateway: the {@code source} tag of the metrics. */
+    public enum Channel {
+        SCP, POLL;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What became of one KOS. */
+    public enum Outcome {
+        /** It is now manifest version 1. */
+        MANIFEST,
+        /** It was decided about before (sent again, or seen by both SCP and poller). */
+        DUPLICATE,
+        /** The gateway wrote it itself. */
+        OWN,
+        /** A rejection note that deleted the manifests backed by the KOS it rejects. */
+        REJECTION_APPLIED,
+        /** A rejection note that rejects no KOS backing a current manifest (recorded, nothing else). */
+        REJECTION_IGNORED,
+        /** A KOS that a rejection note named before it arrived. */
+        REJECTED_EARLIER,
+        /** Unparseable or unmappable: quarantined. */
+        QUARANTINED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** Why a KOS was quarantined: its bytes are not a data set, or its content is not a manifest. */
+    public enum Defect {
+        UNPARSEABLE, UNMAPPABLE
+    }
+
+    /** The outcome, a reason for people, the manifest made or deleted (if any), the defect if quarantined. */
+    public record Result(Outcome outcome, String detail, String resourceId, Defect defect) {
+        Result(Outcome outcome, String detail, String resourceId) {
+            this(outcome, detail, resourceId, null);
+        }
+    }
+
+    private final ManifestStore store;
+    private final IngestRecords records;
+    private final Quarantine quarantine;
+    private final FhirContext fhir;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final TransactionTemplate savepoint;
+    private final KosToManifest translation = new KosToManifest();
+
+    KosIngestion(ManifestStore store, IngestRecords records, Quarantine quarantine, FhirContext fhir,
+            MeterRegistry meters, Clock clock, PlatformTransactionManager transactions, Tenants tenants) {
+        this.store = store;
+        this.records = records;
+        this.quarantine = quarantine;
+        this.fhir = fhir;
+        this.meters = meters;
+        this.clock = clock;
+        this.savepoint = new TransactionTemplate(transactions);
+        // joins the poller's page transaction as a savepoint, or runs on its own for the SCP
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        for (Tenant tenant : tenants.all()) {
+            Gauge.builder("gateway.ingest.quarantine", () -> quarantined(tenant.id()))
+                    .description("KOS kept in quarantine because they could not be parsed or mapped")
+                    .tag("org", tenant.id()).register(meters);
+        }
+    }
+
+    /**
+     * A KOS received by C-STORE: the data set bytes in {@code transferSyntaxUid}, and the SOP
+     * Instance UID the request announced.
+     */
+    public Result received(Tenant tenant, String source, String sopClassUid, String sopInstanceUid,
+            String transferSyntaxUid, byte[] dataSet) {
+        DataSet ds;
+        try {
+            ds = DataSetReader.read(dataSet, 0, dataSet.length, transferSyntaxUid);
+        } catch (DicomParseException e) {
+            return quarantine(tenant, Channel.SCP, source, sopInstanceUid, Defect.UNPARSEABLE, "cannot parse: " + e.getMessage(),
+                    () -> ReceivedObject.part10(sopClassUid, sopInstanceUid, transferSyntaxUid, dataSet));
+        }
+        return ingest(tenant, Channel.SCP, source, ds, sopInstanceUid,
+                () -> ReceivedObject.part10(sopClassUid, sopInstanceUid, transferSyntaxUid, dataSet));
+    }
+
+    /** A KOS the poller retrieved from the PACS, as a Part 10 file. */
+    public Result retrieved(Tenant tenant, String source, String sopInstanceUid, byte[] part10) {
+        DataSet ds;
+        try {
+            ds = Part10.read(part10).dataSet();
+        } catch (DicomParseException e) {
+            return quarantine(tenant, Channel.POLL, source, sopInstanceUid, Defect.UNPARSEABLE, "cannot parse: " + e.getMessage(),
+                    () -> part10);
+        }
+        return ingest(tenant, Channel.POLL, source, ds, sopInstanceUid, () -> part10);
+    }
+
+    private Result ingest(Tenant tenant, Channel channel, String source, DataSet ds, String announcedSopUid,
+            Supplier<byte[]> original) {
+        String sop = ds.getString(Tag.SOPInstanceUID);
+        if (sop == null || !Uid.isValid(sop)) {
+            return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE, "no valid SOP Instance UID (0008,0018): "
+                    + sop, original);
+        }
+        if (announcedSopUid != null && !announcedSopUid.equals(sop)) {
+            return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE, "the data set's SOP Instance UID " + sop
+                    + " differs from the announced " + announcedSopUid, original);
+        }
+        // ingested KOS back committed versions too: ask about ingestion first
+        if (records.isIngested(tenant.id(), sop)) {
+            return count(tenant, channel, new Result(Outcome.DUPLICATE, "ingested before", null));
+        }
+        if (store.isGatewayKos(sop)) {
+            return count(tenant, channel, new Result(Outcome.OWN, "written by the gateway", null));
+        }
+        Result result;
+        try {
+            if (KosToManifest.isRejectionNote(ds)) {
+                result = applyRejection(tenant, source, sop, mapped(() -> KosToManifest.rejectedInstances(ds)));
+            } else if (records.isRejected(tenant.id(), sop)) {
+                result = decide(tenant, sop, source, new Result(Outcome.REJECTED_EARLIER,
+                        "a rejection note named it before it arrived", null), () -> { });
+            } else {
+                result = commitManifest(tenant, source, sop, ds, mapped(() -> translation.translate(ds)));
+            }
+        } catch (KosMappingException e) {
+            return quarantine(tenant, channel, source, sop, Defect.UNMAPPABLE, "cannot map: " + e.getMessage(), original);
+        } catch (DuplicateKeyException e) {
+            result = new Result(Outcome.DUPLICATE, "ingested at the same time by another association or poller",
+                    null);
+        }
+        return count(tenant, channel, result);
+    }
+
+    /**
+     * Runs a translation step; any failure of it is the KOS's fault, so that one odd KOS goes to
+     * quarantine instead of failing its poll page again and again.
+     */
+    private static <T> T mapped(Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (KosMappingException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("KOS translation failed unexpectedly", e);
+            throw new KosMappingException(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private Result commitManifest(Tenant tenant, String source, String sop, DataSet ds, ImagingManifest manifest) {
+        String id = UUID.randomUUID().toString();
+        Instant now = now();
+        manifest.setId(id);
+        manifest.getMeta().setVersionId("1").setLastUpdated(Date.from(now))
+                .addExtension(META_SOURCE_EXTENSION, new UriType(source));
+        String json = fhir.newJsonParser().encodeResourceToString(manifest);
+        IndexEntries index = ManifestIndexer.index(manifest, List.of(ds), List.of(sop));
+        InstanceRef kos = new InstanceRef(ds.getString(Tag.StudyInstanceUID), ds.getString(Tag.SeriesInstanceUID),
+                sop, Uid.KeyObjectSelectionDocumentStorage);
+        if (kos.studyInstanceUid() == null || kos.seriesInstanceUid() == null) {
+            throw new KosMappingException("KOS " + sop + " lacks its Study or Series Instance UID");
+        }
+        return decide(tenant, sop, source, new Result(Outcome.MANIFEST, "ImagingManifest/" + id, id),
+                () -> store.commit(tenant.id(), id, null, 1, now, json, index, List.of(kos), null));
+    }
+
+    /** PS3.3 / IHE IOCM: the note's evidence lists what it rejects; a rejected KOS takes its manifest along. */
+    private Result applyRejection(Tenant tenant, String source, String noteSop, List<RejectedInstance> rejected) {
+        List<String> deleted = new ArrayList<>();
+        Result[] result = new Result[1];
+        savepoint.executeWithoutResult(tx -> {
+            deleted.clear();
+            Instant now = now();
+            for (RejectedInstance r : rejected) {
+                if (r.sopClassUid() == null || Uid.KeyObjectSelectionDocumentStorage.equals(r.sopClassUid())) {
+                    records.recordRejected(tenant.id(), r.sopInstanceUid(), noteSop);
+                }
+                for (StoredVersion v : store.currentBackedBy(tenant.id(), r.sopInstanceUid()).stream().toList()) {
+                    store.commit(tenant.id(), v.resourceId(), v.versionId(), v.versionId() + 1, now, null, null,
+                            List.of(), null);
+                    deleted.add(v.resourceId());
+                }
+            }
+            result[0] = deleted.isEmpty()
+                    ? new Result(Outcome.REJECTION_IGNORED, "rejects " + rejected.size()
+                            + " instance(s), none backing a current manifest", null)
+                    : new Result(Outcome.REJECTION_APPLIED, "deleted ImagingManifest/" + String.join(", ", deleted),
+                            deleted.get(0));
+            records.record(tenant.id(), noteSop, result[0].resourceId(), result[0].outcome().tag(),
+                    result[0].detail(), source, now);
+        });
+        return result[0];
+    }
+
+    /** Records the decision and does {@code change} in one savepoint; a duplicate key undoes both. */
+    private Result decide(Tenant tenant, String sop, String source, Result result, Runnable change) {
+        savepoint.executeWithoutResult(tx -> {
+            records.record(tenant.id(), sop, result.resourceId(), result.outcome().tag(), result.detail(), source,
+                    now());
+            change.run();
+        });
+        return result;
+    }
+
+    private Result quarantine(Tenant tenant, Channel channel, String source, String sop, Defect defect,
+            String reason, Supplier<byte[]> original) {
+        log.warn("organization {}: KOS {} from {} quarantined: {}", tenant.id(), sop, source, reason);
+        savepoint.executeWithoutResult(tx -> quarantine.add(tenant.id(), source, sop, reason, now(), original.get()));
+        return count(tenant, channel, new Result(Outcome.QUARANTINED, reason, null, defect));
+    }
+
+    private Result count(Tenant tenant, Channel channel, Result result) {
+        Counter.builder("gateway.ingest.kos")
+                .description("KOS made on the PACS side, by what became of them")
+                .tag("org", tenant.id()).tag("source", channel.tag()).tag("outcome", result.outcome().tag())
+                .register(meters).increment();
+        if (result.outcome() != Outcome.QUARANTINED) {
+            log.info("organization {}: KOS via {}: {} ({})", tenant.id(), channel.tag(), result.outcome().tag(),
+                    result.detail());
+        }
+        return result;
+    }
+
+    private double quarantined(String org) {
+        try {
+            return quarantine.count(org);
+        } catch (DataAccessException e) {
+            return Double.NaN;
+        }
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+}

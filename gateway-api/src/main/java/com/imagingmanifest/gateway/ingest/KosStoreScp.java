@@ -1,0 +1,178 @@
+package com.imagingmanifest.gateway.ingest;
+
+import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.net.dimse.DimseServer;
+import com.imagingmanifest.net.dimse.DimseStatus;
+import com.imagingmanifest.net.dimse.StoreHandler;
+import com.imagingmanifest.net.dimse.StoreRequest;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's C-STORE SCP (DESIGN.md section 4): one application entity per organization
+ * ({@code scp-ae-title}, with its calling-AE allow list) and optionally one shared AE whose calling
+ * AE titles name the organization ({@code gateway.scp.calling-ae-organizations}). A KOS is answered
+ * only after its manifest is committed (or it is quarantined). Runs when {@code gateway.scp.port} is set.
+ *
+ * <p>Statuses (PS3.4 B.2.3, PS3.7 C.5): any other SOP class is refused with 0122 "SOP Class not
+ * supported" — the presentation context is accepted so that the sender learns why, but this AE stores
+ * nothing but KOS; a KOS that cannot be parsed gets C000 and one that parses but cannot be mapped to
+ * a manifest C001 ("Error: Cannot understand", C000-CFFF), both quarantined; a database failure
+ * gets 0110 "Processing failure" (nothing was decided: the sender may retry). Duplicates, the
+ * gateway's own KOS and rejection notes are answered with success.
+ */
+@Component
+public class KosStoreScp implements SmartLifecycle {
+    static final int CANNOT_PARSE = 0xC000;
+    static final int CANNOT_MAP = 0xC001;
+    // PS3.5 6.2 AE: at most 16 characters of the default repertoire, no backslash, no control characters
+    private static final Pattern AE_TITLE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
+    private static final Logger log = LoggerFactory.getLogger(KosStoreScp.class);
+
+    private final IngestProperties properties;
+    private final Tenants tenants;
+    private final KosIngestion ingestion;
+    private volatile DimseServer server;
+
+    KosStoreScp(IngestProperties properties, Tenants tenants, KosIngestion ingestion) {
+        this.properties = properties;
+        this.tenants = tenants;
+        this.ingestion = ingestion;
+        entities(); // configuration errors stop the start
+    }
+
+    /** The bound port, or -1 when the SCP does not run. */
+    public int port() {
+        DimseServer s = server;
+        return s == null ? -1 : s.port();
+    }
+
+    /** One served AE: its allowed calling AE titles (empty: any) and how a calling AE picks the organization. */
+    private record Entity(Set<String> allowedCallingAes, Function<String, Tenant> organization) {
+    }
+
+    private Map<String, Entity> entities() {
+        Map<String, Entity> entities = new LinkedHashMap<>();
+        for (int i = 0; i < properties.organizations().size(); i++) {
+            IngestProperties.Organization o = properties.organizations().get(i);
+            String where = "gateway.organizations[" + i + "]";
+            if (o.scpAeTitle() == null || o.scpAeTitle().isBlank()) {
+                continue;
+            }
+            Tenant tenant = tenant(o.id(), where + ".id");
+            String ae = aeTitle(o.scpAeTitle(), where + ".scp-ae-title");
+            Set<String> allowed = new LinkedHashSet<>();
+            for (String calling : o.scpAllowedCallingAes()) {
+                allowed.add(aeTitle(calling, where + ".scp-allowed-calling-aes"));
+            }
+            if (!o.ingest().enabled()) {
+                continue;
+            }
+            if (entities.put(ae, new Entity(allowed, calling -> tenant)) != null) {
+                throw new IllegalStateException(where + ".scp-ae-title " + ae + " is used twice");
+            }
+        }
+        IngestProperties.Scp scp = properties.scp();
+        if (scp.aeTitle() != null && !scp.aeTitle().isBlank()) {
+            String ae = aeTitle(scp.aeTitle(), "gateway.scp.ae-title");
+            Map<String, Tenant> byCallingAe = new LinkedHashMap<>();
+            scp.callingAeOrganizations().forEach((calling, org) -> byCallingAe.put(
+                    aeTitle(calling, "gateway.scp.calling-ae-organizations"),
+                    tenant(org, "gateway.scp.calling-ae-organizations." + calling)));
+            if (byCallingAe.isEmpty()) {
+                throw new IllegalStateException("gateway.scp.ae-title needs gateway.scp.calling-ae-organizations"
+                        + " (calling AE title -> organization)");
+            }
+            if (entities.put(ae, new Entity(byCallingAe.keySet(), byCallingAe::get)) != null) {
+                throw new IllegalStateException("gateway.scp.ae-title " + ae + " is also an organization's scp-ae-title");
+            }
+        }
+        return entities;
+    }
+
+    private Tenant tenant(String idOrSlug, String where) {
+        return tenants.find(idOrSlug == null ? "" : idOrSlug).orElseThrow(() -> new IllegalStateException(
+                where + ": no configured organization '" + idOrSlug + "'"));
+    }
+
+    private static String aeTitle(String value, String where) {
+        String ae = value.strip();
+        if (!AE_TITLE.matcher(ae).matches()) {
+            throw new IllegalStateException(where + ": '" + value + "' is not an AE title (1-16 characters,"
+                    + " no backslash or control characters)");
+        }
+        return ae;
+    }
+
+    @Override
+    public synchronized void start() {
+        IngestProperties.Scp scp = properties.scp();
+        if (scp.port() == null || server != null) {
+            return;
+        }
+        Map<String, Entity> entities = entities();
+        if (entities.isEmpty()) {
+            throw new IllegalStateException("gateway.scp.port is set but no organization has an scp-ae-title"
+                    + " (or ingestion is disabled for all)");
+        }
+        DimseServer.Builder builder = DimseServer.builder().bindAddress(scp.host()).port(scp.port())
+                .maxAssociations(scp.maxAssociations()).maxDataSetLength(scp.maxObjectSize().toBytes())
+                .idleTimeout(scp.idleTimeout());
+        entities.forEach((ae, entity) -> builder.applicationEntity(ae, handler(entity), entity.allowedCallingAes()));
+        server = builder.start();
+        log.info("C-STORE SCP for KOS listening on {}:{} as {}", scp.host(), server.port(), entities.keySet());
+    }
+
+    private StoreHandler handler(Entity entity) {
+        return request -> onStore(entity.organization().apply(request.callingAeTitle()), request);
+    }
+
+    private DimseStatus onStore(Tenant tenant, StoreRequest request) {
+        if (!Uid.KeyObjectSelectionDocumentStorage.equals(request.sopClassUid())) {
+            return status(DimseStatus.SOP_CLASS_NOT_SUPPORTED, "this AE stores only Key Object Selection documents");
+        }
+        KosIngestion.Result result;
+        try {
+            String source = Sources.scp(request.callingAeTitle(), request.calledAeTitle());
+            result = ingestion.received(tenant, source, request.sopClassUid(), request.sopInstanceUid(),
+                    request.transferSyntaxUid(), request.dataSet());
+        } catch (DataAccessException e) {
+            log.error("organization {}: KOS {} not ingested: {}", tenant.id(), request.sopInstanceUid(), e.getMessage());
+            return status(DimseStatus.PROCESSING_FAILURE, "gateway store unavailable; retry later");
+        }
+        if (result.outcome() == KosIngestion.Outcome.QUARANTINED) {
+            return status(result.defect() == KosIngestion.Defect.UNPARSEABLE ? CANNOT_PARSE : CANNOT_MAP,
+                    result.detail());
+        }
+        return DimseStatus.success();
+    }
+
+    // PS3.7 C.4.2: Error Comment (0000,0902) is LO, at most 64 characters
+    private static DimseStatus status(int code, String comment) {
+        return new DimseStatus(code, Text.truncate(comment, 64));
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+}

@@ -1,0 +1,78 @@
+package com.imagingmanifest.gateway.ingest;
+
+import static com.imagingmanifest.gateway.ingest.IngestTestSupport.DEMO;
+import static com.imagingmanifest.gateway.ingest.IngestTestSupport.awaitManifest;
+import static com.imagingmanifest.gateway.ingest.IngestTestSupport.client;
+import static com.imagingmanifest.gateway.ingest.IngestTestSupport.kosFile;
+import static com.imagingmanifest.gateway.ingest.IngestTestSupport.storeIntoOrthanc;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imagingmanifest.gateway.GatewayApplication;
+import com.imagingmanifest.testing.PrivateOrthanc;
+import com.imagingmanifest.testing.TestData;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.dstu3.model.ImagingManifest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Polling through the PACS kinds without a change feed: QIDO-RS (kind dicomweb) and C-FIND at image
+ * level with C-GET retrieval (kind dimse), both against Orthanc. A KOS already on the PACS is found
+ * by the first poll; one stored later, with a later Content Date/Time, by a later poll.
+ */
+class PollingKindsIngestionTest {
+    static final PrivateOrthanc ORTHANC = PrivateOrthanc.start(Map.of());
+    static final Path DIR = IngestTestSupport.tempDir("polling-kinds");
+    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMdd");
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HHmmss");
+
+    @AfterAll
+    static void stopOrthanc() {
+        ORTHANC.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dicomweb", "dimse"})
+    void kosOnThePacsBecomeManifests(String kind) {
+        LocalDateTime now = LocalDateTime.now().withNano(0);
+        Map<String, String> before = TestData.freshKosUids();
+        storeIntoOrthanc(ORTHANC, kosFile(DIR, before, contentDateTime(now)));
+
+        Map<String, String> p = IngestTestSupport.properties(ORTHANC, "300ms", false);
+        p.put("gateway.organizations[0].pacs.kind", kind);
+        p.put("gateway.organizations[0].pacs.calling-ae-title", "GWPOLL");
+        p.put("server.port", "0");
+        List<String> args = new ArrayList<>();
+        p.forEach((key, value) -> args.add("--" + key + "=" + value));
+        try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)
+                .run(args.toArray(String[]::new))) {
+            int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+            ImagingManifest first = awaitManifest(client(port, DEMO), before.get("SOP_UID"));
+            assertThat(first.getStudy().get(0).getSeries().get(0).getInstance()).hasSize(2);
+
+            Map<String, String> after = TestData.freshKosUids();
+            storeIntoOrthanc(ORTHANC, kosFile(DIR, after, contentDateTime(now.plusMinutes(1))));
+            ImagingManifest second = awaitManifest(client(port, DEMO), after.get("SOP_UID"));
+            String expectedSource = kind.equals("dimse")
+                    ? "dicom://" + ORTHANC.aeTitle() + "@" + ORTHANC.host() + ":" + ORTHANC.dicomPort()
+                    : ORTHANC.dicomwebUrl().toString();
+            assertThat(IngestTestSupport.source(second)).isEqualTo(expectedSource);
+            assertThat(second.getStudy().get(0).getUid()).isEqualTo("urn:oid:" + after.get("STUDY_UID"));
+        }
+    }
+
+    /** The watermark cursor of these kinds orders KOS by Content Date/Time: give each its own. */
+    private static java.util.function.UnaryOperator<String> contentDateTime(LocalDateTime at) {
+        return dump -> dump.replace("(0008,0023) DA [20240115]", "(0008,0023) DA [" + DATE.format(at) + "]")
+                .replace("(0008,0033) TM [101500]", "(0008,0033) TM [" + TIME.format(at) + "]");
+    }
+}
