@@ -89,8 +89,9 @@ public final class DimseClient implements AutoCloseable {
         private Duration artimTimeout = Duration.ofSeconds(5);
         private long maxPduLength = 65536;
         private SSLContext tlsContext;
-        private int poolSize = 4;
-        private Duration idleTimeout = Duration.ofSeconds(20);
+        // small on purpose: each idle pooled association holds one of the peer's worker threads (Orthanc has 4)
+        private int poolSize = 2;
+        private Duration idleTimeout = Duration.ofSeconds(10);
         private List<String> storageSopClasses = SopClasses.DEFAULT_STORAGE;
 
         private Builder(String host, int port, String calledAeTitle) {
