@@ -7,7 +7,9 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.gateway.store.ConcurrentWriteException;
+import com.imagingmanifest.gateway.fhir.OperationOutcomes;
 import com.imagingmanifest.gateway.store.IndexEntries;
+import com.imagingmanifest.gateway.store.IntentTakenOverException;
 import com.imagingmanifest.gateway.store.ManifestStore;
 import com.imagingmanifest.gateway.store.StoredVersion;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
@@ -137,7 +139,13 @@ public class ManifestWriter {
         IndexEntries index = ManifestIndexer.index(manifest, contexts.values(),
                 refs.stream().map(InstanceRef::sopInstanceUid).toList());
 
-        String intentId = store.openIntent(tenant.id(), id, refs, now);
+        String intentId;
+        try {
+            // an update claims its version before any KOS is stored: a concurrent loser stores nothing
+            intentId = store.openIntent(tenant.id(), id, previous == null ? null : previous.versionId(), refs, now);
+        } catch (ConcurrentWriteException e) {
+            throw new ResourceVersionConflictException(e.getMessage());
+        }
         List<InstanceRef> stored = new ArrayList<>();
         try {
             for (int i = 0; i < kos.size(); i++) {
@@ -155,8 +163,12 @@ public class ManifestWriter {
         } catch (ConcurrentWriteException e) {
             abandon(tenant, pacs, intentId, stored, "lost a concurrent write");
             throw new ResourceVersionConflictException(e.getMessage());
+        } catch (IntentTakenOverException e) {
+            throw OperationOutcomes.failure(503, IssueType.TRANSIENT, "the write took longer than the recovery grace"
+                    + " and was undone; nothing was changed");
         } catch (RuntimeException e) {
-            abandon(tenant, pacs, intentId, stored, "commit failed: " + e.getMessage());
+            // the store failed: the commit may or may not have happened (a lost connection hides it)
+            settleUncertainCommit(tenant, pacs, intentId, stored, e);
             throw e;
         }
         if (previous != null && !previous.deleted()) {
@@ -191,8 +203,32 @@ public class ManifestWriter {
         return contexts;
     }
 
+    /**
+     * After a failed commit: removes the KOS only when the store answers that they back no version;
+     * if it cannot answer, the intent stays open and {@link WriteRecovery} decides later.
+     */
+    private void settleUncertainCommit(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored,
+            RuntimeException failure) {
+        try {
+            if (stored.stream().anyMatch(ref -> store.isCommittedKos(ref.sopInstanceUid()))) {
+                return; // the commit went through after all; the intent was closed with it
+            }
+        } catch (RuntimeException storeStillDown) {
+            log.warn("organization {}: commit of write {} failed ({}) and its outcome is unknown; recovery will"
+                    + " settle it", tenant.id(), intentId, failure.getMessage());
+            return;
+        }
+        abandon(tenant, pacs, intentId, stored, "commit failed: " + failure.getMessage());
+    }
+
     /** Removes KOS stored for a write that will not be committed; the intent stays open on failure. */
     private void abandon(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored, String reason) {
+        try {
+            store.releaseClaim(intentId);
+        } catch (RuntimeException e) {
+            log.warn("organization {}: version claim of write {} not released: {}", tenant.id(), intentId,
+                    e.getMessage());
+        }
         try {
             for (InstanceRef ref : stored) {
                 pacs.remove(ref, SupersededPolicy.DELETE);

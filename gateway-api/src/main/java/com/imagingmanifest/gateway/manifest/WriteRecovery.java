@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -22,8 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * Settles write intents left open by a crash or a failed clean-up (DESIGN.md section 5): a KOS
  * stored without a committed version was never acknowledged, so it is removed from the PACS. Runs
- * at start-up and every {@code gateway.recovery-interval}; an intent younger than {@link #GRACE}
- * may still be in flight and is left alone.
+ * at start-up and every {@code gateway.recovery-interval}; an intent younger than
+ * {@code gateway.recovery-grace} (default {@link #GRACE}) may still be in flight and is left alone.
  */
 @Component
 public class WriteRecovery {
@@ -34,8 +36,17 @@ public class WriteRecovery {
     private final Tenants tenants;
     private final PacsConnections connections;
     private final Clock clock;
+    private final Duration grace;
 
     public WriteRecovery(ManifestStore store, Tenants tenants, PacsConnections connections, Clock clock) {
+        this(store, tenants, connections, clock, GRACE);
+    }
+
+    /** {@code grace}: {@code gateway.recovery-grace}, the age below which an intent may still be in flight. */
+    @Autowired
+    public WriteRecovery(ManifestStore store, Tenants tenants, PacsConnections connections, Clock clock,
+            @Value("${gateway.recovery-grace:2m}") Duration grace) {
+        this.grace = grace;
         this.store = store;
         this.tenants = tenants;
         this.connections = connections;
@@ -44,13 +55,13 @@ public class WriteRecovery {
 
     @EventListener(ApplicationReadyEvent.class)
     public void atStartup() {
-        settle(clock.instant().minus(GRACE));
+        settle(clock.instant().minus(grace));
     }
 
     @Scheduled(initialDelayString = "${gateway.recovery-interval:60s}",
             fixedDelayString = "${gateway.recovery-interval:60s}")
     public void periodically() {
-        settle(clock.instant().minus(GRACE));
+        settle(clock.instant().minus(grace));
     }
 
     /** Settles intents opened before {@code before}; returns how many were settled. */
@@ -63,6 +74,10 @@ public class WriteRecovery {
                 settled++;
                 continue;
             }
+            // taken over first: a writer still in flight can no longer commit once its KOS may be gone
+            if (!store.takeOverIntent(intent.intentId(), clock.instant())) {
+                continue; // committed or settled meanwhile
+            }
             try {
                 int removed = 0;
                 for (InstanceRef kos : intent.kos()) {
@@ -71,12 +86,16 @@ public class WriteRecovery {
                         removed++;
                     }
                 }
-                store.settleIntent(intent.intentId(), "recovered: " + removed + " uncommitted KOS removed",
-                        clock.instant());
+                store.recordRecovery(intent.intentId(), "recovered: " + removed + " uncommitted KOS removed");
                 settled++;
             } catch (PacsException | RuntimeException e) {
                 log.warn("write intent {} of organization {} not settled yet: {}", intent.intentId(),
                         intent.organizationId(), e.getMessage());
+                try {
+                    store.reopenIntent(intent.intentId());
+                } catch (RuntimeException storeDown) {
+                    // stays 'recovering': the next pass picks it up again
+                }
             }
         }
         return settled;
