@@ -246,6 +246,7 @@ public class ManifestWriter {
         if (policy == SupersededPolicy.KEEP) {
             return;
         }
+        List<InstanceRef> left = new ArrayList<>();
         for (InstanceRef ref : store.kos(tenant.id(), previous.resourceId(), previous.versionId())) {
             try {
                 connections.of(tenant).remove(ref, policy);
@@ -253,6 +254,16 @@ public class ManifestWriter {
                 log.warn("organization {}: superseded KOS {} of ImagingManifest/{}/_history/{} not {}: {}",
                         tenant.id(), ref.sopInstanceUid(), previous.resourceId(), previous.versionId(),
                         policy == SupersededPolicy.DELETE ? "deleted" : "rejected", e.getMessage());
+                left.add(ref);
+            }
+        }
+        if (!left.isEmpty()) {
+            try {
+                // an intent over superseded KOS: the recovery pass retires them once the PACS answers
+                store.openIntent(tenant.id(), previous.resourceId(), left, now());
+            } catch (RuntimeException e) {
+                log.warn("organization {}: superseded KOS of ImagingManifest/{} left on the PACS: {}", tenant.id(),
+                        previous.resourceId(), e.getMessage());
             }
         }
     }

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Settles write intents left open by a crash or a failed clean-up (DESIGN.md section 5): a KOS
- * stored without a committed version was never acknowledged, so it is removed from the PACS. Runs
+ * stored without a committed version was never acknowledged, so it is removed from the PACS; a KOS
+ * of a superseded version that could not be retired then is retired now by the binding's policy. Runs
  * at start-up and every {@code gateway.recovery-interval}; an intent younger than
  * {@code gateway.recovery-grace} (default {@link #GRACE}) may still be in flight and is left alone.
  */
@@ -80,13 +81,21 @@ public class WriteRecovery {
             }
             try {
                 int removed = 0;
+                int retired = 0;
+                SupersededPolicy policy = tenant.get().pacs().superseded();
                 for (InstanceRef kos : intent.kos()) {
                     if (!store.isCommittedKos(kos.sopInstanceUid())) {
+                        // never acknowledged
                         connections.of(tenant.get()).remove(kos, SupersededPolicy.DELETE);
                         removed++;
+                    } else if (!store.isCurrentKos(kos.sopInstanceUid()) && policy != SupersededPolicy.KEEP) {
+                        // superseded or deleted, but the write could not retire it at the time
+                        connections.of(tenant.get()).remove(kos, policy);
+                        retired++;
                     }
                 }
-                store.recordRecovery(intent.intentId(), "recovered: " + removed + " uncommitted KOS removed");
+                store.recordRecovery(intent.intentId(), "recovered: " + removed + " uncommitted KOS removed, "
+                        + retired + " superseded KOS retired");
                 settled++;
             } catch (PacsException | RuntimeException e) {
                 log.warn("write intent {} of organization {} not settled yet: {}", intent.intentId(),

@@ -187,6 +187,14 @@ public class ManifestStore {
                 .query(Long.class).single() > 0;
     }
 
+    /** True when {@code sopUid} backs the current, not deleted, version of some manifest. */
+    public boolean isCurrentKos(String sopUid) {
+        return jdbc.sql("SELECT COUNT(*) FROM manifest_kos k JOIN manifest_resource r ON r.org_id = k.org_id"
+                        + " AND r.res_id = k.res_id AND r.version_id = k.version_id"
+                        + " WHERE k.sop_uid = ? AND r.deleted = FALSE")
+                .param(sopUid).query(Long.class).single() > 0;
+    }
+
     /**
      * True when the gateway wrote {@code sopUid} itself: it backs a committed version, or an open
      * write intent names it (stored on the PACS, version not yet committed). Ingestion skips these.
