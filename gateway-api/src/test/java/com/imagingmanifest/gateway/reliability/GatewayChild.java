@@ -93,7 +93,10 @@ final class GatewayChild implements AutoCloseable {
         port = FreePorts.find();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // the whole heap resident from the start: RSS growth then shows leaks outside the heap (threads, buffers)
+        command.add("-Xms384m");
         command.add("-Xmx384m");
+        command.add("-XX:+AlwaysPreTouch");
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -130,11 +130,11 @@ final class Rig {
         return new ApiTestSupport.Study(study, series, sops, Uid.CTImageStorage, patientId, "HOSPITAL-R");
     }
 
-    /** SOP Instance UIDs of every KOS (Modality KO) on {@code orthanc}. */
-    static Set<String> kosOnOrthanc(PrivateOrthanc orthanc) {
+    /** SOP Instance UIDs of every KOS (Modality KO) of study {@code studyUid} on {@code orthanc}. */
+    static Set<String> kosOnOrthanc(PrivateOrthanc orthanc, String studyUid) {
         String answer = orthanc.post("/tools/find", "application/json",
-                "{\"Level\":\"Instance\",\"Expand\":true,\"Query\":{\"Modality\":\"KO\"}}"
-                        .getBytes(StandardCharsets.UTF_8));
+                ("{\"Level\":\"Instance\",\"Expand\":true,\"Query\":{\"Modality\":\"KO\",\"StudyInstanceUID\":\""
+                        + studyUid + "\"}}").getBytes(StandardCharsets.UTF_8));
         Set<String> uids = new HashSet<>();
         try {
             for (JsonNode instance : JSON.readTree(answer)) {
@@ -148,7 +148,8 @@ final class Rig {
 
     /** The KOS UID a manifest answer names (its urn:dicom:uid identifier). */
     static String kosUid(JsonNode manifest) {
-        return manifest.path("identifier").path(0).path("value").asText().replace("urn:oid:", "");
+        // STU3 ImagingManifest.identifier is 0..1: an object, not an array
+        return manifest.path("identifier").path("value").asText().replace("urn:oid:", "");
     }
 
     /** Queries on the gateway's PostgreSQL store. */
@@ -190,11 +191,11 @@ final class Rig {
             return count("SELECT COUNT(*) FROM write_intent WHERE settled IS NULL OR outcome = 'recovering'");
         }
 
-        /** KOS UIDs of the current, not deleted, versions. */
-        Set<String> currentKos() {
+        /** KOS UIDs, in study {@code studyUid}, of the current, not deleted, versions. */
+        Set<String> currentKos(String studyUid) {
             return new HashSet<>(strings("SELECT k.sop_uid FROM manifest_kos k JOIN manifest_resource r"
                     + " ON r.org_id = k.org_id AND r.res_id = k.res_id AND r.version_id = k.version_id"
-                    + " WHERE r.deleted = FALSE"));
+                    + " WHERE r.deleted = FALSE AND k.study_uid = '" + studyUid + "'"));
         }
     }
 }
