@@ -91,6 +91,68 @@ public class ManifestWriter {
             throw invalid(problems);
         }
         Pacs pacs = connections.of(tenant);
+        // an update claims its version before it asks the PACS anything: a concurrent loser is refused
+        // at once and never stores a KOS (one writer per version)
+        String intentId = previous == null ? null : claim(tenant, id, previous.versionId());
+        Prepared prepared;
+        try {
+            prepared = prepare(tenant, pacs, id, previous, manifest);
+        } catch (RuntimeException e) {
+            if (intentId != null) {
+                release(tenant, intentId, e);
+            }
+            throw e;
+        }
+        List<KosTranslation.Kos> kos = prepared.kos();
+        List<InstanceRef> refs = prepared.refs();
+        long version = prepared.version();
+        Instant now = prepared.now();
+        String json = prepared.json();
+        IndexEntries index = prepared.index();
+        if (intentId == null) {
+            intentId = store.openIntent(tenant.id(), id, refs, now);
+        } else {
+            store.recordIntentKos(intentId, refs);
+        }
+
+        List<InstanceRef> stored = new ArrayList<>();
+        try {
+            for (int i = 0; i < kos.size(); i++) {
+                pacs.store(kos.get(i).part10());
+                stored.add(refs.get(i));
+            }
+        } catch (PacsException e) {
+            abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage());
+            throw PacsFailures.toHttp(e);
+        }
+        StoredVersion committed;
+        try {
+            committed = store.commit(tenant.id(), id, previous == null ? null : previous.versionId(), version, now,
+                    json, index, refs, intentId);
+        } catch (ConcurrentWriteException e) {
+            abandon(tenant, pacs, intentId, stored, "lost a concurrent write");
+            throw new ResourceVersionConflictException(e.getMessage());
+        } catch (IntentTakenOverException e) {
+            throw OperationOutcomes.failure(503, IssueType.TRANSIENT, "the write took longer than the recovery grace"
+                    + " and was undone; nothing was changed");
+        } catch (RuntimeException e) {
+            // the store failed: the commit may or may not have happened (a lost connection hides it)
+            settleUncertainCommit(tenant, pacs, intentId, stored, e);
+            throw e;
+        }
+        if (previous != null && !previous.deleted()) {
+            retire(tenant, previous);
+        }
+        return committed;
+    }
+
+    /** What a write stores: its KOS (one per selected study), the version and its index. */
+    private record Prepared(List<KosTranslation.Kos> kos, List<InstanceRef> refs, long version, Instant now,
+            String json, IndexEntries index) {
+    }
+
+    /** Reads the studies' context from the PACS and translates the manifest; stores nothing. */
+    private Prepared prepare(Tenant tenant, Pacs pacs, String id, StoredVersion previous, ImagingManifest manifest) {
         Map<String, DataSet> contexts = studyContexts(pacs, manifest);
 
         // KOS never change (DESIGN.md section 3): every version gets new SOP Instance UIDs, one per
@@ -138,43 +200,25 @@ public class ManifestWriter {
         String json = fhir.newJsonParser().encodeResourceToString(manifest);
         IndexEntries index = ManifestIndexer.index(manifest, contexts.values(),
                 refs.stream().map(InstanceRef::sopInstanceUid).toList());
+        return new Prepared(kos, refs, version, now, json, index);
+    }
 
-        String intentId;
+    private String claim(Tenant tenant, String id, long baseVersion) {
         try {
-            // an update claims its version before any KOS is stored: a concurrent loser stores nothing
-            intentId = store.openIntent(tenant.id(), id, previous == null ? null : previous.versionId(), refs, now);
+            return store.openIntent(tenant.id(), id, baseVersion, List.of(), now());
         } catch (ConcurrentWriteException e) {
             throw new ResourceVersionConflictException(e.getMessage());
         }
-        List<InstanceRef> stored = new ArrayList<>();
+    }
+
+    /** Closes a claim whose write was refused before any KOS was stored. */
+    private void release(Tenant tenant, String intentId, RuntimeException reason) {
         try {
-            for (int i = 0; i < kos.size(); i++) {
-                pacs.store(kos.get(i).part10());
-                stored.add(refs.get(i));
-            }
-        } catch (PacsException e) {
-            abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage());
-            throw PacsFailures.toHttp(e);
-        }
-        StoredVersion committed;
-        try {
-            committed = store.commit(tenant.id(), id, previous == null ? null : previous.versionId(), version, now,
-                    json, index, refs, intentId);
-        } catch (ConcurrentWriteException e) {
-            abandon(tenant, pacs, intentId, stored, "lost a concurrent write");
-            throw new ResourceVersionConflictException(e.getMessage());
-        } catch (IntentTakenOverException e) {
-            throw OperationOutcomes.failure(503, IssueType.TRANSIENT, "the write took longer than the recovery grace"
-                    + " and was undone; nothing was changed");
+            store.settleIntent(intentId, "refused before any KOS was stored: " + reason.getMessage(), now());
         } catch (RuntimeException e) {
-            // the store failed: the commit may or may not have happened (a lost connection hides it)
-            settleUncertainCommit(tenant, pacs, intentId, stored, e);
-            throw e;
+            log.warn("organization {}: claim {} not released ({}); recovery will settle it", tenant.id(), intentId,
+                    e.getMessage());
         }
-        if (previous != null && !previous.deleted()) {
-            retire(tenant, previous);
-        }
-        return committed;
     }
 
     private Map<String, DataSet> studyContexts(Pacs pacs, ImagingManifest manifest) {

@@ -116,20 +116,21 @@ public class ManifestStore {
     public String openIntent(String org, String id, Long baseVersion, List<InstanceRef> kos, Instant now) {
         String intentId = UUID.randomUUID().toString();
         String claim = baseVersion == null ? null : org + "/" + id + "/" + baseVersion;
-        StringBuilder lines = new StringBuilder();
-        for (InstanceRef ref : kos) {
-            lines.append(ref.studyInstanceUid()).append(' ').append(ref.seriesInstanceUid()).append(' ')
-                    .append(ref.sopInstanceUid()).append(' ').append(ref.sopClassUid()).append('\n');
-        }
         try {
             transactions.executeWithoutResult(tx -> jdbc.sql("INSERT INTO write_intent (intent_id, org_id, res_id,"
                             + " created, kos, claim) VALUES (?, ?, ?, ?, ?, ?)")
-                    .params(intentId, org, id, now.toEpochMilli(), lines.toString(), claim).update());
+                    .params(intentId, org, id, now.toEpochMilli(), lines(kos), claim).update());
         } catch (DuplicateKeyException e) {
             throw new ConcurrentWriteException("ImagingManifest/" + id + " version " + baseVersion
                     + " is being updated by another request");
         }
         return intentId;
+    }
+
+    /** Names the KOS an intent (opened as a claim, without them) is about to store. */
+    public void recordIntentKos(String intentId, List<InstanceRef> kos) {
+        transactions.executeWithoutResult(tx -> jdbc.sql("UPDATE write_intent SET kos = ? WHERE intent_id = ?")
+                .params(lines(kos), intentId).update());
     }
 
     /** Gives up the intent's version claim (its KOS may still await clean-up). */
@@ -286,6 +287,15 @@ public class ManifestStore {
     private static StoredVersion version(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new StoredVersion(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
                 rs.getBoolean(4), rs.getString(5));
+    }
+
+    private static String lines(List<InstanceRef> kos) {
+        StringBuilder lines = new StringBuilder();
+        for (InstanceRef ref : kos) {
+            lines.append(ref.studyInstanceUid()).append(' ').append(ref.seriesInstanceUid()).append(' ')
+                    .append(ref.sopInstanceUid()).append(' ').append(ref.sopClassUid()).append('\n');
+        }
+        return lines.toString();
     }
 
     private static List<InstanceRef> parseKos(String lines) {

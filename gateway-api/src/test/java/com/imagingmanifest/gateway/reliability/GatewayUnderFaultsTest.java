@@ -236,7 +236,10 @@ class GatewayUnderFaultsTest {
                 return attempts;
             }));
         }
+        long recoveredBefore = store.count("SELECT COUNT(*) FROM write_intent WHERE outcome LIKE 'recovered%'");
         awaitTrue("some creates acknowledged", () -> acknowledged.size() >= 12);
+        // kill while a write is between storing its KOS and committing, the window recovery exists for
+        awaitTrue("a write intent open", () -> store.openIntents() > 0);
         int exit = gateway.kill();
         down.set(true);
         assertThat(exit).as("Process.destroyForcibly ends the gateway with SIGKILL").isEqualTo(GatewayChild.SIGKILL_STATUS);
@@ -270,7 +273,11 @@ class GatewayUnderFaultsTest {
         assertThat(current).containsAll(acknowledged.stream().map(Outcome::kos).toList());
         assertThat(store.count("SELECT COUNT(*) FROM manifest_kos"))
                 .as("no KOS backs two versions").isEqualTo(store.count("SELECT COUNT(DISTINCT sop_uid) FROM manifest_kos"));
-        long recovered = store.count("SELECT COUNT(*) FROM write_intent WHERE outcome LIKE 'recovered%'");
+        long recovered = store.count("SELECT COUNT(*) FROM write_intent WHERE outcome LIKE 'recovered%'")
+                - recoveredBefore;
+        assertThat(openAtCrash).as("the crash interrupted a write").isPositive();
+        assertThat(recovered).as("every intent open at the crash settled by the recovery pass")
+                .isGreaterThanOrEqualTo(openAtCrash);
         for (String sop : ingested) {
             awaitTrue("KOS " + sop + " ingested", () -> byIdentifier(sop) == 1);
         }
