@@ -3,7 +3,6 @@ package com.imagingmanifest.gateway.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum;
-import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.Create;
@@ -164,7 +163,8 @@ final class ImagingManifestProvider implements IResourceProvider {
         ImagingManifest manifest;
         try {
             manifest = fhir.newJsonParser().parseResource(ImagingManifest.class, patched.toString());
-        } catch (DataFormatException e) {
+        } catch (RuntimeException e) {
+            // DataFormatException, and whatever else the parser throws on hostile structure (nesting limits)
             throw new UnprocessableEntityException("The patched resource is not a valid ImagingManifest: "
                     + e.getMessage());
         }
@@ -220,6 +220,10 @@ final class ImagingManifestProvider implements IResourceProvider {
     }
 
     private IBundleProvider history(Tenant tenant, String id, InstantType since, RequestDetails request) {
+        String[] count = request.getParameters().get(Constants.PARAM_COUNT);
+        if (count != null && count.length > 0 && !count[0].isEmpty() && !count[0].matches("\\d{1,9}")) {
+            throw new InvalidRequestException("_count must be a non-negative integer");
+        }
         List<VersionKey> keys = store.history(tenant.id(), id, since == null ? null : since.getValue().toInstant());
         return new StoredBundleProvider(store, tenant.id(), keys, v -> historyEntry(tenant, v), offset(request));
     }

@@ -36,7 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * or generated as {@code prefix + repeat * times + middle + repeat2 * times + suffix}. Placeholders:
  * {@code {{ID}}} an existing manifest, {@code {{STUDY}}} its study, {@code {{MANIFEST}}} a valid
  * manifest, {@code {{MANIFEST_WITH_ID}}} the same with the existing id, {@code {{TOKEN}}} a valid token.
- * {@code expect}: {@code 4xx}, or {@code empty} (200 with no match).
+ * {@code expect}: {@code 4xx} (with an OperationOutcome), {@code 4xx-any} (refused by Tomcat before the
+ * application), {@code empty} (200 with no match, for injection attempts in search values), or
+ * {@code accepted} (a read-only oddity HAPI ignores or log-cdata escapes: any non-5xx answer).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileHttpInputTest {
@@ -106,14 +108,18 @@ class HostileHttpInputTest {
 
         assertThat(answer.status()).as("an answer within the client timeout: %s", answer.body()).isPositive();
         assertThat(answer.status()).as("never a server error: %s", answer.body()).isLessThan(500);
-        if ("empty".equals(c.get("expect").asText())) {
+        String expect = c.get("expect").asText();
+        if ("accepted".equals(expect)) {
+            // odd but harmless on a read: HAPI ignores it, or log-cdata escapes it; nothing may change
+            assertThat(answer.status()).as(answer.body()).isBetween(200, 499);
+        } else if ("empty".equals(expect)) {
             assertThat(answer.status()).as(answer.body()).isIn(200, 400);
             if (answer.status() == 200) {
                 assertThat(answer.json().path("total").asLong()).as("an injection matches nothing").isZero();
             }
         } else {
             assertThat(answer.status()).as("a 4xx: %s", answer.body()).isBetween(400, 499);
-            if (answer.status() != 413 && answer.status() != 405 && answer.body() != null
+            if (!"4xx-any".equals(expect) && answer.status() != 413 && answer.status() != 405 && answer.body() != null
                     && !answer.body().isEmpty()) {
                 assertThat(answer.isOperationOutcome() || answer.body().startsWith("<"))
                         .as("an OperationOutcome: %s", answer.body()).isTrue();
