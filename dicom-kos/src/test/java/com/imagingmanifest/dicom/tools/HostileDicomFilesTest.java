@@ -97,7 +97,7 @@ class HostileDicomFilesTest {
 
     /** {@code depth} SQ (0040,A730) elements each holding one item, with undefined lengths. */
     private static byte[] nested(byte[] base, int depth, boolean closed) {
-        ByteBuffer b = ByteBuffer.allocate(depth * 32 + 64).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(depth * 40 + 64).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < depth; i++) {
             b.putShort((short) 0x0040).putShort((short) 0xA730).put((byte) 'S').put((byte) 'Q').putShort((short) 0)
                     .putInt(-1);
