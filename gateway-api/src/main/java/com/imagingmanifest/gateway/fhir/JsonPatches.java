@@ -32,7 +32,10 @@ final class JsonPatches {
             if (parser.hasNext()) {
                 throw invalid("content after the patch document");
             }
-        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+        } catch (InvalidRequestException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // JsonException, and Parsson's plain RuntimeException beyond its nesting limit (1000)
             throw invalid("not JSON: " + e.getMessage());
         }
         if (hasUnpairedSurrogate(document.toString())) {
