@@ -36,6 +36,9 @@ public final class ApiTestSupport {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The data directory of every API test context: its signing key mints the tests' bearer tokens. */
+    public static final Path DATA_DIR = tempDir();
+
     private ApiTestSupport() {
     }
 
@@ -47,7 +50,7 @@ public final class ApiTestSupport {
     /** Registers gateway.* properties for the three organizations bound to one PACS. */
     public static void organizations(DynamicPropertyRegistry registry, String kind, String host, int port,
             String dicomwebUrl, String restUrl, String username, String password, int closedPort) {
-        registry.add("gateway.data-dir", () -> tempDir().toString());
+        registry.add("gateway.data-dir", DATA_DIR::toString);
         registry.add("gateway.max-body-size", () -> "64KB");
         String[][] orgs = {{DEMO_ID, DEMO_SLUG}, {OTHER_ID, OTHER_SLUG}, {"3", DOWN_SLUG}};
         for (int i = 0; i < orgs.length; i++) {
@@ -90,7 +93,15 @@ public final class ApiTestSupport {
     }
 
     public static IGenericClient client(int port, String org) {
-        return CLIENT_FHIR.newRestfulGenericClient(base(port, org));
+        IGenericClient client = CLIENT_FHIR.newRestfulGenericClient(base(port, org));
+        client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token(org)));
+        return client;
+    }
+
+    /** A token with every ImagingManifest scope for {@code org} (id or slug), from the embedded issuer. */
+    public static String token(String org) {
+        return com.imagingmanifest.gateway.security.TestTokens.token(DATA_DIR, org,
+                com.imagingmanifest.gateway.security.TestTokens.ALL);
     }
 
     /** A manifest selecting {@code count} instances of the study. */
@@ -122,6 +133,13 @@ public final class ApiTestSupport {
             request.header("Content-Type", contentType);
         }
         request.header("Accept", "application/fhir+json");
+        if (!headers.containsKey("Authorization")) {
+            // the organization of /organizations/{org}/fhir/3/...: the token must name it
+            String[] path = URI.create(url).getPath().split("/");
+            if (path.length > 2 && "organizations".equals(path[1])) {
+                request.header("Authorization", "Bearer " + token(path[2]));
+            }
+        }
         headers.forEach(request::header);
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
