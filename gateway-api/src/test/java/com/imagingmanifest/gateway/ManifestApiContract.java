@@ -607,8 +607,9 @@ abstract class ManifestApiContract {
     String rawStatusLine(String pathAndQuery) {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
+            String org = pathAndQuery.split("/")[2];
             socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Authorization: Bearer " + ApiTestSupport.token(DEMO_SLUG) + "\r\n"
+                    + "Authorization: Bearer " + ApiTestSupport.token(org) + "\r\n"
                     + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
                     java.nio.charset.StandardCharsets.US_ASCII)).readLine();

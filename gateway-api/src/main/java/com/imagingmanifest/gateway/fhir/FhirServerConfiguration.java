@@ -43,6 +43,7 @@ class FhirServerConfiguration {
         server.setPagingProvider(paging);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.registerInterceptor(new TenantCapabilityStatement());
+        server.registerInterceptor(new StoreFailures());
         ServletRegistrationBean<RestfulServer> registration =
                 new ServletRegistrationBean<>(server, SERVLET_PATH + "/*");
         registration.setName("fhir");

@@ -3,7 +3,6 @@ package com.imagingmanifest.gateway.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum;
-import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.Create;
@@ -34,6 +33,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.UrlUtil;
@@ -53,6 +53,7 @@ import java.time.Clock;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.hl7.fhir.dstu3.model.IdType;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.InstantType;
@@ -134,7 +135,7 @@ final class ImagingManifestProvider implements IResourceProvider {
         }
         StoredVersion current = existing(tenant, id);
         checkIfMatch(request, current);
-        StoredVersion updated = writer.update(tenant, current, manifest);
+        StoredVersion updated = conditional(request, () -> writer.update(tenant, current, manifest));
         return new MethodOutcome(versionedId(updated)).setCreated(false).setResource(toResource(tenant, updated));
     }
 
@@ -162,14 +163,15 @@ final class ImagingManifestProvider implements IResourceProvider {
         ImagingManifest manifest;
         try {
             manifest = fhir.newJsonParser().parseResource(ImagingManifest.class, patched.toString());
-        } catch (DataFormatException e) {
+        } catch (RuntimeException e) {
+            // DataFormatException, and whatever else the parser throws on hostile structure (nesting limits)
             throw new UnprocessableEntityException("The patched resource is not a valid ImagingManifest: "
                     + e.getMessage());
         }
         if (!id.getIdPart().equals(manifest.getIdElement().getIdPart())) {
             throw new UnprocessableEntityException("A patch must not change the resource id");
         }
-        StoredVersion updated = writer.update(tenant, current, manifest);
+        StoredVersion updated = conditional(request, () -> writer.update(tenant, current, manifest));
         return new MethodOutcome(versionedId(updated)).setCreated(false).setResource(toResource(tenant, updated));
     }
 
@@ -181,7 +183,7 @@ final class ImagingManifestProvider implements IResourceProvider {
         if (current.deleted()) {
             return new MethodOutcome(versionedId(current)); // deleting again changes nothing (FHIR http 2.21.0.6)
         }
-        return new MethodOutcome(versionedId(writer.delete(tenant, current)));
+        return new MethodOutcome(versionedId(conditional(request, () -> writer.delete(tenant, current))));
     }
 
     @History
@@ -218,6 +220,10 @@ final class ImagingManifestProvider implements IResourceProvider {
     }
 
     private IBundleProvider history(Tenant tenant, String id, InstantType since, RequestDetails request) {
+        String[] count = request.getParameters().get(Constants.PARAM_COUNT);
+        if (count != null && count.length > 0 && !count[0].isEmpty() && !count[0].matches("\\d{1,9}")) {
+            throw new InvalidRequestException("_count must be a non-negative integer");
+        }
         List<VersionKey> keys = store.history(tenant.id(), id, since == null ? null : since.getValue().toInstant());
         return new StoredBundleProvider(store, tenant.id(), keys, v -> historyEntry(tenant, v), offset(request));
     }
@@ -282,6 +288,22 @@ final class ImagingManifestProvider implements IResourceProvider {
         if (!tag.equals(Long.toString(current.versionId()))) {
             throw new PreconditionFailedException("If-Match " + ifMatch + " does not match the current version "
                     + current.versionId() + " of ImagingManifest/" + current.resourceId());
+        }
+    }
+
+    /**
+     * A write that lost a race: with If-Match the client named a version that is no longer (or will
+     * not be) current, which FHIR answers with 412; without it the conflict stays a 409.
+     */
+    private static StoredVersion conditional(RequestDetails request, Supplier<StoredVersion> write) {
+        try {
+            return write.get();
+        } catch (ResourceVersionConflictException e) {
+            String ifMatch = request.getHeader(Constants.HEADER_IF_MATCH);
+            if (ifMatch == null || ifMatch.isBlank()) {
+                throw e;
+            }
+            throw new PreconditionFailedException("If-Match " + ifMatch + ": " + e.getMessage());
         }
     }
 

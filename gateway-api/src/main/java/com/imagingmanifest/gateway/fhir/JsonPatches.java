@@ -6,6 +6,7 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonPatch;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
 import java.util.Set;
 
@@ -22,10 +23,23 @@ final class JsonPatches {
 
     static JsonPatch parse(String body) {
         JsonValue document;
-        try {
-            document = Json.createReader(new StringReader(body)).readValue();
-        } catch (JsonException e) {
+        try (JsonParser parser = Json.createParser(new StringReader(body == null ? "" : body))) {
+            if (!parser.hasNext()) {
+                throw invalid("empty body");
+            }
+            parser.next();
+            document = parser.getValue();
+            if (parser.hasNext()) {
+                throw invalid("content after the patch document");
+            }
+        } catch (InvalidRequestException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // JsonException, and Parsson's plain RuntimeException beyond its nesting limit (1000)
             throw invalid("not JSON: " + e.getMessage());
+        }
+        if (hasUnpairedSurrogate(document.toString())) {
+            throw invalid("a string holds an unpaired UTF-16 surrogate (not a Unicode character)");
         }
         if (document.getValueType() != JsonValue.ValueType.ARRAY) {
             throw invalid("the document must be an array of operations (RFC 6902 section 3)");
@@ -54,6 +68,19 @@ final class JsonPatches {
         } catch (JsonException e) {
             throw invalid(e.getMessage());
         }
+    }
+
+    /** True when {@code text} holds a surrogate code unit without its partner (e.g. from a JSON escape). */
+    static boolean hasUnpairedSurrogate(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String string(JsonObject operation, String member, int index) {

@@ -35,6 +35,10 @@ final class ManifestSearchParameters {
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
             String name = parameter.getKey();
             for (String raw : parameter.getValue()) {
+                if (raw.indexOf('\u0000') >= 0 || name.indexOf('\u0000') >= 0) {
+                    // no FHIR string holds NUL, and PostgreSQL text cannot carry it
+                    throw new InvalidRequestException("Search parameter '" + name + "' holds a NUL character");
+                }
                 List<String> values = splitValues(raw);
                 if (values.isEmpty() && !FORMATTING.contains(name)) {
                     throw new InvalidRequestException("Search parameter '" + name + "' has no value");

@@ -76,18 +76,26 @@ final class TenantRequestFilter extends OncePerRequestFilter {
         }
         String rest = parts.length == 5 ? parts[4] : "";
         Map<String, String[]> parameters = new LinkedHashMap<>();
-        if (request.getQueryString() != null) {
-            UrlUtil.parseQueryString(request.getQueryString()).forEach((k, v) -> add(parameters, k, List.of(v)));
-        }
         String contentType = request.getContentType() == null ? ""
                 : request.getContentType().toLowerCase(Locale.ROOT);
         boolean search = "POST".equals(request.getMethod()) && rest.endsWith("_search");
         boolean bodyIsParameters = false;
-        if (contentType.startsWith("application/x-www-form-urlencoded")) {
-            UrlUtil.parseQueryString(new String(body, StandardCharsets.UTF_8))
-                    .forEach((k, v) -> add(parameters, k, List.of(v)));
-            bodyIsParameters = true;
-        } else if (search && contentType.contains("json")) {
+        try {
+            if (request.getQueryString() != null) {
+                UrlUtil.parseQueryString(request.getQueryString()).forEach((k, v) -> add(parameters, k, List.of(v)));
+            }
+            if (contentType.startsWith("application/x-www-form-urlencoded")) {
+                UrlUtil.parseQueryString(new String(body, StandardCharsets.UTF_8))
+                        .forEach((k, v) -> add(parameters, k, List.of(v)));
+                bodyIsParameters = true;
+            }
+        } catch (IllegalArgumentException e) {
+            // a broken percent-encoding (RFC 3986 section 2.1) in the query or the form body
+            OperationOutcomes.write(fhir, response, 400, IssueType.INVALID,
+                    "Malformed percent-encoding in the query or form body: " + e.getMessage());
+            return;
+        }
+        if (!bodyIsParameters && search && contentType.contains("json")) {
             Map<String, List<String>> fromJson;
             try {
                 fromJson = jsonParameters(new String(body, StandardCharsets.UTF_8));

@@ -7,7 +7,9 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.gateway.store.ConcurrentWriteException;
+import com.imagingmanifest.gateway.fhir.OperationOutcomes;
 import com.imagingmanifest.gateway.store.IndexEntries;
+import com.imagingmanifest.gateway.store.IntentTakenOverException;
 import com.imagingmanifest.gateway.store.ManifestStore;
 import com.imagingmanifest.gateway.store.StoredVersion;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
@@ -97,6 +99,68 @@ public class ManifestWriter {
             throw invalid(problems);
         }
         Pacs pacs = connections.of(tenant);
+        // an update claims its version before it asks the PACS anything: a concurrent loser is refused
+        // at once and never stores a KOS (one writer per version)
+        String intentId = previous == null ? null : claim(tenant, id, previous.versionId());
+        Prepared prepared;
+        try {
+            prepared = prepare(tenant, pacs, id, previous, manifest);
+        } catch (RuntimeException e) {
+            if (intentId != null) {
+                release(tenant, intentId, e);
+            }
+            throw e;
+        }
+        List<KosTranslation.Kos> kos = prepared.kos();
+        List<InstanceRef> refs = prepared.refs();
+        long version = prepared.version();
+        Instant now = prepared.now();
+        String json = prepared.json();
+        IndexEntries index = prepared.index();
+        if (intentId == null) {
+            intentId = store.openIntent(tenant.id(), id, refs, now);
+        } else {
+            store.recordIntentKos(intentId, refs);
+        }
+
+        List<InstanceRef> stored = new ArrayList<>();
+        try {
+            for (int i = 0; i < kos.size(); i++) {
+                pacs.store(kos.get(i).part10());
+                stored.add(refs.get(i));
+            }
+        } catch (PacsException e) {
+            abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage());
+            throw PacsFailures.toHttp(e);
+        }
+        StoredVersion committed;
+        try {
+            committed = store.commit(tenant.id(), id, previous == null ? null : previous.versionId(), version, now,
+                    json, index, refs, intentId);
+        } catch (ConcurrentWriteException e) {
+            abandon(tenant, pacs, intentId, stored, "lost a concurrent write");
+            throw new ResourceVersionConflictException(e.getMessage());
+        } catch (IntentTakenOverException e) {
+            throw OperationOutcomes.failure(503, IssueType.TRANSIENT, "the write took longer than the recovery grace"
+                    + " and was undone; nothing was changed");
+        } catch (RuntimeException e) {
+            // the store failed: the commit may or may not have happened (a lost connection hides it)
+            settleUncertainCommit(tenant, pacs, intentId, stored, e);
+            throw e;
+        }
+        if (previous != null && !previous.deleted()) {
+            retire(tenant, previous);
+        }
+        return committed;
+    }
+
+    /** What a write stores: its KOS (one per selected study), the version and its index. */
+    private record Prepared(List<KosTranslation.Kos> kos, List<InstanceRef> refs, long version, Instant now,
+            String json, IndexEntries index) {
+    }
+
+    /** Reads the studies' context from the PACS and translates the manifest; stores nothing. */
+    private Prepared prepare(Tenant tenant, Pacs pacs, String id, StoredVersion previous, ImagingManifest manifest) {
         Map<String, DataSet> contexts = studyContexts(pacs, manifest);
 
         // KOS never change (DESIGN.md section 3): every version gets new SOP Instance UIDs, one per
@@ -144,33 +208,25 @@ public class ManifestWriter {
         String json = fhir.newJsonParser().encodeResourceToString(manifest);
         IndexEntries index = ManifestIndexer.index(manifest, contexts.values(),
                 refs.stream().map(InstanceRef::sopInstanceUid).toList());
+        return new Prepared(kos, refs, version, now, json, index);
+    }
 
-        String intentId = store.openIntent(tenant.id(), id, refs, now);
-        List<InstanceRef> stored = new ArrayList<>();
+    private String claim(Tenant tenant, String id, long baseVersion) {
         try {
-            for (int i = 0; i < kos.size(); i++) {
-                pacs.store(kos.get(i).part10());
-                stored.add(refs.get(i));
-            }
-        } catch (PacsException e) {
-            abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage());
-            throw PacsFailures.toHttp(e);
-        }
-        StoredVersion committed;
-        try {
-            committed = store.commit(tenant.id(), id, previous == null ? null : previous.versionId(), version, now,
-                    json, index, refs, intentId);
+            return store.openIntent(tenant.id(), id, baseVersion, List.of(), now());
         } catch (ConcurrentWriteException e) {
-            abandon(tenant, pacs, intentId, stored, "lost a concurrent write");
             throw new ResourceVersionConflictException(e.getMessage());
+        }
+    }
+
+    /** Closes a claim whose write was refused before any KOS was stored. */
+    private void release(Tenant tenant, String intentId, RuntimeException reason) {
+        try {
+            store.settleIntent(intentId, "refused before any KOS was stored: " + reason.getMessage(), now());
         } catch (RuntimeException e) {
-            abandon(tenant, pacs, intentId, stored, "commit failed: " + e.getMessage());
-            throw e;
+            log.warn("organization {}: claim {} not released ({}); recovery will settle it", tenant.id(), intentId,
+                    e.getMessage());
         }
-        if (previous != null && !previous.deleted()) {
-            retire(tenant, previous);
-        }
-        return committed;
     }
 
     private Map<String, DataSet> studyContexts(Pacs pacs, ImagingManifest manifest) {
@@ -199,8 +255,32 @@ public class ManifestWriter {
         return contexts;
     }
 
+    /**
+     * After a failed commit: removes the KOS only when the store answers that they back no version;
+     * if it cannot answer, the intent stays open and {@link WriteRecovery} decides later.
+     */
+    private void settleUncertainCommit(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored,
+            RuntimeException failure) {
+        try {
+            if (stored.stream().anyMatch(ref -> store.isCommittedKos(ref.sopInstanceUid()))) {
+                return; // the commit went through after all; the intent was closed with it
+            }
+        } catch (RuntimeException storeStillDown) {
+            log.warn("organization {}: commit of write {} failed ({}) and its outcome is unknown; recovery will"
+                    + " settle it", tenant.id(), intentId, failure.getMessage());
+            return;
+        }
+        abandon(tenant, pacs, intentId, stored, "commit failed: " + failure.getMessage());
+    }
+
     /** Removes KOS stored for a write that will not be committed; the intent stays open on failure. */
     private void abandon(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored, String reason) {
+        try {
+            store.releaseClaim(intentId);
+        } catch (RuntimeException e) {
+            log.warn("organization {}: version claim of write {} not released: {}", tenant.id(), intentId,
+                    e.getMessage());
+        }
         try {
             for (InstanceRef ref : stored) {
                 pacs.remove(ref, SupersededPolicy.DELETE);
@@ -234,7 +314,13 @@ public class ManifestWriter {
             }
         }
         if (!left.isEmpty()) {
-            store.openRetirement(tenant.id(), previous.resourceId(), left, now());
+            try {
+                // an intent over superseded KOS: the recovery pass retires them once the PACS answers
+                store.openRetirement(tenant.id(), previous.resourceId(), left, now());
+            } catch (RuntimeException e) {
+                log.warn("organization {}: superseded KOS of ImagingManifest/{} left on the PACS: {}", tenant.id(),
+                        previous.resourceId(), e.getMessage());
+            }
         }
     }
 

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -21,11 +23,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Settles write intents left open by a crash or a failed clean-up (DESIGN.md section 5): a KOS
- * stored without a committed version was never acknowledged, so it is removed from the PACS; a
- * superseded KOS the PACS could not retire at the time is deleted or rejected by the binding's
- * policy now. Runs
- * at start-up and every {@code gateway.recovery-interval}; an intent younger than {@link #GRACE}
- * may still be in flight and is left alone.
+ * stored without a committed version was never acknowledged, so it is removed from the PACS; a KOS
+ * of a superseded version that could not be retired then is retired now by the binding's policy. Runs
+ * at start-up and every {@code gateway.recovery-interval}; an intent younger than
+ * {@code gateway.recovery-grace} (default {@link #GRACE}) may still be in flight and is left alone.
  */
 @Component
 public class WriteRecovery {
@@ -36,8 +37,17 @@ public class WriteRecovery {
     private final Tenants tenants;
     private final PacsConnections connections;
     private final Clock clock;
+    private final Duration grace;
 
     public WriteRecovery(ManifestStore store, Tenants tenants, PacsConnections connections, Clock clock) {
+        this(store, tenants, connections, clock, GRACE);
+    }
+
+    /** {@code grace}: {@code gateway.recovery-grace}, the age below which an intent may still be in flight. */
+    @Autowired
+    public WriteRecovery(ManifestStore store, Tenants tenants, PacsConnections connections, Clock clock,
+            @Value("${gateway.recovery-grace:2m}") Duration grace) {
+        this.grace = grace;
         this.store = store;
         this.tenants = tenants;
         this.connections = connections;
@@ -46,13 +56,13 @@ public class WriteRecovery {
 
     @EventListener(ApplicationReadyEvent.class)
     public void atStartup() {
-        settle(clock.instant().minus(GRACE));
+        settle(clock.instant().minus(grace));
     }
 
     @Scheduled(initialDelayString = "${gateway.recovery-interval:60s}",
             fixedDelayString = "${gateway.recovery-interval:60s}")
     public void periodically() {
-        settle(clock.instant().minus(GRACE));
+        settle(clock.instant().minus(grace));
     }
 
     /** Settles intents opened before {@code before}; returns how many were settled. */
@@ -65,31 +75,36 @@ public class WriteRecovery {
                 settled++;
                 continue;
             }
+            // taken over first: a writer still in flight can no longer commit once its KOS may be gone
+            if (!store.takeOverIntent(intent.intentId(), clock.instant())) {
+                continue; // committed or settled meanwhile
+            }
             try {
                 int removed = 0;
-                if (intent.purpose() == WriteIntent.Purpose.RETIRE) {
-                    SupersededPolicy policy = tenant.get().pacs().superseded();
-                    for (InstanceRef kos : intent.kos()) {
-                        connections.of(tenant.get()).remove(kos, policy);
-                        removed++;
-                    }
-                    store.settleIntent(intent.intentId(), "retired: " + removed + " superseded KOS "
-                            + policy.name().toLowerCase(java.util.Locale.ROOT), clock.instant());
-                    settled++;
-                    continue;
-                }
+                int retired = 0;
+                SupersededPolicy policy = tenant.get().pacs().superseded();
                 for (InstanceRef kos : intent.kos()) {
                     if (!store.isCommittedKos(kos.sopInstanceUid())) {
+                        // never acknowledged
                         connections.of(tenant.get()).remove(kos, SupersededPolicy.DELETE);
                         removed++;
+                    } else if (!store.isCurrentKos(kos.sopInstanceUid()) && policy != SupersededPolicy.KEEP) {
+                        // superseded or deleted, but the write could not retire it at the time
+                        connections.of(tenant.get()).remove(kos, policy);
+                        retired++;
                     }
                 }
-                store.settleIntent(intent.intentId(), "recovered: " + removed + " uncommitted KOS removed",
-                        clock.instant());
+                store.recordRecovery(intent.intentId(), "recovered: " + removed + " uncommitted KOS removed, "
+                        + retired + " superseded KOS retired");
                 settled++;
             } catch (PacsException | RuntimeException e) {
                 log.warn("write intent {} of organization {} not settled yet: {}", intent.intentId(),
                         intent.organizationId(), e.getMessage());
+                try {
+                    store.reopenIntent(intent.intentId());
+                } catch (RuntimeException storeDown) {
+                    // stays 'recovering': the next pass picks it up again
+                }
             }
         }
         return settled;

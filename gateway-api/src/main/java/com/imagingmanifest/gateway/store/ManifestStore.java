@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -123,40 +124,89 @@ public class ManifestStore {
 
     /** Records, in its own committed transaction, that {@code kos} are about to be stored. */
     public String openIntent(String org, String id, List<InstanceRef> kos, Instant now) {
-        return openIntent(WriteIntent.Purpose.WRITE, org, id, kos, now);
+        return openIntent(WriteIntent.Purpose.WRITE, org, id, null, kos, now);
     }
 
     /** Records superseded KOS that could not be retired yet, for recovery to retry. */
     public String openRetirement(String org, String id, List<InstanceRef> kos, Instant now) {
-        return openIntent(WriteIntent.Purpose.RETIRE, org, id, kos, now);
+        return openIntent(WriteIntent.Purpose.RETIRE, org, id, null, kos, now);
     }
 
-    private String openIntent(WriteIntent.Purpose purpose, String org, String id, List<InstanceRef> kos,
-            Instant now) {
+    /**
+     * Like {@link #openIntent(String, String, List, Instant)}, and for an update ({@code baseVersion}
+     * non-null) also claims the right to write the version after {@code baseVersion}: one claim per
+     * version, held until the intent is committed, abandoned or settled.
+     *
+     * @throws ConcurrentWriteException when another write already claimed that version
+     */
+    public String openIntent(String org, String id, Long baseVersion, List<InstanceRef> kos, Instant now) {
+        return openIntent(WriteIntent.Purpose.WRITE, org, id, baseVersion, kos, now);
+    }
+
+    private String openIntent(WriteIntent.Purpose purpose, String org, String id, Long baseVersion,
+            List<InstanceRef> kos, Instant now) {
         String intentId = UUID.randomUUID().toString();
-        StringBuilder lines = new StringBuilder();
-        for (InstanceRef ref : kos) {
-            lines.append(ref.studyInstanceUid()).append(' ').append(ref.seriesInstanceUid()).append(' ')
-                    .append(ref.sopInstanceUid()).append(' ').append(ref.sopClassUid()).append('\n');
+        String claim = baseVersion == null ? null : org + "/" + id + "/" + baseVersion;
+        try {
+            transactions.executeWithoutResult(tx -> jdbc.sql("INSERT INTO write_intent (intent_id, purpose, org_id,"
+                            + " res_id, created, kos, claim) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .params(intentId, purpose.name(), org, id, now.toEpochMilli(), lines(kos), claim).update());
+        } catch (DuplicateKeyException e) {
+            throw new ConcurrentWriteException("ImagingManifest/" + id + " version " + baseVersion
+                    + " is being updated by another request");
         }
-        transactions.executeWithoutResult(tx -> jdbc.sql(
-                        "INSERT INTO write_intent (intent_id, purpose, org_id, res_id, created, kos)"
-                                + " VALUES (?, ?, ?, ?, ?, ?)")
-                .params(intentId, purpose.name(), org, id, now.toEpochMilli(), lines.toString()).update());
         return intentId;
+    }
+
+    /** Names the KOS an intent (opened as a claim, without them) is about to store. */
+    public void recordIntentKos(String intentId, List<InstanceRef> kos) {
+        transactions.executeWithoutResult(tx -> jdbc.sql("UPDATE write_intent SET kos = ? WHERE intent_id = ?")
+                .params(lines(kos), intentId).update());
+    }
+
+    /** Gives up the intent's version claim (its KOS may still await clean-up). */
+    public void releaseClaim(String intentId) {
+        transactions.executeWithoutResult(tx -> jdbc.sql("UPDATE write_intent SET claim = NULL WHERE intent_id = ?")
+                .param(intentId).update());
     }
 
     /** Closes an intent whose version was not committed, with what became of its KOS. */
     public void settleIntent(String intentId, String outcome, Instant now) {
         transactions.executeWithoutResult(tx -> jdbc.sql(
-                        "UPDATE write_intent SET settled = ?, outcome = ? WHERE intent_id = ? AND settled IS NULL")
+                        "UPDATE write_intent SET settled = ?, outcome = ?, claim = NULL WHERE intent_id = ? AND settled IS NULL")
                 .params(now.toEpochMilli(), truncate(outcome, 512), intentId).update());
     }
 
-    /** Intents still open that were opened before {@code before}. */
+    /**
+     * Takes an open intent over for recovery, so that its writer can no longer commit; false when it
+     * was closed meanwhile. {@link #reopenIntent} undoes it when recovery cannot finish.
+     */
+    public boolean takeOverIntent(String intentId, Instant now) {
+        return Boolean.TRUE.equals(transactions.execute(tx -> jdbc.sql(
+                        "UPDATE write_intent SET settled = ?, outcome = 'recovering', claim = NULL"
+                                + " WHERE intent_id = ? AND (settled IS NULL OR outcome = 'recovering')")
+                .params(now.toEpochMilli(), intentId).update() == 1));
+    }
+
+    /** Opens again an intent that recovery took over but could not settle. */
+    public void reopenIntent(String intentId) {
+        transactions.executeWithoutResult(tx -> jdbc.sql(
+                        "UPDATE write_intent SET settled = NULL, outcome = NULL WHERE intent_id = ?"
+                                + " AND outcome = 'recovering'")
+                .param(intentId).update());
+    }
+
+    /** Records the outcome of an intent that recovery took over. */
+    public void recordRecovery(String intentId, String outcome) {
+        transactions.executeWithoutResult(tx -> jdbc.sql(
+                        "UPDATE write_intent SET outcome = ? WHERE intent_id = ? AND outcome = 'recovering'")
+                .params(truncate(outcome, 512), intentId).update());
+    }
+
+    /** Intents still open (or left half-recovered) that were opened before {@code before}. */
     public List<WriteIntent> openIntents(Instant before) {
         return jdbc.sql("SELECT intent_id, purpose, org_id, res_id, created, kos FROM write_intent"
-                        + " WHERE settled IS NULL AND created < ? ORDER BY created")
+                        + " WHERE (settled IS NULL OR outcome = 'recovering') AND created < ? ORDER BY created")
                 .params(before.toEpochMilli())
                 .query((rs, n) -> new WriteIntent(rs.getString(1), WriteIntent.Purpose.valueOf(rs.getString(2)),
                         rs.getString(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)),
@@ -170,6 +220,14 @@ public class ManifestStore {
                 .query(Long.class).single() > 0;
     }
 
+    /** True when {@code sopUid} backs the current, not deleted, version of some manifest. */
+    public boolean isCurrentKos(String sopUid) {
+        return jdbc.sql("SELECT COUNT(*) FROM manifest_kos k JOIN manifest_resource r ON r.org_id = k.org_id"
+                        + " AND r.res_id = k.res_id AND r.version_id = k.version_id"
+                        + " WHERE k.sop_uid = ? AND r.deleted = FALSE")
+                .param(sopUid).query(Long.class).single() > 0;
+    }
+
     /**
      * True when the gateway wrote {@code sopUid} itself: it backs a committed version, or an open
      * write intent names it (stored on the PACS, version not yet committed). Ingestion skips these.
@@ -179,7 +237,7 @@ public class ManifestStore {
             return true;
         }
         // intent lines are "study series sop class": a UID holds only digits and dots, so LIKE is exact here
-        return jdbc.sql("SELECT COUNT(*) FROM write_intent WHERE settled IS NULL AND kos LIKE ?")
+        return jdbc.sql("SELECT COUNT(*) FROM write_intent WHERE (settled IS NULL OR outcome = 'recovering') AND kos LIKE ?")
                 .param("% " + sopUid + " %").query(Long.class).single() > 0;
     }
 
@@ -245,8 +303,13 @@ public class ManifestStore {
                     kos.stream().map(ref -> new Object[] {org, id, newVersion, ref.studyInstanceUid(),
                         ref.seriesInstanceUid(), ref.sopInstanceUid(), ref.sopClassUid()}).toList());
             if (intentId != null) {
-                jdbc.sql("UPDATE write_intent SET settled = ?, outcome = 'committed' WHERE intent_id = ?")
+                int closed = jdbc.sql("UPDATE write_intent SET settled = ?, outcome = 'committed', claim = NULL"
+                                + " WHERE intent_id = ? AND settled IS NULL")
                         .params(millis, intentId).update();
+                if (closed != 1) {
+                    // the recovery pass took the intent over (the write outlived the grace): its KOS may be gone
+                    throw new IntentTakenOverException("write intent " + intentId + " was settled by recovery");
+                }
             }
             return new StoredVersion(id, newVersion, Instant.ofEpochMilli(millis), deleted, json);
         });
@@ -255,6 +318,15 @@ public class ManifestStore {
     private static StoredVersion version(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new StoredVersion(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
                 rs.getBoolean(4), rs.getString(5));
+    }
+
+    private static String lines(List<InstanceRef> kos) {
+        StringBuilder lines = new StringBuilder();
+        for (InstanceRef ref : kos) {
+            lines.append(ref.studyInstanceUid()).append(' ').append(ref.seriesInstanceUid()).append(' ')
+                    .append(ref.sopInstanceUid()).append(' ').append(ref.sopClassUid()).append('\n');
+        }
+        return lines.toString();
     }
 
     private static List<InstanceRef> parseKos(String lines) {

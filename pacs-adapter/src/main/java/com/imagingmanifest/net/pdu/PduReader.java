@@ -275,8 +275,17 @@ public final class PduReader {
         return s;
     }
 
-    private static String aeTitle(ByteBuffer b) {
-        return string(b, 16).strip();
+    private static String aeTitle(ByteBuffer b) throws PduFormatException {
+        String title = string(b, 16).strip();
+        for (int i = 0; i < title.length(); i++) {
+            char c = title.charAt(i);
+            // PS3.5 table 6.2-1, VR AE: default repertoire without control characters
+            if (c < 0x20 || c >= 0x7F) {
+                throw invalid("AE title holds character 0x" + Integer.toHexString(c)
+                        + " (PS3.5 6.2: no control characters)");
+            }
+        }
+        return title;
     }
 
     /** ASCII (read as Latin-1 so that every byte survives), without trailing NUL or space padding. */

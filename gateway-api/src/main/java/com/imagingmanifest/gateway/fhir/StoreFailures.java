@@ -1,0 +1,72 @@
+package com.imagingmanifest.gateway.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.TransactionException;
+
+/**
+ * Failures that are not the server's fault get their proper answer instead of HAPI's 500: the store
+ * being unreachable (database restarting, pool exhausted) is a temporary condition like a PACS outage
+ * (DESIGN.md section 5), 503; a body the FHIR parser chokes on is the client's, 400.
+ */
+@Interceptor
+final class StoreFailures {
+
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException classify(RequestDetails request, Throwable failure) {
+        if (failure instanceof BaseServerResponseException answered && answered.getStatusCode() < 500) {
+            return null;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (unavailable(t)) {
+                return OperationOutcomes.failure(503, IssueType.TRANSIENT,
+                        "The gateway's store is unavailable; try again later");
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (!(t instanceof BaseServerResponseException) && thrownByTheParser(t)) {
+                // HAPI turns only DataFormatException into 400; hostile structure (arrays of arrays where an
+                // element belongs, nesting beyond the JSON reader's limit) fails inside the parser otherwise
+                InvalidRequestException invalid = new InvalidRequestException(
+                        "The request body is not a valid resource: " + t.getMessage());
+                invalid.setOperationOutcome(OperationOutcomes.of(IssueType.STRUCTURE,
+                        "The request body is not a valid resource: " + t.getMessage(), java.util.List.of()));
+                return invalid;
+            }
+        }
+        return null; // HAPI's own handling
+    }
+
+    private static boolean thrownByTheParser(Throwable t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        for (int i = 0; i < Math.min(frames.length, 12); i++) {
+            String type = frames[i].getClassName();
+            if (type.startsWith("ca.uhn.fhir.parser.") || type.startsWith("com.fasterxml.jackson.core.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean unavailable(Throwable t) {
+        if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
+                || t instanceof RecoverableDataAccessException || t instanceof TransactionException
+                || t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+            return true;
+        }
+        // SQLSTATE class 08 connection exception; 57P01..57P03 server shut down or starting (PostgreSQL)
+        return t instanceof SQLException sql && sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"));
+    }
+}

@@ -1,0 +1,233 @@
+package com.imagingmanifest.gateway.reliability;
+
+import com.imagingmanifest.gateway.security.TestTokens;
+import com.imagingmanifest.testing.FreePorts;
+import com.imagingmanifest.testing.PrivateOrthanc;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The gateway as a child JVM (this JVM's test class path, main class {@code GatewayApplication}), so
+ * that a test can SIGKILL it, restart it on the same store, and read its resident memory and open
+ * file descriptors from {@code /proc}. One organization, {@code demo} (id 1), bound to a private
+ * Orthanc with the superseded policy {@code delete}.
+ */
+final class GatewayChild implements AutoCloseable {
+    static final String ORG = "demo";
+    static final String ORG_ID = "1";
+    private static final String MAIN_CLASS = "com.imagingmanifest.gateway.GatewayApplication";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    /** The exit status of a JVM ended by SIGKILL: 128 + 9. */
+    static final int SIGKILL_STATUS = 137;
+
+    private final Path dataDir;
+    private final Map<String, String> properties;
+    private final Path log;
+    private Process process;
+    private int port;
+    private String token;
+
+    private GatewayChild(Path dataDir, Map<String, String> properties) {
+        this.dataDir = dataDir;
+        this.properties = properties;
+        this.log = dataDir.resolve("gateway.log");
+    }
+
+    /**
+     * Starts a gateway on {@code jdbcUrl} (user postgres) bound to {@code orthanc}; {@code extra}
+     * properties override the defaults (recovery every 2 s with a 10 s grace).
+     */
+    static GatewayChild start(String jdbcUrl, PrivateOrthanc orthanc, Map<String, String> extra) {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("gateway-child-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("gateway.data-dir", dataDir.toString());
+        p.put("spring.datasource.url", jdbcUrl);
+        p.put("spring.datasource.username", "postgres");
+        p.put("spring.datasource.password", "");
+        p.put("gateway.recovery-interval", "2s");
+        p.put("gateway.recovery-grace", "10s");
+        p.put("gateway.security.startup-tokens", "false");
+        p.put("logging.level.access", "WARN");
+        String o = "gateway.organizations[0].";
+        p.put(o + "id", ORG_ID);
+        p.put(o + "slug", ORG);
+        p.put(o + "name", "Reliability");
+        p.put(o + "pacs.kind", "orthanc");
+        p.put(o + "pacs.ae-title", orthanc.aeTitle());
+        p.put(o + "pacs.host", orthanc.host());
+        p.put(o + "pacs.port", Integer.toString(orthanc.dicomPort()));
+        p.put(o + "pacs.dicomweb-url", orthanc.dicomwebUrl().toString());
+        p.put(o + "pacs.public-dicomweb-url", orthanc.dicomwebUrl().toString());
+        p.put(o + "pacs.rest-url", orthanc.restUrl());
+        p.put(o + "pacs.username", orthanc.username());
+        p.put(o + "pacs.password", orthanc.password());
+        p.put(o + "pacs.superseded", "delete");
+        p.put(o + "pacs.connect-timeout", "2s");
+        p.put(o + "pacs.response-timeout", "15s");
+        p.putAll(extra);
+        GatewayChild child = new GatewayChild(dataDir, p);
+        child.launch();
+        return child;
+    }
+
+    private void launch() {
+        port = FreePorts.find();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // the whole heap resident from the start: RSS growth then shows leaks outside the heap (threads, buffers)
+        command.add("-Xms384m");
+        command.add("-Xmx384m");
+        command.add("-XX:+AlwaysPreTouch");
+        command.add("-XX:+UseSerialGC");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MAIN_CLASS);
+        command.add("--server.port=" + port);
+        command.add("--server.address=127.0.0.1");
+        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+        try {
+            process = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the gateway", e);
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(base() + "/metadata")).timeout(Duration.ofSeconds(10))
+                .GET().build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the gateway exited with " + process.exitValue() + ":\n" + logTail());
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(100);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the gateway did not answer within " + START_TIMEOUT + ":\n" + logTail());
+    }
+
+    /** SIGKILL (Process.destroyForcibly on Linux); returns the exit status, 137 when SIGKILL ended it. */
+    int kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gateway pid " + process.pid() + " survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return process.exitValue();
+    }
+
+    /** Starts it again with the same store, data directory (signing key) and settings, on a new port. */
+    void restart() {
+        if (process.isAlive()) {
+            kill();
+        }
+        launch();
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port + "/organizations/" + ORG + "/fhir/3";
+    }
+
+    String token() {
+        if (token == null) {
+            token = TestTokens.token(dataDir, ORG, TestTokens.ALL);
+        }
+        return token;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** VmRSS of the child, in KiB. */
+    long residentKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmRSS for pid " + pid());
+    }
+
+    /** Entries of /proc/PID/fd. */
+    long openFileDescriptors() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Log lines that mention a stack trace or a 5xx answer. */
+    List<String> serverErrors() {
+        try {
+            return Files.readAllLines(log).stream()
+                    .filter(l -> l.contains("\"status\":5") || l.contains("\tat ") || l.contains("Exception"))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+}
