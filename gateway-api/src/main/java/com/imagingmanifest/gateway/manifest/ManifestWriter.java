@@ -239,6 +239,12 @@ public class ManifestWriter {
             Optional<DataSet> context;
             try {
                 context = pacs.studyContext(uid);
+                if (context.isEmpty()) {
+                    // A refusal is final for the client, so the negative answer is confirmed once: the
+                    // reliability soak saw Orthanc's QIDO miss a study of ongoing writes once in
+                    // thousands of queries while instances of that study were being deleted.
+                    context = pacs.studyContext(uid);
+                }
             } catch (PacsException e) {
                 throw PacsFailures.toHttp(e);
             }
