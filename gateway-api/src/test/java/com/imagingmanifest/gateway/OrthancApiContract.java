@@ -2,11 +2,6 @@ package com.imagingmanifest.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imagingmanifest.dicom.data.DataSet;
-import com.imagingmanifest.dicom.data.Tag;
-import com.imagingmanifest.dicom.data.Uid;
-import com.imagingmanifest.dicom.data.Vr;
-import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.testing.Dcmtk;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import com.imagingmanifest.testing.ToolResult;
@@ -53,26 +48,7 @@ abstract class OrthancApiContract extends ManifestApiContract {
 
     @Override
     protected ApiTestSupport.Study newStudy(String patientId) {
-        String study = Uid.generate();
-        String series = Uid.generate();
-        List<String> sops = List.of(Uid.generate(), Uid.generate());
-        int number = 1;
-        for (String sop : sops) {
-            DataSet ds = new DataSet();
-            ds.setString(Tag.SOPClassUID, Vr.UI, Uid.CTImageStorage);
-            ds.setString(Tag.SOPInstanceUID, Vr.UI, sop);
-            ds.setString(Tag.StudyDate, Vr.DA, "20240115");
-            ds.setString(Tag.StudyTime, Vr.TM, "101500");
-            ds.setString(Tag.Modality, Vr.CS, "CT");
-            ds.setString(Tag.PatientName, Vr.PN, "Test^Patient");
-            ds.setString(Tag.PatientID, Vr.LO, patientId);
-            ds.setString(Tag.IssuerOfPatientID, Vr.LO, ISSUER);
-            ds.setString(Tag.StudyInstanceUID, Vr.UI, study);
-            ds.setString(Tag.SeriesInstanceUID, Vr.UI, series);
-            ds.setString(0x00200013, Vr.IS, Integer.toString(number++)); // Instance Number
-            orthanc().post("/instances", "application/dicom", Part10.write(ds, Uid.ExplicitVRLittleEndian));
-        }
-        return new ApiTestSupport.Study(study, series, sops, Uid.CTImageStorage, patientId, ISSUER);
+        return ApiTestSupport.newCtStudy(orthanc(), patientId, ISSUER);
     }
 
     /** Orthanc's ids of the instances with this SOP Instance UID (POST /tools/lookup). */

@@ -2,11 +2,6 @@ package com.imagingmanifest.gateway.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.imagingmanifest.dicom.data.DataSet;
-import com.imagingmanifest.dicom.data.Tag;
-import com.imagingmanifest.dicom.data.Uid;
-import com.imagingmanifest.dicom.data.Vr;
-import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.gateway.ApiTestSupport;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import java.io.IOException;
@@ -108,26 +103,7 @@ final class Rig {
 
     /** A new study with two CT images on {@code orthanc}. */
     static ApiTestSupport.Study newStudy(PrivateOrthanc orthanc, String patientId) {
-        String study = Uid.generate();
-        String series = Uid.generate();
-        List<String> sops = List.of(Uid.generate(), Uid.generate());
-        int number = 1;
-        for (String sop : sops) {
-            DataSet ds = new DataSet();
-            ds.setString(Tag.SOPClassUID, Vr.UI, Uid.CTImageStorage);
-            ds.setString(Tag.SOPInstanceUID, Vr.UI, sop);
-            ds.setString(Tag.StudyDate, Vr.DA, "20240115");
-            ds.setString(Tag.StudyTime, Vr.TM, "101500");
-            ds.setString(Tag.Modality, Vr.CS, "CT");
-            ds.setString(Tag.PatientName, Vr.PN, "Test^Patient");
-            ds.setString(Tag.PatientID, Vr.LO, patientId);
-            ds.setString(Tag.IssuerOfPatientID, Vr.LO, "HOSPITAL-R");
-            ds.setString(Tag.StudyInstanceUID, Vr.UI, study);
-            ds.setString(Tag.SeriesInstanceUID, Vr.UI, series);
-            ds.setString(0x00200013, Vr.IS, Integer.toString(number++)); // Instance Number
-            orthanc.post("/instances", "application/dicom", Part10.write(ds, Uid.ExplicitVRLittleEndian));
-        }
-        return new ApiTestSupport.Study(study, series, sops, Uid.CTImageStorage, patientId, "HOSPITAL-R");
+        return ApiTestSupport.newCtStudy(orthanc, patientId, "HOSPITAL-R");
     }
 
     /** SOP Instance UIDs of every KOS (Modality KO) of study {@code studyUid} on {@code orthanc}. */
