@@ -51,7 +51,6 @@ public final class BenchCommand {
     private static final String PATIENT_ID = "BENCH-PAT-1";
     private static final String FHIR_JSON = "application/fhir+json";
     private static final String TOKEN_COMMAND = "com.imagingmanifest.gateway.security.TokenCommand";
-    private static final String INGEST_PACKAGE_CLASS = "com.imagingmanifest.gateway.ingest.KosIngestion";
 
     private final BenchOptions options;
     private final PrintStream out;
@@ -100,11 +99,16 @@ public final class BenchCommand {
         Path work = Files.createTempDirectory("gateway-bench");
         header();
         String database = "bench_" + Long.toString(System.currentTimeMillis(), 36);
-        try (BenchOrthanc orthanc = BenchOrthanc.start(work)) {
+        boolean ingest = options.scenarios().contains("ingest");
+        try (BenchOrthanc orthanc = BenchOrthanc.start(work, "orthanc");
+                BenchOrthanc polled = ingest ? BenchOrthanc.start(work, "orthanc-polled") : null) {
             progress("private Orthanc pid " + orthanc.pid() + ", DICOM port " + orthanc.dicomPort());
+            if (polled != null) {
+                progress("polled Orthanc pid " + polled.pid() + ", DICOM port " + polled.dicomPort());
+            }
             admin("CREATE DATABASE " + database);
             try {
-                measure(work, orthanc, options.postgresUrl() + database);
+                measure(work, orthanc, polled, options.postgresUrl() + database);
             } finally {
                 if (!options.keepDatabase()) {
                     admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
@@ -119,10 +123,11 @@ public final class BenchCommand {
         return report;
     }
 
-    private void measure(Path work, BenchOrthanc orthanc, String jdbcUrl) throws Exception {
+    private void measure(Path work, BenchOrthanc orthanc, BenchOrthanc polled, String jdbcUrl) throws Exception {
         Study study = seedStudy(orthanc);
         token = mintToken(work);
-        List<String> arguments = gatewayArguments(work, orthanc, jdbcUrl);
+        int scpPort = polled == null ? -1 : BenchOrthanc.freePort();
+        List<String> arguments = gatewayArguments(work, orthanc, polled, scpPort, jdbcUrl);
         String metadata = "/organizations/" + ORG + "/fhir/3/metadata";
         List<Double> starts = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
@@ -164,12 +169,12 @@ public final class BenchCommand {
                 report.figure(new BenchReport.Figure("resident memory under read load (peak VmRSS)", mib(peak),
                         "< 512 MiB", peak < 512));
             }
-            if (options.scenarios().contains("ingest")) {
-                report.figure(new BenchReport.Figure("ingestion (SCP and poller, KOS/s)", "not measured: "
-                        + (classPresent(INGEST_PACKAGE_CLASS)
-                                ? "the bench has no ingestion scenario yet"
-                                : "the ingest branch (C-STORE SCP, poller) has not landed in this build"),
-                        ">= 0.8x Orthanc", null));
+            if (polled != null) {
+                running.resetPeak();
+                new IngestBench(options, report, this::progress, jdbcUrl, study.manifest()).run(scpPort, orthanc, polled);
+                double peak = running.peakRssMib();
+                report.figure(new BenchReport.Figure("resident memory under ingest load (peak VmRSS)", mib(peak),
+                        "< 512 MiB", peak < 512));
             }
         }
     }
@@ -227,8 +232,11 @@ public final class BenchCommand {
         long start = System.nanoTime();
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("storescu.log").toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("storescu.log").toFile()));
+            // DCMTK leaves Nagle on unless told: each exchange would wait ~40 ms for a delayed ACK
+            builder.environment().put("TCP_NODELAY", "1");
+            process = builder.start();
         } catch (IOException e) {
             report.note("DCMTK storescu baseline not measured: " + e.getMessage() + " (apt-get install -y dcmtk)");
             return;
@@ -469,22 +477,44 @@ public final class BenchCommand {
         return new Study(study, series, sops);
     }
 
-    private List<String> gatewayArguments(Path work, BenchOrthanc orthanc, String jdbcUrl) {
-        String o = "--gateway.organizations[0].";
-        return List.of(
+    /**
+     * The gateway's command line: the bench organization on the bench's Orthanc and, for the ingest
+     * scenario ({@code polled} set), the SCP with an AE title for it plus a second organization that
+     * polls an Orthanc of its own, so that the poller sees only the KOS stored for it.
+     */
+    private List<String> gatewayArguments(Path work, BenchOrthanc orthanc, BenchOrthanc polled, int scpPort,
+            String jdbcUrl) {
+        List<String> arguments = new ArrayList<>(List.of(
                 "--gateway.data-dir=" + work.resolve("data"),
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.username=" + options.postgresUser(),
-                "--spring.datasource.password=",
-                o + "id=" + ORG, o + "slug=" + ORG, o + "name=Bench",
-                o + "pacs.kind=" + options.pacsKind(),
+                "--spring.datasource.password="));
+        arguments.addAll(organization(0, ORG, "Bench", options.pacsKind(), orthanc));
+        if (polled != null) {
+            arguments.add("--gateway.scp.port=" + scpPort);
+            // one association per SCU client, plus room for the ones a closed pool is still releasing
+            arguments.add("--gateway.scp.max-associations=" + 2 * Math.max(8, options.ingestClients().stream()
+                    .mapToInt(Integer::intValue).max().orElse(1)));
+            arguments.add("--gateway.organizations[0].scp-ae-title=" + IngestBench.SCP_AE_TITLE);
+            // Orthanc's change feed, whatever --pacs-kind says: it is how the gateway polls an Orthanc
+            arguments.addAll(organization(1, IngestBench.POLLED_ORG, "Bench polled", "orthanc", polled));
+            arguments.add("--gateway.organizations[1].ingest.poll-interval=" + options.pollInterval().toMillis() + "ms");
+        }
+        return arguments;
+    }
+
+    private static List<String> organization(int index, String id, String name, String pacsKind, BenchOrthanc pacs) {
+        String o = "--gateway.organizations[" + index + "].";
+        return List.of(
+                o + "id=" + id, o + "slug=" + id, o + "name=" + name,
+                o + "pacs.kind=" + pacsKind,
                 o + "pacs.ae-title=" + BenchOrthanc.AE_TITLE,
                 o + "pacs.host=127.0.0.1",
-                o + "pacs.port=" + orthanc.dicomPort(),
-                o + "pacs.dicomweb-url=" + orthanc.restUrl() + "/dicom-web",
-                o + "pacs.rest-url=" + orthanc.restUrl(),
+                o + "pacs.port=" + pacs.dicomPort(),
+                o + "pacs.dicomweb-url=" + pacs.restUrl() + "/dicom-web",
+                o + "pacs.rest-url=" + pacs.restUrl(),
                 o + "pacs.username=" + BenchOrthanc.USER,
-                o + "pacs.password=" + orthanc.password(),
+                o + "pacs.password=" + pacs.password(),
                 o + "pacs.superseded=keep");
     }
 
@@ -527,6 +557,11 @@ public final class BenchCommand {
         report.header(String.format(Locale.ROOT, "each run: %s warm-up, %s measured; reads with %d clients%s",
                 human(options.warmup()), human(options.duration()), options.readClients(),
                 options.quick() ? "; --quick" : ""));
+        if (options.scenarios().contains("ingest")) {
+            report.header(String.format(Locale.ROOT, "ingest: %s warm-up, then a batch of %d KOS per run;"
+                    + " the poller polls its own Orthanc (change feed) every %s", human(options.warmup()),
+                    options.ingestCount(), human(options.pollInterval())));
+        }
     }
 
     private void admin(String sql) throws SQLException {

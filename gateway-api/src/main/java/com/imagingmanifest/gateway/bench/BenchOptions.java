@@ -12,14 +12,16 @@ import java.util.Set;
 record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration warmup, Duration duration,
         List<Long> sizes, List<Integer> createClients, int readClients, int storescuFiles, int startups,
         String pacsKind, Path gatewayJar, List<String> jvmOptions, Path jmhResults, String postgresUrl,
-        String postgresUser, boolean keepDatabase) {
+        String postgresUser, boolean keepDatabase, int ingestCount, List<Integer> ingestClients,
+        Duration pollInterval) {
 
     static final Set<String> SCENARIOS = Set.of("startup", "create", "read", "ingest");
     static final String USAGE = "usage: gateway bench [--quick] [--scenarios startup,create,read,ingest] [--out FILE]"
             + " [--warmup 3s] [--duration 10s] [--sizes 10000,100000,1000000] [--create-clients 1,8,32]"
             + " [--read-clients 8] [--storescu-files 500] [--startups 3] [--pacs-kind dimse|orthanc]"
             + " [--gateway-jar FILE] [--jvm-opt OPTION]... [--jmh FILE] [--postgres jdbc:postgresql://127.0.0.1:5432/]"
-            + " [--postgres-user postgres] [--keep-db]";
+            + " [--postgres-user postgres] [--keep-db] [--ingest-count 500] [--ingest-clients 1,8]"
+            + " [--poll-interval 500ms]";
 
     static BenchOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
@@ -39,6 +41,9 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         String postgres = "jdbc:postgresql://127.0.0.1:5432/";
         String postgresUser = "postgres";
         boolean keep = false;
+        int ingestCount = quick ? 200 : 500;
+        List<Integer> ingestClients = List.of(1, 8);
+        Duration pollInterval = Duration.ofMillis(500);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -89,13 +94,22 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
                         }
                         case "--postgres" -> postgres = v.endsWith("/") ? v : v + "/";
                         case "--postgres-user" -> postgresUser = v;
+                        case "--ingest-count" -> ingestCount = positive(a, v);
+                        case "--ingest-clients" -> ingestClients = list(a, v).stream().map(Long::intValue).toList();
+                        case "--poll-interval" -> {
+                            pollInterval = duration(a, v);
+                            if (pollInterval.isZero() || pollInterval.isNegative()) {
+                                throw new IllegalArgumentException("--poll-interval must be longer than 0");
+                            }
+                        }
                         default -> throw new IllegalArgumentException("unknown argument '" + a + "'; " + USAGE);
                     }
                 }
             }
         }
         return new BenchOptions(quick, scenarios, out, warmup, duration, sizes, createClients, readClients,
-                storescuFiles, startups, pacsKind, jar, List.copyOf(jvm), jmh, postgres, postgresUser, keep);
+                storescuFiles, startups, pacsKind, jar, List.copyOf(jvm), jmh, postgres, postgresUser, keep, ingestCount,
+                ingestClients, pollInterval);
     }
 
     private static Duration duration(String name, String v) {

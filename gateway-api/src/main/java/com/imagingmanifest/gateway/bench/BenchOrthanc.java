@@ -26,6 +26,12 @@ final class BenchOrthanc implements AutoCloseable {
     static final String AE_TITLE = "ORTHANC";
     static final String USER = "bench";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Associations Orthanc serves at once (its default is 4; option since Orthanc 1.9.8): the pooled
+     * SCU keeps one association per client open, so with fewer threads than clients the extra
+     * associations queue for a thread and the baseline measures that queue, not Orthanc's store.
+     */
+    static final int DICOM_THREADS = 16;
 
     private final Process process;
     private final Path dir;
@@ -43,12 +49,13 @@ final class BenchOrthanc implements AutoCloseable {
         this.password = password;
     }
 
-    static BenchOrthanc start(Path workDir) throws IOException, InterruptedException {
+    /** A private Orthanc whose storage, configuration and log live in {@code workDir/name}. */
+    static BenchOrthanc start(Path workDir, String name) throws IOException, InterruptedException {
         String binary = System.getenv().getOrDefault("ORTHANC_BINARY", "/usr/sbin/Orthanc");
         if (!Files.isExecutable(Path.of(binary))) {
             throw new IllegalStateException("Orthanc not found at " + binary + ": apt-get install -y orthanc orthanc-dicomweb");
         }
-        Path dir = Files.createDirectories(workDir.resolve("orthanc"));
+        Path dir = Files.createDirectories(workDir.resolve(name));
         int httpPort = freePort();
         int dicomPort = freePort();
         String password = UUID.randomUUID().toString();
@@ -68,6 +75,7 @@ final class BenchOrthanc implements AutoCloseable {
                   "DicomAlwaysAllowFind": true,
                   "DicomAlwaysAllowGet": true,
                   "DicomCheckCalledAet": false,
+                  "DicomThreadsCount": %d,
                   "Plugins": [ "%s" ],
                   "DicomWeb": { "Enable": true, "Root": "/dicom-web/" },
                   "StableAge": 5,
@@ -75,7 +83,7 @@ final class BenchOrthanc implements AutoCloseable {
                   "TcpNoDelay": true
                 }
                 """.formatted(httpPort, dicomPort, AE_TITLE, dir.resolve("storage"), dir.resolve("storage"), USER,
-                password, dicomWebPlugin());
+                password, DICOM_THREADS, dicomWebPlugin());
         Files.writeString(dir.resolve("orthanc.json"), config);
         ProcessBuilder builder = new ProcessBuilder(binary, dir.resolve("orthanc.json").toString())
                 .directory(dir.toFile()).redirectErrorStream(true)

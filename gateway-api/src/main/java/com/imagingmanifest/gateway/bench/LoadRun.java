@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 
@@ -52,7 +54,7 @@ final class LoadRun {
         List<Histogram> histograms = new ArrayList<>();
         long[] failures = new long[clients];
         AtomicReference<String> firstFailure = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicLong lastEnd = new java.util.concurrent.atomic.AtomicLong(end);
+        AtomicLong lastEnd = new AtomicLong(end);
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             // latencies from 1 µs to 1 h at 3 significant digits
@@ -99,6 +101,52 @@ final class LoadRun {
             failed += f;
         }
         return new Result(all.getTotalCount(), failed, (lastEnd.get() - measureFrom) / 1e9, all, firstFailure.get());
+    }
+
+    /** One operation of a batch: the index of the item it works on. */
+    @FunctionalInterface
+    interface Item {
+        void run(int index) throws Exception;
+    }
+
+    /**
+     * A fixed batch instead of a fixed period: {@code clients} threads take the items 0..count-1 in
+     * turn until none is left. The batch's time runs from the start to the end of the last item, so
+     * its throughput is the rate at which the whole batch was accepted. A failed item is counted and
+     * not retried.
+     */
+    static Result batch(int clients, int count, Item item) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        Histogram all = new Histogram(3_600_000_000L, 3);
+        AtomicLong failures = new AtomicLong();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            Thread thread = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    long before = System.nanoTime();
+                    try {
+                        item.run(i);
+                        long micros = Math.max(1, (System.nanoTime() - before) / 1000);
+                        synchronized (all) {
+                            all.recordValue(micros);
+                        }
+                    } catch (Exception | AssertionError e) {
+                        failures.incrementAndGet();
+                        firstFailure.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                    }
+                }
+            }, "bench-batch-" + c);
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return new Result(all.getTotalCount(), failures.get(), (System.nanoTime() - start) / 1e9, all,
+                firstFailure.get());
     }
 
     private static void pause() {
