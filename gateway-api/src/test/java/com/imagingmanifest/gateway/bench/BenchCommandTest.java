@@ -23,6 +23,7 @@ class BenchCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = BenchCommand.run(new String[] {"--sizes", "30,60", "--warmup", "100ms", "--duration", "300ms",
             "--create-clients", "1,2", "--read-clients", "2", "--storescu-files", "3", "--startups", "1",
+            "--ingest-count", "5", "--ingest-clients", "1,2", "--poll-interval", "200ms",
             "--out", report.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
 
@@ -36,7 +37,12 @@ class BenchCommandTest {
             }
         }
         assertThat(markdown).contains("start-up to ready", "resident memory under create load",
-                "resident memory under read load", "ingestion");
+                "resident memory under read load", "resident memory under ingest load");
+        // every KOS sent to the SCP or stored on the polled Orthanc became a manifest, nothing failed
+        assertThat(markdown.lines().filter(l -> l.startsWith("| ingest"))).satisfiesExactly(
+                l -> assertThat(l).startsWith("| ingest scp |  | 1 | 5 |").endsWith("| 0 |"),
+                l -> assertThat(l).startsWith("| ingest scp |  | 2 | 5 |").endsWith("| 0 |"),
+                l -> assertThat(l).startsWith("| ingest poll |  | 2 | 5 |").endsWith("| 0 |"));
         // every row measured something and nothing failed
         assertThat(markdown.lines().filter(l -> l.startsWith("| create") || l.startsWith("| read")
                 || l.startsWith("| search") || l.startsWith("| history") || l.startsWith("| vread")))

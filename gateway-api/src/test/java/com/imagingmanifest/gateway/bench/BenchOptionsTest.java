@@ -1,0 +1,43 @@
+package com.imagingmanifest.gateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The ingestion options of {@code gateway bench}: defaults, --quick, values and refusals. */
+class BenchOptionsTest {
+
+    @Test
+    void ingestionDefaultsAndQuick() {
+        BenchOptions full = BenchOptions.parse();
+        assertThat(full.ingestCount()).isEqualTo(500);
+        assertThat(full.ingestClients()).containsExactly(1, 8);
+        assertThat(full.pollInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(full.scenarios()).contains("ingest");
+        assertThat(BenchOptions.parse("--quick").ingestCount()).isEqualTo(200);
+    }
+
+    @Test
+    void ingestionValues() {
+        BenchOptions o = BenchOptions.parse("--scenarios", "ingest", "--ingest-count", "50", "--ingest-clients", "2,4",
+                "--poll-interval", "1.5s");
+        assertThat(o.scenarios()).containsExactly("ingest");
+        assertThat(o.ingestCount()).isEqualTo(50);
+        assertThat(o.ingestClients()).isEqualTo(List.of(2, 4));
+        assertThat(o.pollInterval()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void ingestionRefusals() {
+        assertThatThrownBy(() -> BenchOptions.parse("--poll-interval", "0ms"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--poll-interval");
+        assertThatThrownBy(() -> BenchOptions.parse("--ingest-count", "0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--ingest-count");
+        assertThatThrownBy(() -> BenchOptions.parse("--ingest-clients", "1,x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--ingest-clients");
+        assertThat(BenchOptions.USAGE).contains("--ingest-count", "--ingest-clients", "--poll-interval");
+    }
+}
