@@ -103,6 +103,28 @@ abstract class ManifestApiContract {
     }
 
     @Test
+    void aClientGivenKosUidNamesTheKosOnceAndIsRefusedWhenItNamesAStoredOne() {
+        Study study = newStudy("PAT-U1");
+        String uid = com.imagingmanifest.dicom.data.Uid.generate();
+        ImagingManifest first = manifest(study, 1, "client uid");
+        first.getIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + uid);
+        MethodOutcome created = demo().create().resource(first).execute();
+        ImagingManifest read = demo().read().resource(ImagingManifest.class)
+                .withId(created.getId().getIdPart()).execute();
+        assertThat(kosUid(read)).isEqualTo(uid);
+        assertThat(kosOnPacs(study.studyUid(), uid)).isTrue();
+
+        int before = typeHistorySize(DEMO_SLUG);
+        ImagingManifest second = manifest(study, 1, "same uid again");
+        second.getIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + uid);
+        HttpResponse<String> refused = send("POST", base(port, DEMO_SLUG) + "/ImagingManifest", FHIR_JSON,
+                json(second), Map.of());
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(outcome(refused).getIssueFirstRep().getDiagnostics()).contains(uid);
+        assertThat(typeHistorySize(DEMO_SLUG)).isEqualTo(before);
+    }
+
+    @Test
     void headersOfCreateAndReadFollowFhirHttp() {
         Study study = newStudy("PAT-H1");
         HttpResponse<String> created = send("POST", base(port, DEMO_SLUG) + "/ImagingManifest", FHIR_JSON,

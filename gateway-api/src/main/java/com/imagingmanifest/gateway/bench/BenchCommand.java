@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import org.hl7.fhir.dstu3.model.DateTimeType;
 import org.hl7.fhir.dstu3.model.Identifier;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
@@ -61,6 +62,7 @@ public final class BenchCommand {
     private final AtomicLong uidCounter = new AtomicLong();
     private final String uidPrefix = "2.25.9" + (100_000 + new SplittableRandom().nextInt(900_000));
     private String token;
+    private DoubleSupplier gatewayCpu = () -> Double.NaN;
 
     private BenchCommand(BenchOptions options, PrintStream out) {
         this.options = options;
@@ -132,17 +134,34 @@ public final class BenchCommand {
         List<Double> starts = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         GatewayProcess gateway = null;
+        Path archive = classDataArchive();
+        List<String> jvm = new ArrayList<>(options.jvmOptions());
+        if (archive != null) {
+            jvm.add("-XX:SharedArchiveFile=" + archive);
+        }
+        if (options.scenarios().contains("startup") && archive != null) {
+            // the same start without the archive, to show what it saves
+            try (GatewayProcess plain = GatewayProcess.start(work, gatewayJar(), options.jvmOptions(), arguments,
+                    metadata)) {
+                report.figure(new BenchReport.Figure("start-up to ready without the class-data archive",
+                        String.format(Locale.ROOT, "%.2f s, CPU %.2f s", plain.startSeconds(), plain.startCpuSeconds()),
+                        null, null));
+                progress(String.format(Locale.ROOT, "gateway pid %d (no archive) ready in %.2f s", plain.pid(),
+                        plain.startSeconds()));
+            }
+        }
         int startups = options.scenarios().contains("startup") ? options.startups() : 1;
         for (int i = 0; i < startups; i++) {
             if (gateway != null) {
                 gateway.close();
             }
-            gateway = GatewayProcess.start(work, gatewayJar(), options.jvmOptions(), arguments, metadata);
+            gateway = GatewayProcess.start(work, gatewayJar(), jvm, arguments, metadata);
             starts.add(gateway.startSeconds());
             cpu.add(gateway.startCpuSeconds());
             progress(String.format(Locale.ROOT, "gateway pid %d ready in %.2f s", gateway.pid(), gateway.startSeconds()));
         }
         try (GatewayProcess running = gateway) {
+            gatewayCpu = running::cpuSeconds;
             double idle = running.rssMib();
             if (options.scenarios().contains("startup")) {
                 double median = median(starts);
@@ -200,7 +219,7 @@ public final class BenchCommand {
                 if (response.statusCode() != 201) {
                     throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
                 }
-            });
+            }, gatewayCpu);
             LoadRun.Result scu;
             try (DimseClient client = DimseClient.builder("127.0.0.1", orthanc.dicomPort(), BenchOrthanc.AE_TITLE)
                     .callingAeTitle("BENCHSCU").poolSize(clients).build()) {
@@ -391,7 +410,7 @@ public final class BenchCommand {
                             if (response.statusCode() != 200) {
                                 throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
                             }
-                        });
+                        }, gatewayCpu);
                         int index = i;
                         LoadRun.Result bare = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
                             PreparedStatement statement = statements.get(c).get(index);
@@ -518,9 +537,31 @@ public final class BenchCommand {
                 o + "pacs.superseded=keep");
     }
 
-    /** The exec jar as given, else none (this JVM's class path is used). */
+    /**
+     * The jar as given; else the application as {@code ./gateway run} starts it (the exec jar
+     * extracted by the launcher, named by {@code GATEWAY_BENCH_APP}); else none (this JVM's class path).
+     */
     private Path gatewayJar() {
-        return options.gatewayJar();
+        if (options.gatewayJar() != null) {
+            return options.gatewayJar();
+        }
+        Path app = launcherApp();
+        return app == null ? null : app.resolve("gateway.jar");
+    }
+
+    /** The launcher's class-data archive of the extracted application, when the bench starts that. */
+    private Path classDataArchive() {
+        Path app = launcherApp();
+        if (options.gatewayJar() != null || app == null) {
+            return null;
+        }
+        Path archive = app.resolve("gateway.jsa");
+        return Files.isRegularFile(archive) ? archive : null;
+    }
+
+    private static Path launcherApp() {
+        String app = System.getenv("GATEWAY_BENCH_APP");
+        return app != null && Files.isRegularFile(Path.of(app, "gateway.jar")) ? Path.of(app) : null;
     }
 
     /**
@@ -550,7 +591,8 @@ public final class BenchCommand {
         report.header("machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + memTotal()
                 + ", load average at start: " + loadAverage() + " (shared with other builds: figures are noisy)");
         report.header("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-                + "; gateway " + (options.gatewayJar() != null ? "exec jar " + options.gatewayJar() : "from the class path")
+                + "; gateway " + (gatewayJar() != null ? "jar " + gatewayJar() : "from the class path")
+                + (classDataArchive() != null ? " with the class-data archive " + classDataArchive() : "")
                 + (options.jvmOptions().isEmpty() ? "" : " with " + options.jvmOptions()));
         report.header("PACS: private Orthanc (OS package), gateway binding kind " + options.pacsKind()
                 + "; store: PostgreSQL on 127.0.0.1:5432, fresh database");

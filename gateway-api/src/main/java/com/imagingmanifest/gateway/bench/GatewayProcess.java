@@ -120,6 +120,11 @@ final class GatewayProcess implements AutoCloseable {
         return startCpuSeconds;
     }
 
+    /** CPU time (user + system, all threads) the gateway has used so far. */
+    double cpuSeconds() {
+        return cpuSeconds(process.pid());
+    }
+
     /** utime + stime of /proc/PID/stat (PS: fields 14 and 15, in clock ticks of 1/100 s on Linux). */
     private static double cpuSeconds(long pid) {
         try {

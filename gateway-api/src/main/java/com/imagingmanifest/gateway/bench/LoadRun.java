@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -24,7 +25,21 @@ final class LoadRun {
     }
 
     /** What one run measured. */
-    record Result(long operations, long failures, double seconds, Histogram latencies, String firstFailure) {
+    /**
+     * @param cpuSeconds CPU time the system under test used during the measured period (NaN when not
+     *     measured): on a shared machine CPU per operation is steadier than latency or throughput
+     */
+    record Result(long operations, long failures, double seconds, Histogram latencies, String firstFailure,
+            double cpuSeconds) {
+
+        Result(long operations, long failures, double seconds, Histogram latencies, String firstFailure) {
+            this(operations, failures, seconds, latencies, firstFailure, Double.NaN);
+        }
+
+        /** CPU milliseconds of the system under test per operation; NaN when not measured. */
+        double cpuMillisPerOperation() {
+            return operations == 0 ? Double.NaN : cpuSeconds * 1000 / operations;
+        }
 
         double throughput() {
             return seconds <= 0 ? 0 : operations / seconds;
@@ -48,6 +63,12 @@ final class LoadRun {
     }
 
     static Result run(int clients, Duration warmup, Duration measure, Operation operation) throws InterruptedException {
+        return run(clients, warmup, measure, operation, () -> Double.NaN);
+    }
+
+    /** As {@link #run(int, Duration, Duration, Operation)}, reading {@code cpuSeconds} of the system under test. */
+    static Result run(int clients, Duration warmup, Duration measure, Operation operation, DoubleSupplier cpuSeconds)
+            throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
@@ -90,6 +111,8 @@ final class LoadRun {
             threads.add(thread);
         }
         threads.forEach(Thread::start);
+        Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+        double cpuAtStart = cpuSeconds.getAsDouble();
         for (Thread thread : threads) {
             // each operation has its own timeouts; this bounds a run whose operation ignores them
             thread.join(Math.max(1, Duration.ofNanos(end - System.nanoTime()).plusMinutes(2).toMillis()));
@@ -100,7 +123,8 @@ final class LoadRun {
         for (long f : failures) {
             failed += f;
         }
-        return new Result(all.getTotalCount(), failed, (lastEnd.get() - measureFrom) / 1e9, all, firstFailure.get());
+        double cpu = cpuSeconds.getAsDouble() - cpuAtStart;
+        return new Result(all.getTotalCount(), failed, (lastEnd.get() - measureFrom) / 1e9, all, firstFailure.get(), cpu);
     }
 
     /** One operation of a batch: the index of the item it works on. */

@@ -9,6 +9,13 @@ import com.imagingmanifest.gateway.manifest.ManifestWriter;
 import com.imagingmanifest.gateway.store.ManifestStore;
 import com.imagingmanifest.gateway.tenant.Tenants;
 import java.time.Clock;
+import java.util.List;
+import org.hl7.fhir.dstu3.model.Bundle;
+import org.hl7.fhir.dstu3.model.CapabilityStatement;
+import org.hl7.fhir.dstu3.model.ImagingManifest;
+import org.hl7.fhir.dstu3.model.OperationOutcome;
+import org.hl7.fhir.dstu3.model.Parameters;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -27,6 +34,19 @@ class FhirServerConfiguration {
         FhirContext fhir = FhirContext.forDstu3();
         // unknown elements and other structural errors become 400, not silently dropped content
         fhir.setParserErrorHandler(new StrictErrorHandler());
+        // HAPI scans the model classes of each resource type on first use: for ImagingManifest and the
+        // types the server answers with, that is over a second of a start-up, spent when the servlet
+        // initialises at the very end. Scanning them now on another thread overlaps it with the rest
+        // of the context (the store, migrations, security); the scan is synchronized inside HAPI, so
+        // the servlet's own initialisation waits for it rather than repeating it.
+        Thread scan = new Thread(() -> {
+            for (Class<? extends IBaseResource> type : List.of(ImagingManifest.class, OperationOutcome.class,
+                    Bundle.class, CapabilityStatement.class, Parameters.class)) {
+                fhir.getResourceDefinition(type);
+            }
+        }, "fhir-model-scan");
+        scan.setDaemon(true);
+        scan.start();
         return fhir;
     }
 

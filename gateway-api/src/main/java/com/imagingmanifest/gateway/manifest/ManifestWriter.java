@@ -171,6 +171,7 @@ public class ManifestWriter {
         for (int i = 0; i < manifest.getStudy().size(); i++) {
             sopUids.add(Uid.generate());
         }
+        String clientUid = null;
         if (previous == null && manifest.hasIdentifier() && dicomIdentifier) {
             String given = ManifestIndexer.bareUid(manifest.getIdentifier().getValue());
             if (!Uid.isValid(given)) {
@@ -178,6 +179,7 @@ public class ManifestWriter {
                         "a urn:dicom:uid identifier must be urn:oid: and a valid DICOM UID")));
             }
             sopUids.set(0, given);
+            clientUid = given;
         }
         List<KosTranslation.Kos> kos;
         try {
@@ -189,11 +191,11 @@ public class ManifestWriter {
         }
         List<InstanceRef> refs = kos.stream().map(k -> new InstanceRef(k.studyInstanceUid(), k.seriesInstanceUid(),
                 k.sopInstanceUid(), Uid.KeyObjectSelectionDocumentStorage)).toList();
-        for (InstanceRef ref : refs) {
-            if (store.isCommittedKos(ref.sopInstanceUid())) {
-                throw new UnprocessableEntityException("identifier " + DICOM_UID_SYSTEM + "|urn:oid:"
-                        + ref.sopInstanceUid() + " already names a stored KOS; omit it to get a new one");
-            }
+        // only a client-given UID can name a KOS already stored: the generated ones are new UUID-derived
+        // UIDs (2.25), so asking the store about them would be a round trip per study for nothing
+        if (clientUid != null && store.isCommittedKos(clientUid)) {
+            throw new UnprocessableEntityException("identifier " + DICOM_UID_SYSTEM + "|urn:oid:"
+                    + clientUid + " already names a stored KOS; omit it to get a new one");
         }
 
         long version = previous == null ? 1 : previous.versionId() + 1;

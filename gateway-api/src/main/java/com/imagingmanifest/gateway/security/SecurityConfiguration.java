@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -37,6 +38,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -96,6 +98,15 @@ public class SecurityConfiguration {
         a.anyRequest().authenticated();
     }
 
+    /**
+     * The default claim conversion turns {@code iss} into a {@link java.net.URL} when it can; for a
+     * URN such as the embedded issuer's that means a failed protocol-handler lookup through the class
+     * loader on every request (a few percent of a create's CPU in the bench profile). The issuer is
+     * only ever compared as text here, so it stays text.
+     */
+    private static final MappedJwtClaimSetConverter ISSUER_AS_TEXT = MappedJwtClaimSetConverter.withDefaults(
+            Map.of(JwtClaimNames.ISS, iss -> iss == null ? null : iss.toString()));
+
     @Bean
     @ConditionalOnProperty(name = "gateway.security.enabled", matchIfMissing = true)
     JwtDecoder jwtDecoder(GatewaySecurityProperties properties, GatewayProperties gateway) {
@@ -114,6 +125,7 @@ public class SecurityConfiguration {
             return new SupplierJwtDecoder(() -> {
                 NimbusJwtDecoder d = (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(issuer);
                 d.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+                d.setClaimSetConverter(ISSUER_AS_TEXT);
                 return d;
             });
         }
@@ -132,6 +144,7 @@ public class SecurityConfiguration {
                     .build();
         }
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+        decoder.setClaimSetConverter(ISSUER_AS_TEXT);
         return decoder;
     }
 

@@ -285,8 +285,11 @@ public class ManifestStore {
             jdbc.sql("INSERT INTO manifest_version (org_id, res_id, version_id, last_updated, deleted, resource_json)"
                             + " VALUES (?, ?, ?, ?, ?, ?)")
                     .params(org, id, newVersion, millis, deleted, json).update();
-            jdbc.sql("DELETE FROM search_token WHERE org_id = ? AND res_id = ?").params(org, id).update();
-            jdbc.sql("DELETE FROM search_reference WHERE org_id = ? AND res_id = ?").params(org, id).update();
+            if (expectedVersion != null) {
+                // a new resource has no index rows yet (its resource row was just inserted): two round trips saved
+                jdbc.sql("DELETE FROM search_token WHERE org_id = ? AND res_id = ?").params(org, id).update();
+                jdbc.sql("DELETE FROM search_reference WHERE org_id = ? AND res_id = ?").params(org, id).update();
+            }
             // index rows and KOS in one batch per table: a manifest has several of each, and each row
             // was a database round trip inside the write's transaction
             if (!deleted) {
