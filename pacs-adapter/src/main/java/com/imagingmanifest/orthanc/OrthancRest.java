@@ -127,6 +127,21 @@ public final class OrthancRest {
                 text(t, "SOPInstanceUID"), text(t, "SOPClassUID"), text(t, "Modality")));
     }
 
+    /**
+     * The instance as Orthanc stored it, a Part 10 file ({@code GET /instances/{id}/file}); empty when
+     * gone. One plain call, where WADO-RS would wrap the same bytes in a multipart answer.
+     */
+    public Optional<byte[]> instanceFile(String id) throws DicomwebException {
+        HttpTransport.Response r = http.get(uri("/instances/" + id(id) + "/file"), "application/dicom");
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        if (!r.ok()) {
+            throw HttpTransport.statusFailure("Orthanc instance file", r);
+        }
+        return Optional.of(r.body());
+    }
+
     /** Stores a Part 10 object straight through REST ({@code POST /instances}); returns its id. */
     public String storeInstance(byte[] part10) throws DicomwebException {
         HttpTransport.Response r = http.exchange("POST", uri("/instances"),

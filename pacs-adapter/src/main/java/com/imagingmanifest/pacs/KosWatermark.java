@@ -60,7 +60,7 @@ final class KosWatermark {
             page.add(entries.get(i).ref);
         }
         if (page.isEmpty()) {
-            return new KosChanges(page, cursor, true);
+            return KosChanges.of(page, cursor, true);
         }
         // Content Date/Time has one-second resolution: a KOS stored later in the same second may
         // carry a smaller UID, so the cursor remembers every UID reported at the watermark second
@@ -76,7 +76,7 @@ final class KosWatermark {
             }
         }
         String next = PREFIX + lastKey + ":" + String.join(",", seen);
-        return new KosChanges(page, next, entries.size() <= limit);
+        return KosChanges.of(page, next, entries.size() <= limit);
     }
 
     static void requirePositive(int limit) {

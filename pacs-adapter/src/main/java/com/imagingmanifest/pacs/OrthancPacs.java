@@ -1,7 +1,9 @@
 package com.imagingmanifest.pacs;
 
 import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.orthanc.OrthancRest;
 import java.util.ArrayList;
@@ -9,6 +11,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Orthanc: DICOMweb for store, find and retrieve (as {@link DicomwebPacs}), its REST API for what
@@ -18,11 +24,18 @@ import java.util.Set;
  * <p>KOS feed: the cursor is Orthanc's change sequence number. NewInstance changes whose SOP class
  * is Key Object Selection are reported; instances deleted before the poll are skipped, and
  * deletions themselves never appear (Orthanc keeps them out of /changes). Orthanc forgets changes
- * beyond its history limit, so a poller must not fall further behind than that.
+ * beyond its history limit, so a poller must not fall further behind than that. Each KOS comes with
+ * its Part 10 file ({@code /instances/{id}/file}), read with the SOP class by a few threads at once:
+ * two REST calls per KOS, none of them waiting for another.
  */
 public final class OrthancPacs implements Pacs {
     /** Changes read per REST call (Orthanc caps /changes pages at 100 anyway). */
     private static final int CHANGES_PAGE = 100;
+    /**
+     * Instances read at once while a page of changes is examined: enough to hide the latency of
+     * each REST call, few enough to leave Orthanc's HTTP threads to viewers and stores.
+     */
+    private static final int READERS = 4;
     /** REST calls per kosSince, so one poll is bounded even when the feed is long. */
     private static final int MAX_PAGES_PER_POLL = 50;
 
@@ -92,17 +105,27 @@ public final class OrthancPacs implements Pacs {
     public KosChanges kosSince(String cursor, int limit) throws PacsException {
         KosWatermark.requirePositive(limit);
         long since = parseCursor(cursor);
-        List<InstanceRef> found = new ArrayList<>();
+        List<KosChanges.Kos> found = new ArrayList<>();
+        ExecutorService readers = Executors.newFixedThreadPool(READERS, r -> {
+            Thread t = new Thread(r, "orthanc-kos-reader");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             for (int page = 0; page < MAX_PAGES_PER_POLL; page++) {
                 OrthancRest.ChangePage changes = rest.changes(since, CHANGES_PAGE);
+                // each new instance is read while the others are: the calls are independent
+                List<Future<Optional<KosChanges.Kos>>> read = new ArrayList<>();
                 for (OrthancRest.Change c : changes.changes()) {
+                    read.add("NewInstance".equals(c.changeType()) ? readers.submit(() -> kos(c.id())) : null);
+                }
+                for (int i = 0; i < read.size(); i++) {
                     if (found.size() == limit) {
                         return new KosChanges(found, Long.toString(since), false);
                     }
-                    since = c.seq();
-                    if ("NewInstance".equals(c.changeType())) {
-                        kos(c.id()).ifPresent(found::add);
+                    since = changes.changes().get(i).seq();
+                    if (read.get(i) != null) {
+                        result(read.get(i)).ifPresent(found::add);
                     }
                 }
                 since = Math.max(since, changes.last());
@@ -112,19 +135,62 @@ public final class OrthancPacs implements Pacs {
             }
         } catch (DicomwebException e) {
             throw PacsErrors.from(e);
+        } finally {
+            readers.shutdownNow();
         }
         return new KosChanges(found, Long.toString(since), false);
     }
 
-    /** The instance as an InstanceRef when it is (still) there and is a KOS. */
-    private Optional<InstanceRef> kos(String id) throws DicomwebException {
-        // the SOP class is Orthanc metadata: no file read for the many instances that are not KOS
+    private static <T> T result(Future<T> read) throws DicomwebException {
+        try {
+            return read.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof DicomwebException d) {
+                throw d;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DicomwebException(DicomwebException.Kind.TIMEOUT, "interrupted while reading KOS");
+        }
+    }
+
+    /**
+     * The instance with its Part 10 file when it is (still) there and is a KOS: two calls, the SOP
+     * class (Orthanc metadata, so that instances that are not KOS cost no file read) and the file.
+     */
+    private Optional<KosChanges.Kos> kos(String id) throws DicomwebException {
         Optional<String> sopClass = rest.instanceMetadata(id, "SopClassUid");
         if (sopClass.isEmpty() || !Uid.KeyObjectSelectionDocumentStorage.equals(sopClass.get())) {
             return Optional.empty();
         }
-        return rest.instance(id).map(i -> new InstanceRef(i.studyInstanceUid(), i.seriesInstanceUid(),
-                i.sopInstanceUid(), Uid.KeyObjectSelectionDocumentStorage));
+        Optional<byte[]> file = rest.instanceFile(id);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<InstanceRef> ref = identity(file.get());
+        if (ref.isEmpty()) {
+            // a file this parser cannot read still goes on, to be quarantined: Orthanc names its UIDs
+            ref = rest.instance(id).map(i -> new InstanceRef(i.studyInstanceUid(), i.seriesInstanceUid(),
+                    i.sopInstanceUid(), Uid.KeyObjectSelectionDocumentStorage));
+        }
+        return ref.map(r -> new KosChanges.Kos(r, file.get()));
+    }
+
+    /** Study, series and SOP Instance UIDs of a KOS file; empty when it cannot be read. */
+    private static Optional<InstanceRef> identity(byte[] part10) {
+        DataSet ds;
+        try {
+            ds = Part10.read(part10).dataSet();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        InstanceRef ref = new InstanceRef(ds.getString(Tag.StudyInstanceUID), ds.getString(Tag.SeriesInstanceUID),
+                ds.getString(Tag.SOPInstanceUID), Uid.KeyObjectSelectionDocumentStorage);
+        return ref.sopInstanceUid() == null ? Optional.empty() : Optional.of(ref);
     }
 
     private static long parseCursor(String cursor) {

@@ -1,5 +1,7 @@
 package com.imagingmanifest.pacs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.imagingmanifest.dicom.data.DataSet;
@@ -8,7 +10,9 @@ import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** The contract through Orthanc: DICOMweb plus REST delete, change feed and /system. */
 class OrthancPacsContractTest extends PacsContractTest {
@@ -28,6 +32,17 @@ class OrthancPacsContractTest extends PacsContractTest {
     Set<PacsCapability> expectedCapabilities() {
         return caps(PacsCapability.STORE, PacsCapability.FIND, PacsCapability.STUDY_CONTEXT,
                 PacsCapability.RETRIEVE, PacsCapability.REJECT, PacsCapability.DELETE, PacsCapability.CHANGE_FEED);
+    }
+
+    /** The change feed reads each KOS's file while it pages: the poller needs no retrieve of its own. */
+    @Test
+    void kosSinceHandsOverTheKosFiles() throws Exception {
+        String cursor = drain(null);
+        TestKos kos = TestKos.fresh().contentAheadOfNow();
+        ORTHANC.post("/instances", "application/dicom", kos.part10());
+        List<KosChanges.Kos> found = pacs.kosSince(cursor, 100).kos();
+        assertEquals(List.of(kos.ref()), found.stream().map(KosChanges.Kos::ref).toList());
+        assertArrayEquals(kos.part10(), found.get(0).part10(), "the file as stored");
     }
 
     /** A base URL Orthanc does not serve: QIDO-RS answers 404. */

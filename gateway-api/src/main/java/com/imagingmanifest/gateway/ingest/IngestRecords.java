@@ -12,6 +12,12 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class IngestRecords {
+    /**
+     * Longest cursor saved: about 15,000 SOP Instance UIDs at one watermark second. The column has no
+     * bound; this one only stops a runaway cursor from growing the row without end.
+     */
+    static final int MAX_CURSOR_LENGTH = 1_000_000;
+
     private final JdbcClient jdbc;
 
     IngestRecords(JdbcClient jdbc) {
@@ -76,8 +82,20 @@ class IngestRecords {
                 .param(org).query((rs, n) -> new Cursor(rs.getString(1), rs.getString(2))).optional();
     }
 
+    /**
+     * Stores the organization's position as the PACS adapter gave it. A cursor is never shortened:
+     * a cut watermark cursor forgets KOS it reported and reports them again on every poll.
+     *
+     * @throws IllegalStateException when the cursor is longer than {@link #MAX_CURSOR_LENGTH}; the
+     *     page's transaction then rolls back and the poll fails loudly instead of going wrong quietly
+     */
     void saveCursor(String org, String pacsKind, String position, Instant now) {
+        if (position != null && position.length() > MAX_CURSOR_LENGTH) {
+            throw new IllegalStateException("organization " + org + ": the " + pacsKind + " KOS cursor has "
+                    + position.length() + " characters, more than " + MAX_CURSOR_LENGTH
+                    + " (thousands of KOS with one Content Date/Time second?); not saved");
+        }
         jdbc.sql("UPDATE ingest_cursor SET pacs_kind = ?, feed_cursor = ?, updated = ? WHERE org_id = ?")
-                .params(pacsKind, Text.truncate(position, 512), now.toEpochMilli(), org).update();
+                .params(pacsKind, position, now.toEpochMilli(), org).update();
     }
 }

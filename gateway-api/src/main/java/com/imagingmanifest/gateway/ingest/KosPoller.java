@@ -134,8 +134,8 @@ public class KosPoller implements SmartLifecycle {
                 // a cursor belongs to one kind of PACS: after a change of kind, start from the beginning
                 String position = kind.equals(cursor.get().pacsKind()) ? cursor.get().position() : null;
                 KosChanges page = page(pacs, position, pageSize);
-                for (InstanceRef ref : page.instances()) {
-                    ingest(tenant, pacs, source, ref);
+                for (KosChanges.Kos kos : page.kos()) {
+                    ingest(tenant, pacs, source, kos);
                 }
                 records.saveCursor(tenant.id(), kind, page.nextCursor(), clock.instant());
                 return !page.done();
@@ -160,12 +160,15 @@ public class KosPoller implements SmartLifecycle {
         }
     }
 
-    private void ingest(Tenant tenant, Pacs pacs, String source, InstanceRef ref) {
-        Optional<byte[]> kos;
-        try {
-            kos = pacs.retrieve(ref.studyInstanceUid(), ref.seriesInstanceUid(), ref.sopInstanceUid());
-        } catch (PacsException e) {
-            throw new PollException("retrieving KOS " + ref.sopInstanceUid() + ": " + e.getMessage(), e);
+    private void ingest(Tenant tenant, Pacs pacs, String source, KosChanges.Kos found) {
+        InstanceRef ref = found.ref();
+        Optional<byte[]> kos = Optional.ofNullable(found.part10());
+        if (kos.isEmpty()) {
+            try {
+                kos = pacs.retrieve(ref.studyInstanceUid(), ref.seriesInstanceUid(), ref.sopInstanceUid());
+            } catch (PacsException e) {
+                throw new PollException("retrieving KOS " + ref.sopInstanceUid() + ": " + e.getMessage(), e);
+            }
         }
         if (kos.isEmpty()) {
             log.info("organization {}: KOS {} left the PACS before it was read", tenant.id(), ref.sopInstanceUid());

@@ -90,6 +90,35 @@ class IngestCoordinationTest {
         assertThat(records.isIngested("2", sop)).isTrue();
     }
 
+    /**
+     * A watermark cursor names every SOP Instance UID reported at its second: thousands of them are
+     * kept whole (a shortened one would report the cut-off KOS again), a runaway one is refused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aLongCursorIsKeptWholeAndARunawayOneIsRefused(String database) {
+        DataSource ds = dataSource(database);
+        IngestRecords records = new IngestRecords(JdbcClient.create(ds));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        String org = "org-" + UUID.randomUUID();
+        records.ensureCursor(org, "dimse", Instant.now());
+        StringBuilder cursor = new StringBuilder("w1:20240115101500:");
+        for (int i = 0; i < 2000; i++) {
+            cursor.append(i == 0 ? "" : ",").append("2.25.")
+                    .append(UUID.randomUUID().getMostSignificantBits() & Long.MAX_VALUE);
+        }
+        String position = cursor.toString();
+        tx.executeWithoutResult(status -> records.saveCursor(org, "dimse", position, Instant.now()));
+        Optional<IngestRecords.Cursor> saved = tx.execute(status -> records.lockCursor(org));
+        assertThat(saved).map(IngestRecords.Cursor::position).contains(position);
+
+        String runaway = "w1:20240115101500:" + "1".repeat(IngestRecords.MAX_CURSOR_LENGTH);
+        assertThatThrownBy(() -> records.saveCursor(org, "dimse", runaway, Instant.now()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not saved");
+        Optional<IngestRecords.Cursor> kept = tx.execute(status -> records.lockCursor(org));
+        assertThat(kept).map(IngestRecords.Cursor::position).contains(position);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(10, TimeUnit.SECONDS)) {

@@ -1,6 +1,7 @@
 package com.imagingmanifest.gateway.ingest;
 
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.DEMO;
+import static com.imagingmanifest.gateway.ingest.IngestTestSupport.DEMO_ID;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.awaitManifest;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.client;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.kosFile;
@@ -8,8 +9,12 @@ import static com.imagingmanifest.gateway.ingest.IngestTestSupport.storeIntoOrth
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagingmanifest.gateway.GatewayApplication;
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.tenant.Tenants;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import com.imagingmanifest.testing.TestData;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -47,14 +52,7 @@ class PollingKindsIngestionTest {
         Map<String, String> before = TestData.freshKosUids();
         storeIntoOrthanc(ORTHANC, kosFile(DIR, before, contentDateTime(now)));
 
-        Map<String, String> p = IngestTestSupport.properties(ORTHANC, "300ms", false);
-        p.put("gateway.organizations[0].pacs.kind", kind);
-        p.put("gateway.organizations[0].pacs.calling-ae-title", "GWPOLL");
-        p.put("server.port", "0");
-        List<String> args = new ArrayList<>();
-        p.forEach((key, value) -> args.add("--" + key + "=" + value));
-        try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)
-                .run(args.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext gateway = gateway(kind)) {
             int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
             ImagingManifest first = awaitManifest(client(port, DEMO), before.get("SOP_UID"));
             assertThat(first.getStudy().get(0).getSeries().get(0).getInstance()).hasSize(2);
@@ -68,6 +66,51 @@ class PollingKindsIngestionTest {
             assertThat(IngestTestSupport.source(second)).isEqualTo(expectedSource);
             assertThat(second.getStudy().get(0).getUid()).isEqualTo("urn:oid:" + after.get("STUDY_UID"));
         }
+    }
+
+    /**
+     * More KOS share one Content Date/Time second than a page holds, and their UIDs fill the
+     * watermark cursor far beyond the 512 characters it once was cut to: each becomes one manifest,
+     * and polls after the last find nothing to report again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dicomweb", "dimse"})
+    void manyKosOfOneContentSecondAreEachIngestedOnce(String kind) {
+        List<String> sops = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Map<String, String> uids = TestData.freshKosUids();
+            sops.add(uids.get("SOP_UID"));
+            // the template's Content Date/Time, 20240115 101500, for every one of them
+            storeIntoOrthanc(ORTHANC, kosFile(DIR, uids));
+        }
+        try (ConfigurableApplicationContext gateway = gateway(kind)) {
+            int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+            for (String sop : sops) {
+                awaitManifest(client(port, DEMO), sop);
+            }
+            Tenant demo = gateway.getBean(Tenants.class).find(DEMO_ID).orElseThrow();
+            KosPoller poller = gateway.getBean(KosPoller.class);
+            poller.pollNow(demo, 5);
+            poller.pollNow(demo, 5);
+            MeterRegistry meters = gateway.getBean(MeterRegistry.class);
+            Counter duplicates = meters.find("gateway.ingest.kos").tags("org", DEMO_ID, "source", "poll",
+                    "outcome", "duplicate").counter();
+            assertThat(duplicates == null ? 0 : duplicates.count()).as("KOS reported again").isZero();
+            for (String sop : sops) {
+                assertThat(IngestTestSupport.byKos(client(port, DEMO), sop)).as("manifests of " + sop).hasSize(1);
+            }
+        }
+    }
+
+    /** A gateway polling {@link #ORTHANC} as a PACS of {@code kind} (page size 5) for organization demo. */
+    private static ConfigurableApplicationContext gateway(String kind) {
+        Map<String, String> p = IngestTestSupport.properties(ORTHANC, "300ms", false);
+        p.put("gateway.organizations[0].pacs.kind", kind);
+        p.put("gateway.organizations[0].pacs.calling-ae-title", "GWPOLL");
+        p.put("server.port", "0");
+        List<String> args = new ArrayList<>();
+        p.forEach((key, value) -> args.add("--" + key + "=" + value));
+        return new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
     }
 
     /** The watermark cursor of these kinds orders KOS by Content Date/Time: give each its own. */
