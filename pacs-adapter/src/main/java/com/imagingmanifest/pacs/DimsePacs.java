@@ -43,6 +43,7 @@ public final class DimsePacs implements Pacs {
                 .connectTimeout(PacsFactory.connectTimeout(binding))
                 .associationTimeout(PacsFactory.responseTimeout(binding))
                 .dimseTimeout(PacsFactory.responseTimeout(binding))
+                .poolSize(binding.maxAssociations())
                 .build());
     }
 

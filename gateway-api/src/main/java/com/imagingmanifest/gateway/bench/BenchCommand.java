@@ -211,6 +211,9 @@ public final class BenchCommand {
                 .getValue().replace("urn:oid:", "");
         byte[] kosFile = orthanc.instanceFile(kosUid);
         Part10Object kos = Part10Object.parse(kosFile);
+        // every KOS the gateway writes is a new instance in a new series of the study (DESIGN.md section 3):
+        // the baselines store the same, or the PACS would be spared the cost of a new series each time
+        String seriesUid = Part10.read(kosFile).dataSet().getString(Tag.SeriesInstanceUID);
         progress("KOS of the create scenario: " + kosFile.length + " bytes, " + kos.sopInstanceUid());
 
         for (int clients : options.createClients()) {
@@ -225,7 +228,8 @@ public final class BenchCommand {
                     .callingAeTitle("BENCHSCU").poolSize(clients).build()) {
                 scu = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
                     String uid = nextUid(kos.sopInstanceUid().length());
-                    byte[] dataSet = replace(kos.dataSet(), kos.sopInstanceUid(), uid);
+                    byte[] dataSet = replace(replace(kos.dataSet(), kos.sopInstanceUid(), uid), seriesUid,
+                            nextUid(seriesUid.length()));
                     client.store(kos.sopClassUid(), uid, dataSet, kos.transferSyntaxUid());
                 });
             }
@@ -235,17 +239,19 @@ public final class BenchCommand {
                     clients < 8 ? "p50 <= base+3ms" : ">= 0.8x, p50 <= base+3ms", target));
             progress("create x" + clients + " done");
         }
-        storescu(orthanc, kosFile, kos.sopInstanceUid(), work);
+        storescu(orthanc, kosFile, kos.sopInstanceUid(), seriesUid, work);
     }
 
-    /** DCMTK storescu sending N copies of the KOS (new SOP Instance UIDs) in one association. */
-    private void storescu(BenchOrthanc orthanc, byte[] kosFile, String kosUid, Path work) throws Exception {
+    /** DCMTK storescu sending N copies of the KOS (new SOP Instance and Series UIDs) in one association. */
+    private void storescu(BenchOrthanc orthanc, byte[] kosFile, String kosUid, String seriesUid, Path work)
+            throws Exception {
         Path dir = Files.createDirectories(work.resolve("storescu"));
         List<String> command = new ArrayList<>(List.of("storescu", "-aet", "BENCHSCU", "-aec", BenchOrthanc.AE_TITLE,
                 "127.0.0.1", Integer.toString(orthanc.dicomPort())));
         for (int i = 0; i < options.storescuFiles(); i++) {
             Path file = dir.resolve("kos" + i + ".dcm");
-            Files.write(file, replace(kosFile, kosUid, nextUid(kosUid.length())));
+            Files.write(file, replace(replace(kosFile, kosUid, nextUid(kosUid.length())), seriesUid,
+                    nextUid(seriesUid.length())));
             command.add(file.toString());
         }
         long start = System.nanoTime();

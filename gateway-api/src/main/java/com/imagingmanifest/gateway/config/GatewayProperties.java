@@ -44,7 +44,8 @@ public record GatewayProperties(
             String password,
             @DefaultValue("delete") String superseded,
             @DefaultValue("5s") Duration connectTimeout,
-            @DefaultValue("30s") Duration responseTimeout) {
+            @DefaultValue("30s") Duration responseTimeout,
+            @DefaultValue("" + PacsBinding.DEFAULT_MAX_ASSOCIATIONS) int maxAssociations) {
 
         public PacsBinding toBinding() {
             return new PacsBinding(
@@ -52,7 +53,7 @@ public record GatewayProperties(
                     aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl,
                     username, password,
                     SupersededPolicy.valueOf(superseded.trim().toUpperCase(java.util.Locale.ROOT)),
-                    connectTimeout, responseTimeout);
+                    connectTimeout, responseTimeout, maxAssociations);
         }
     }
 }

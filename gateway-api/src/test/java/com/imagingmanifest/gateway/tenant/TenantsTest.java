@@ -15,7 +15,17 @@ class TenantsTest {
     static GatewayProperties.Pacs pacs(String kind, String superseded) {
         return new GatewayProperties.Pacs(kind, "ORTHANC", "127.0.0.1", 4242, "GW",
                 URI.create("http://127.0.0.1:8042/dicom-web"), null, null, "u", "p", superseded,
-                Duration.ofSeconds(5), Duration.ofSeconds(30));
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 8);
+    }
+
+    @Test
+    void aBindingKeepsItsAssociationLimitAndRefusesNone() {
+        GatewayProperties.Pacs four = new GatewayProperties.Pacs("dimse", "ORTHANC", "127.0.0.1", 4242, "GW", null, null,
+                null, null, null, "keep", Duration.ofSeconds(5), Duration.ofSeconds(30), 4);
+        assertThat(four.toBinding().maxAssociations()).isEqualTo(4);
+        GatewayProperties.Pacs none = new GatewayProperties.Pacs("dimse", "ORTHANC", "127.0.0.1", 4242, "GW", null, null,
+                null, null, null, "keep", Duration.ofSeconds(5), Duration.ofSeconds(30), 0);
+        assertThatThrownBy(none::toBinding).hasMessageContaining("max-associations");
     }
 
     static Tenants tenants(GatewayProperties.Organization... organizations) {
