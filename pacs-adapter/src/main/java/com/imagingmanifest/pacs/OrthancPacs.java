@@ -9,12 +9,14 @@ import com.imagingmanifest.orthanc.OrthancRest;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Orthanc: DICOMweb for store, find and retrieve (as {@link DicomwebPacs}), its REST API for what
@@ -41,10 +43,18 @@ public final class OrthancPacs implements Pacs {
 
     private final DicomwebPacs dicomweb;
     private final OrthancRest rest;
+    /** One pool for every poll of this binding; its threads end after a minute without a poll. */
+    private final ThreadPoolExecutor readers = new ThreadPoolExecutor(READERS, READERS, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "orthanc-kos-reader");
+                t.setDaemon(true);
+                return t;
+            });
 
     public OrthancPacs(DicomwebPacs dicomweb, OrthancRest rest) {
         this.dicomweb = dicomweb;
         this.rest = rest;
+        readers.allowCoreThreadTimeOut(true);
     }
 
     @Override
@@ -106,16 +116,12 @@ public final class OrthancPacs implements Pacs {
         KosWatermark.requirePositive(limit);
         long since = parseCursor(cursor);
         List<KosChanges.Kos> found = new ArrayList<>();
-        ExecutorService readers = Executors.newFixedThreadPool(READERS, r -> {
-            Thread t = new Thread(r, "orthanc-kos-reader");
-            t.setDaemon(true);
-            return t;
-        });
+        List<Future<Optional<KosChanges.Kos>>> read = new ArrayList<>();
         try {
             for (int page = 0; page < MAX_PAGES_PER_POLL; page++) {
                 OrthancRest.ChangePage changes = rest.changes(since, CHANGES_PAGE);
                 // each new instance is read while the others are: the calls are independent
-                List<Future<Optional<KosChanges.Kos>>> read = new ArrayList<>();
+                read.clear();
                 for (OrthancRest.Change c : changes.changes()) {
                     read.add("NewInstance".equals(c.changeType()) ? readers.submit(() -> kos(c.id())) : null);
                 }
@@ -136,7 +142,8 @@ public final class OrthancPacs implements Pacs {
         } catch (DicomwebException e) {
             throw PacsErrors.from(e);
         } finally {
-            readers.shutdownNow();
+            // reads past the page's limit are not used: the next poll starts from the cursor again
+            read.stream().filter(Objects::nonNull).forEach(f -> f.cancel(true));
         }
         return new KosChanges(found, Long.toString(since), false);
     }
@@ -210,6 +217,7 @@ public final class OrthancPacs implements Pacs {
 
     @Override
     public void close() {
+        readers.shutdownNow();
         dicomweb.close();
     }
 }

@@ -24,8 +24,9 @@ final class LoadRun {
         void run(int client, SplittableRandom random) throws Exception;
     }
 
-    /** What one run measured. */
     /**
+     * What one run measured.
+     *
      * @param cpuSeconds CPU time the system under test used during the measured period (NaN when not
      *     measured): on a shared machine CPU per operation is steadier than latency or throughput
      */
