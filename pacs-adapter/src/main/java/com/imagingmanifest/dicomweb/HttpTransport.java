@@ -86,6 +86,24 @@ public final class HttpTransport {
      */
     public Response exchange(String method, URI uri, Map<String, String> headers, byte[] body)
             throws DicomwebException {
+        try {
+            return exchangeOnce(method, uri, headers, body);
+        } catch (StaleConnection e) {
+            // A pooled keep-alive connection that the server closed while idle fails before any byte
+            // of an answer arrives (Orthanc closes idle connections after its KeepAliveTimeout). The
+            // JDK repeats only GET and HEAD; every request this transport sends is safe to repeat
+            // (a store of a fixed SOP instance, a look-up, a delete), so it is sent once more on a
+            // new connection. A second failure is the answer.
+            try {
+                return exchangeOnce(method, uri, headers, body);
+            } catch (StaleConnection again) {
+                throw classify(method, uri, again.getCause());
+            }
+        }
+    }
+
+    private Response exchangeOnce(String method, URI uri, Map<String, String> headers, byte[] body)
+            throws DicomwebException, StaleConnection {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(requestTimeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -106,8 +124,30 @@ public final class HttpTransport {
             Thread.currentThread().interrupt();
             throw new DicomwebException(DicomwebException.Kind.TIMEOUT, -1, method + " " + uri + ": interrupted", e);
         } catch (ExecutionException e) {
-            throw classify(method, uri, e.getCause());
+            DicomwebException failure = classify(method, uri, e.getCause());
+            if (failure.kind() == DicomwebException.Kind.UNREACHABLE && connectFailure(e.getCause()) == null) {
+                throw new StaleConnection(e.getCause());
+            }
+            throw failure;
         }
+    }
+
+    /** A connection that failed after it was open: the only failure {@link #exchange} repeats. */
+    private static final class StaleConnection extends Exception {
+        StaleConnection(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** The exception in the chain saying no connection could be opened, or null. */
+    private static Throwable connectFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof UnresolvedAddressException || t instanceof NoRouteToHostException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** GET with an Accept header. */
@@ -162,11 +202,11 @@ public final class HttpTransport {
             if (t instanceof SSLException) {
                 return new DicomwebException(DicomwebException.Kind.REFUSED, -1, where + "TLS failed: " + t.getMessage(), cause);
             }
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof UnresolvedAddressException || t instanceof NoRouteToHostException) {
-                return new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
-                        where + "cannot connect (" + t.getClass().getSimpleName() + ")", cause);
-            }
+        }
+        Throwable refused = connectFailure(cause);
+        if (refused != null) {
+            return new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
+                    where + "cannot connect (" + refused.getClass().getSimpleName() + ")", cause);
         }
         return new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
                 where + "connection failed: " + cause, cause);

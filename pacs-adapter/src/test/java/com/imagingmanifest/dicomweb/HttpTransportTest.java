@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -153,5 +156,72 @@ class HttpTransportTest {
     void uidsThatAreNotUidsNeverReachThePath() {
         DicomwebClient client = new DicomwebClient(uri("/dicom-web"), transport(HttpAuth.none()));
         assertThrows(IllegalArgumentException.class, () -> client.retrieveInstance("1.2/../x", "1", "2"));
+    }
+
+    /**
+     * A server that keeps the first connection alive after one answer, then closes it when the next
+     * request arrives without answering: what a client meets when it reuses a connection the server
+     * has just dropped as idle. Later connections are answered normally.
+     */
+    @Test
+    void aPostOnAConnectionTheServerDroppedIsSentAgainOnANewOne() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        AtomicInteger connections = new AtomicInteger();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try (Socket s = listener.accept()) {
+                        int connection = connections.incrementAndGet();
+                        BufferedInputStream in = new BufferedInputStream(s.getInputStream());
+                        OutputStream out = s.getOutputStream();
+                        for (int onThisConnection = 1; readRequest(in); onThisConnection++) {
+                            requests.incrementAndGet();
+                            if (connection == 1 && onThisConnection == 2) {
+                                break; // dropped without a byte of answer
+                            }
+                            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        }
+                    } catch (IOException closed) {
+                        // listener closed by the test, or the client went away
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            HttpTransport http = transport(HttpAuth.none());
+            URI target = URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/instances");
+            byte[] body = "instance".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 2; i++) {
+                HttpTransport.Response r = http.exchange("POST", target, Map.of(), body);
+                assertEquals(200, r.status());
+                assertEquals("ok", r.text());
+            }
+            assertEquals(3, requests.get(), "the dropped request was sent once more");
+            assertEquals(2, connections.get(), "on a new connection");
+        }
+    }
+
+    /** Reads one request with a Content-Length body; false at end of stream. */
+    private static boolean readRequest(BufferedInputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        if (c == -1) {
+            return false;
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return in.readNBytes(length).length == length;
     }
 }
