@@ -8,6 +8,8 @@ import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.Part10Object;
+import com.imagingmanifest.net.dimse.QueryRetrieveLevel;
+import com.imagingmanifest.pacs.StudyContext;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -59,6 +61,7 @@ public final class BenchCommand {
     private final FhirContext fhir = FhirContext.forDstu3();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final int STUDY_UID_LENGTH = 44;
     private final AtomicLong uidCounter = new AtomicLong();
     private final String uidPrefix = "2.25.9" + (100_000 + new SplittableRandom().nextInt(900_000));
     private String token;
@@ -126,7 +129,11 @@ public final class BenchCommand {
     }
 
     private void measure(Path work, BenchOrthanc orthanc, BenchOrthanc polled, String jdbcUrl) throws Exception {
-        Study study = seedStudy(orthanc);
+        List<Study> studies = new ArrayList<>();
+        for (int i = 0; i < options.createStudies(); i++) {
+            studies.add(seedStudy(orthanc));
+        }
+        Study study = studies.get(0);
         token = mintToken(work);
         int scpPort = polled == null ? -1 : BenchOrthanc.freePort();
         List<String> arguments = gatewayArguments(work, orthanc, polled, scpPort, jdbcUrl);
@@ -176,7 +183,7 @@ public final class BenchCommand {
             String base = "http://127.0.0.1:" + running.port() + "/organizations/" + ORG + "/fhir/3";
             if (options.scenarios().contains("create")) {
                 running.resetPeak();
-                create(base, orthanc, study, work);
+                create(base, orthanc, studies, work);
                 double peak = running.peakRssMib();
                 report.figure(new BenchReport.Figure("resident memory under create load (peak VmRSS)", mib(peak),
                         "< 512 MiB", peak < 512));
@@ -200,10 +207,12 @@ public final class BenchCommand {
 
     // ---- create
 
-    private void create(String base, BenchOrthanc orthanc, Study study, Path work) throws Exception {
-        String body = fhir.newJsonParser().encodeResourceToString(study.manifest());
+    private void create(String base, BenchOrthanc orthanc, List<Study> studies, Path work) throws Exception {
+        List<String> bodies = studies.stream().map(s -> fhir.newJsonParser().encodeResourceToString(s.manifest()))
+                .toList();
+        String studyUid = studies.get(0).studyUid();
         // one create first: it warms the path and gives the KOS the gateway writes, the baselines' payload
-        HttpResponse<String> first = send(post(base + "/ImagingManifest", body));
+        HttpResponse<String> first = send(post(base + "/ImagingManifest", bodies.get(0)));
         if (first.statusCode() != 201) {
             throw new IllegalStateException("create answered " + first.statusCode() + ": " + first.body());
         }
@@ -214,44 +223,75 @@ public final class BenchCommand {
         // every KOS the gateway writes is a new instance in a new series of the study (DESIGN.md section 3):
         // the baselines store the same, or the PACS would be spared the cost of a new series each time
         String seriesUid = Part10.read(kosFile).dataSet().getString(Tag.SeriesInstanceUID);
-        progress("KOS of the create scenario: " + kosFile.length + " bytes, " + kos.sopInstanceUid());
+        progress("KOS of the create scenario: " + kosFile.length + " bytes, " + kos.sopInstanceUid() + "; creates go round "
+                + studies.size() + " studies");
+        report.note("create: the manifests, and the baselines' KOS, go round " + studies.size()
+                + " studies of 4 CT instances each (--create-studies)");
+        AtomicLong next = new AtomicLong();
 
         for (int clients : options.createClients()) {
-            LoadRun.Result gateway = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
-                HttpResponse<String> response = send(post(base + "/ImagingManifest", body));
-                if (response.statusCode() != 201) {
-                    throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
-                }
-            }, gatewayCpu);
+            LoadRun.Result gateway;
             LoadRun.Result scu;
+            LoadRun.Result floor;
             try (DimseClient client = DimseClient.builder("127.0.0.1", orthanc.dicomPort(), BenchOrthanc.AE_TITLE)
                     .callingAeTitle("BENCHSCU").poolSize(clients).build()) {
-                scu = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
-                    String uid = nextUid(kos.sopInstanceUid().length());
-                    byte[] dataSet = replace(replace(kos.dataSet(), kos.sopInstanceUid(), uid), seriesUid,
-                            nextUid(seriesUid.length()));
-                    client.store(kos.sopClassUid(), uid, dataSet, kos.transferSyntaxUid());
-                });
+                // the PACS work a create cannot do without: the study's context (DESIGN.md section 3), then
+                // the store. Measured before the gateway: Orthanc's look-ups grow dearer as its database
+                // grows, so the later runs meet a larger database than this one
+                floor = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
+                    Study target = studies.get(nextStudy(next, studies));
+                    if (client.find(QueryRetrieveLevel.STUDY, StudyContext.queryKeys(target.studyUid())).isEmpty()) {
+                        throw new IllegalStateException("study " + target.studyUid() + " not found");
+                    }
+                    storeCopy(client, kos, seriesUid, studyUid, target);
+                }, () -> Double.NaN, orthanc::cpuSeconds);
+                gateway = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
+                    String body = bodies.get(nextStudy(next, studies));
+                    HttpResponse<String> response = send(post(base + "/ImagingManifest", body));
+                    if (response.statusCode() != 201) {
+                        throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
+                    }
+                }, gatewayCpu, orthanc::cpuSeconds);
+                scu = LoadRun.run(clients, options.warmup(), options.duration(),
+                        (c, r) -> storeCopy(client, kos, seriesUid, studyUid, studies.get(nextStudy(next, studies))),
+                        () -> Double.NaN, orthanc::cpuSeconds);
             }
             boolean target = clients < 8 ? gateway.p50Millis() <= scu.p50Millis() + 3
                     : gateway.throughput() >= 0.8 * scu.throughput() && gateway.p50Millis() <= scu.p50Millis() + 3;
             report.add(new BenchReport.Row("create", "", clients, gateway, "DimseClient C-STORE", scu,
                     clients < 8 ? "p50 <= base+3ms" : ">= 0.8x, p50 <= base+3ms", target));
+            report.add(new BenchReport.Row("create", "", clients, gateway, "C-FIND study + C-STORE", floor,
+                    ">= 0.8x", gateway.throughput() >= 0.8 * floor.throughput()));
             progress("create x" + clients + " done");
         }
-        storescu(orthanc, kosFile, kos.sopInstanceUid(), seriesUid, work);
+        storescu(orthanc, kosFile, kos.sopInstanceUid(), seriesUid, studies, work);
     }
 
-    /** DCMTK storescu sending N copies of the KOS (new SOP Instance and Series UIDs) in one association. */
-    private void storescu(BenchOrthanc orthanc, byte[] kosFile, String kosUid, String seriesUid, Path work)
-            throws Exception {
+    private static int nextStudy(AtomicLong next, List<Study> studies) {
+        return (int) (next.getAndIncrement() % studies.size());
+    }
+
+    /** The gateway's KOS as a new instance in a new series of {@code target}, stored straight into the PACS. */
+    private void storeCopy(DimseClient client, Part10Object kos, String seriesUid, String studyUid, Study target) {
+        String uid = nextUid(kos.sopInstanceUid().length());
+        byte[] dataSet = replace(replace(replace(kos.dataSet(), kos.sopInstanceUid(), uid), seriesUid,
+                nextUid(seriesUid.length())), studyUid, target.studyUid());
+        client.store(kos.sopClassUid(), uid, dataSet, kos.transferSyntaxUid());
+    }
+
+    /**
+     * DCMTK storescu sending N copies of the KOS (new SOP Instance and Series UIDs, round the studies
+     * as the creates go) in one association.
+     */
+    private void storescu(BenchOrthanc orthanc, byte[] kosFile, String kosUid, String seriesUid, List<Study> studies,
+            Path work) throws Exception {
         Path dir = Files.createDirectories(work.resolve("storescu"));
         List<String> command = new ArrayList<>(List.of("storescu", "-aet", "BENCHSCU", "-aec", BenchOrthanc.AE_TITLE,
                 "127.0.0.1", Integer.toString(orthanc.dicomPort())));
         for (int i = 0; i < options.storescuFiles(); i++) {
             Path file = dir.resolve("kos" + i + ".dcm");
-            Files.write(file, replace(replace(kosFile, kosUid, nextUid(kosUid.length())), seriesUid,
-                    nextUid(seriesUid.length())));
+            Files.write(file, replace(replace(replace(kosFile, kosUid, nextUid(kosUid.length())), seriesUid,
+                    nextUid(seriesUid.length())), studies.get(0).studyUid(), studies.get(i % studies.size()).studyUid()));
             command.add(file.toString());
         }
         long start = System.nanoTime();
@@ -480,7 +520,8 @@ public final class BenchCommand {
 
     /** A CT study with a few instances on the Orthanc: what every created manifest selects. */
     private Study seedStudy(BenchOrthanc orthanc) throws IOException, InterruptedException {
-        String study = Uid.generate();
+        // one length for every study's UID: the baselines swap it in place in the KOS's encoded bytes
+        String study = nextUid(STUDY_UID_LENGTH);
         String series = Uid.generate();
         List<String> sops = List.of(Uid.generate(), Uid.generate(), Uid.generate(), Uid.generate());
         int number = 1;

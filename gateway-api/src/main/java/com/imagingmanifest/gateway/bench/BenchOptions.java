@@ -13,7 +13,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         List<Long> sizes, List<Integer> createClients, int readClients, int storescuFiles, int startups,
         String pacsKind, Path gatewayJar, List<String> jvmOptions, Path jmhResults, String postgresUrl,
         String postgresUser, boolean keepDatabase, int ingestCount, List<Integer> ingestClients,
-        Duration pollInterval) {
+        Duration pollInterval, int createStudies) {
 
     static final Set<String> SCENARIOS = Set.of("startup", "create", "read", "ingest");
     static final String USAGE = "usage: gateway bench [--quick] [--scenarios startup,create,read,ingest] [--out FILE]"
@@ -21,7 +21,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
             + " [--read-clients 8] [--storescu-files 500] [--startups 3] [--pacs-kind dimse|orthanc]"
             + " [--gateway-jar FILE] [--jvm-opt OPTION]... [--jmh FILE] [--postgres jdbc:postgresql://127.0.0.1:5432/]"
             + " [--postgres-user postgres] [--keep-db] [--ingest-count 500] [--ingest-clients 1,8]"
-            + " [--poll-interval 500ms]";
+            + " [--poll-interval 500ms] [--create-studies 100]";
 
     static BenchOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
@@ -44,6 +44,9 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         int ingestCount = quick ? 200 : 500;
         List<Integer> ingestClients = List.of(1, 8);
         Duration pollInterval = Duration.ofMillis(500);
+        // creates go round a set of studies, as a radiology workload does: a PACS's study-level
+        // C-FIND costs more with every series in the study (Orthanc lists them all)
+        int createStudies = quick ? 20 : 100;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -95,6 +98,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
                         case "--postgres" -> postgres = v.endsWith("/") ? v : v + "/";
                         case "--postgres-user" -> postgresUser = v;
                         case "--ingest-count" -> ingestCount = positive(a, v);
+                        case "--create-studies" -> createStudies = positive(a, v);
                         case "--ingest-clients" -> ingestClients = list(a, v).stream().map(Long::intValue).toList();
                         case "--poll-interval" -> {
                             pollInterval = duration(a, v);
@@ -109,7 +113,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         }
         return new BenchOptions(quick, scenarios, out, warmup, duration, sizes, createClients, readClients,
                 storescuFiles, startups, pacsKind, jar, List.copyOf(jvm), jmh, postgres, postgresUser, keep, ingestCount,
-                ingestClients, pollInterval);
+                ingestClients, pollInterval, createStudies);
     }
 
     private static Duration duration(String name, String v) {

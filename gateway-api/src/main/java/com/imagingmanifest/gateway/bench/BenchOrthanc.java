@@ -131,6 +131,11 @@ final class BenchOrthanc implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU time (user + system, all threads) Orthanc has used so far. */
+    double cpuSeconds() {
+        return GatewayProcess.cpuSeconds(process.pid());
+    }
+
     HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
         return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }

@@ -119,7 +119,8 @@ final class BenchReport {
 
     private static String[] columns() {
         return new String[] {"scenario", "store", "clients", "ops", "gateway /s", "p50 ms", "p99 ms", "baseline",
-            "baseline /s", "base p50 ms", "base p99 ms", "ratio", "target", "met", "failures", "gw CPU ms/op"};
+            "baseline /s", "base p50 ms", "base p99 ms", "ratio", "target", "met", "failures", "gw CPU ms/op",
+            "PACS CPU ms/op gw / base"};
     }
 
     private static String[] cells(Row r) {
@@ -130,7 +131,17 @@ final class BenchReport {
             num(g.throughput(), 1), ms(g.p50Millis()), ms(g.p99Millis()), r.baselineName() == null ? "" : r.baselineName(),
             b == null ? "" : num(b.throughput(), 1), b == null ? "" : ms(b.p50Millis()), b == null ? "" : ms(b.p99Millis()),
             ratio == null ? "" : num(ratio, 2) + "x", r.target() == null ? "" : r.target(), verdict(r.met()),
-            Long.toString(g.failures() + (b == null ? 0 : b.failures())), ms(g.cpuMillisPerOperation())};
+            Long.toString(g.failures() + (b == null ? 0 : b.failures())), ms(g.cpuMillisPerOperation()),
+            pacsCpu(g, b)};
+    }
+
+    private static String pacsCpu(LoadRun.Result g, LoadRun.Result b) {
+        double gateway = g.pacsCpuMillisPerOperation();
+        double base = b == null ? Double.NaN : b.pacsCpuMillisPerOperation();
+        if (Double.isNaN(gateway) && Double.isNaN(base)) {
+            return "";
+        }
+        return ms(gateway) + " / " + ms(base);
     }
 
     static String verdict(Boolean met) {

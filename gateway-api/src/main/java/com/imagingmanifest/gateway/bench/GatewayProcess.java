@@ -126,7 +126,7 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** utime + stime of /proc/PID/stat (PS: fields 14 and 15, in clock ticks of 1/100 s on Linux). */
-    private static double cpuSeconds(long pid) {
+    static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

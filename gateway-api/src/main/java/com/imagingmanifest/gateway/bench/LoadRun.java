@@ -29,17 +29,28 @@ final class LoadRun {
      *
      * @param cpuSeconds CPU time the system under test used during the measured period (NaN when not
      *     measured): on a shared machine CPU per operation is steadier than latency or throughput
+     * @param pacsCpuSeconds CPU time the PACS used in the same period (NaN when not measured): what
+     *     an operation costs the PACS, the resource the gateway shares with its baseline
      */
     record Result(long operations, long failures, double seconds, Histogram latencies, String firstFailure,
-            double cpuSeconds) {
+            double cpuSeconds, double pacsCpuSeconds) {
 
         Result(long operations, long failures, double seconds, Histogram latencies, String firstFailure) {
-            this(operations, failures, seconds, latencies, firstFailure, Double.NaN);
+            this(operations, failures, seconds, latencies, firstFailure, Double.NaN, Double.NaN);
         }
 
         /** CPU milliseconds of the system under test per operation; NaN when not measured. */
         double cpuMillisPerOperation() {
-            return operations == 0 ? Double.NaN : cpuSeconds * 1000 / operations;
+            return perOperation(cpuSeconds);
+        }
+
+        /** CPU milliseconds of the PACS per operation; NaN when not measured. */
+        double pacsCpuMillisPerOperation() {
+            return perOperation(pacsCpuSeconds);
+        }
+
+        private double perOperation(double seconds) {
+            return operations == 0 ? Double.NaN : seconds * 1000 / operations;
         }
 
         double throughput() {
@@ -70,6 +81,12 @@ final class LoadRun {
     /** As {@link #run(int, Duration, Duration, Operation)}, reading {@code cpuSeconds} of the system under test. */
     static Result run(int clients, Duration warmup, Duration measure, Operation operation, DoubleSupplier cpuSeconds)
             throws InterruptedException {
+        return run(clients, warmup, measure, operation, cpuSeconds, () -> Double.NaN);
+    }
+
+    /** As above, also reading {@code pacsCpuSeconds}, the CPU time of the PACS. */
+    static Result run(int clients, Duration warmup, Duration measure, Operation operation, DoubleSupplier cpuSeconds,
+            DoubleSupplier pacsCpuSeconds) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
@@ -114,6 +131,7 @@ final class LoadRun {
         threads.forEach(Thread::start);
         Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
         double cpuAtStart = cpuSeconds.getAsDouble();
+        double pacsCpuAtStart = pacsCpuSeconds.getAsDouble();
         for (Thread thread : threads) {
             // each operation has its own timeouts; this bounds a run whose operation ignores them
             thread.join(Math.max(1, Duration.ofNanos(end - System.nanoTime()).plusMinutes(2).toMillis()));
@@ -125,7 +143,9 @@ final class LoadRun {
             failed += f;
         }
         double cpu = cpuSeconds.getAsDouble() - cpuAtStart;
-        return new Result(all.getTotalCount(), failed, (lastEnd.get() - measureFrom) / 1e9, all, firstFailure.get(), cpu);
+        double pacsCpu = pacsCpuSeconds.getAsDouble() - pacsCpuAtStart;
+        return new Result(all.getTotalCount(), failed, (lastEnd.get() - measureFrom) / 1e9, all, firstFailure.get(), cpu,
+                pacsCpu);
     }
 
     /** One operation of a batch: the index of the item it works on. */
