@@ -45,8 +45,11 @@ public final class FakeKosTranslation implements KosTranslation {
                 throw new ContradictionException(List.of(new Problem("ImagingManifest.patient",
                         "patient " + patientId + " is not the study's patient")));
             }
+            // left to choose, the first KOS takes the manifest's DICOM identifier if any (KosTranslation's
+            // contract), every other one a new UID
             String sop = sopInstanceUids != null ? sopInstanceUids.get(i)
-                    : manifest.getIdentifier().getValue().replace("urn:oid:", "");
+                    : i == 0 && manifest.getIdentifier().hasValue()
+                            ? manifest.getIdentifier().getValue().replace("urn:oid:", "") : Uid.generate();
             kos.add(new Kos(sop, study.getKey(), Uid.generate(), sop.getBytes(StandardCharsets.US_ASCII)));
             i++;
         }

@@ -2,6 +2,7 @@ package com.imagingmanifest.gateway;
 
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
+import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.pacs.InstanceRef;
 import com.imagingmanifest.pacs.KosChanges;
@@ -18,18 +19,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** An in-memory PACS for unit tests: studies are registered, KOS are kept by SOP Instance UID. */
+/**
+ * An in-memory PACS for tests: it knows the studies registered with {@link #addStudy} and keeps each
+ * stored KOS by its SOP Instance UID. The "Part 10" bytes it stores are those of
+ * {@link FakeKosTranslation}: the SOP Instance UID in ASCII. Unit tests hold one directly; the tests
+ * of a running gateway get one per organization from {@code SecuredServerTest}'s PACS opener.
+ */
 public final class FakePacs implements Pacs {
+    /** Study Instance UID to the study's Patient and General Study attributes. */
     public final Map<String, DataSet> studies = new ConcurrentHashMap<>();
     /** SOP Instance UID of each stored KOS to its "Part 10" bytes. */
     public final Map<String, byte[]> stored = new ConcurrentHashMap<>();
+    /** When set, every call fails as unreachable (a PACS that is down). */
     public volatile boolean down;
     /** When set, remove() times out (a PACS too busy to retire a superseded KOS). */
     public volatile boolean refuseRemovals;
     /** When non-negative: stores succeed this many times more, then time out. */
-    public final java.util.concurrent.atomic.AtomicInteger storesBeforeTimeout =
-            new java.util.concurrent.atomic.AtomicInteger(-1);
+    public final AtomicInteger storesBeforeTimeout = new AtomicInteger(-1);
 
     public void addStudy(String studyUid, String patientId, String issuer) {
         DataSet context = new DataSet();
@@ -48,6 +56,7 @@ public final class FakePacs implements Pacs {
         }
     }
 
+    /** Every capability: {@link #remove} deletes whatever the policy (no rejection note is kept). */
     @Override
     public Set<PacsCapability> capabilities() {
         return EnumSet.allOf(PacsCapability.class);
@@ -66,7 +75,7 @@ public final class FakePacs implements Pacs {
         }
         String sop = new String(part10, StandardCharsets.US_ASCII);
         stored.put(sop, part10);
-        return new StoreResult(null, 0, null);
+        return new StoreResult(new InstanceRef(null, null, sop, Uid.KeyObjectSelectionDocumentStorage), 0, null);
     }
 
     @Override
@@ -97,7 +106,8 @@ public final class FakePacs implements Pacs {
     }
 
     @Override
-    public KosChanges kosSince(String cursor, int limit) {
+    public KosChanges kosSince(String cursor, int limit) throws PacsException {
+        reachable();
         return new KosChanges(List.of(), cursor, true);
     }
 

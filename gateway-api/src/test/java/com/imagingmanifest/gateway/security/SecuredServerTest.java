@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.imagingmanifest.gateway.FakeKosTranslation;
+import com.imagingmanifest.gateway.FakePacs;
+import com.imagingmanifest.gateway.manifest.KosTranslation;
+import com.imagingmanifest.gateway.tenant.PacsOpener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,14 +20,17 @@ import java.time.Duration;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A running gateway (random port, embedded issuer, two organizations, H2 store in a temporary data
- * directory, {@link FakeKosAndPacs}) and a raw HTTP client. Organization {@code demo} has id
+ * directory, the KOS translation and PACS replaced by {@link Fakes}) and a raw HTTP client. Organization {@code demo} has id
  * {@code org-1}; {@code other} has {@code org-2}; {@code third} ({@code org-3}) has a PACS that is down.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -45,8 +52,39 @@ import org.springframework.test.context.DynamicPropertySource;
     "gateway.organizations[2].pacs.ae-title=DOWN",
     "gateway.organizations[2].pacs.rest-url=http://127.0.0.1:9",
 })
-@Import(FakeKosAndPacs.class)
+@Import(SecuredServerTest.Fakes.class)
 public abstract class SecuredServerTest {
+
+    /** The one study every organization's PACS holds, and its patient; {@link #manifest} selects it. */
+    static final String STUDY_UID = "2.25.111111111111111111111111111111111111";
+    static final String PATIENT_ID = "PAT-KOS-1";
+
+    /**
+     * The KOS translation and the PACS replaced by in-memory fakes, so that security, logging and
+     * metrics tests exercise the real FHIR server and store without a PACS (the real PACS and
+     * translation are tested in their modules and in the API's own tests). A PACS whose binding's AE
+     * title is {@code DOWN} fails every call as unreachable.
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Fakes {
+
+        @Bean
+        @Primary
+        KosTranslation fakeKosTranslation() {
+            return new FakeKosTranslation();
+        }
+
+        @Bean
+        @Primary
+        PacsOpener fakePacsOpener() {
+            return binding -> {
+                FakePacs pacs = new FakePacs();
+                pacs.down = "DOWN".equals(binding.aeTitle());
+                pacs.addStudy(STUDY_UID, PATIENT_ID, null);
+                return pacs;
+            };
+        }
+    }
 
     static final Path DATA_DIR;
     static final ObjectMapper JSON = new ObjectMapper();
@@ -104,18 +142,18 @@ public abstract class SecuredServerTest {
         }
     }
 
-    /** A valid manifest selecting one study (the fake PACS knows every study). */
+    /** A valid manifest selecting {@link #STUDY_UID}, which every fake PACS holds. */
     protected static String manifest(String description) {
         return """
             {"resourceType":"ImagingManifest",
-             "patient":{"identifier":{"system":"urn:oid:1.2.3.4.5","value":"PAT-KOS-1"},"display":"Test^Patient"},
+             "patient":{"identifier":{"system":"urn:oid:1.2.3.4.5","value":"%s"},"display":"Test^Patient"},
              "authoringTime":"2024-01-15T10:15:00+01:00",
              "description":"%s",
-             "study":[{"uid":"urn:oid:2.25.111111111111111111111111111111111111",
+             "study":[{"uid":"urn:oid:%s",
                "series":[{"uid":"urn:oid:2.25.333333333333333333333333333333333333",
                  "instance":[{"sopClass":"urn:oid:1.2.840.10008.5.1.4.1.1.2",
                               "uid":"urn:oid:2.25.444444444444444444444444444444444441"}]}]}]}
-            """.formatted(description);
+            """.formatted(PATIENT_ID, description, STUDY_UID);
     }
 
     /** Creates a manifest in {@code organization}; returns its logical id. */
