@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchCommandTest {
     /** The failures column (second to last; the last is the gateway's CPU per operation) reads 0. */
-    private static final String NO_FAILURES = ".*\\| 0 \\| [^|]+ \\|$";
+    /** The failures column, then gateway CPU per operation and PACS CPU per operation (may be empty). */
+    private static final String NO_FAILURES = ".*\\| 0 \\| [^|]+ \\|[^|]*\\|$";
 
 
     @Test
@@ -25,7 +26,7 @@ class BenchCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = BenchCommand.run(new String[] {"--sizes", "30,60", "--warmup", "100ms", "--duration", "300ms",
-            "--create-clients", "1,2", "--read-clients", "2", "--storescu-files", "3", "--startups", "1",
+            "--create-clients", "1,2", "--create-studies", "3", "--read-clients", "2", "--storescu-files", "3", "--startups", "1",
             "--ingest-count", "5", "--ingest-clients", "1,2", "--poll-interval", "200ms",
             "--out", report.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -49,10 +50,15 @@ class BenchCommandTest {
         // every row measured something and nothing failed
         assertThat(markdown.lines().filter(l -> l.startsWith("| create") || l.startsWith("| read")
                 || l.startsWith("| search") || l.startsWith("| history") || l.startsWith("| vread")))
-                .hasSize(2 + 1 + 12)
+                .hasSize(2 * 2 + 1 + 12)
                 .allSatisfy(l -> assertThat(l).matches(NO_FAILURES).doesNotContain("| 0 | 0.0 |")
                         // the gateway's CPU per request was read from /proc during the measured period
-                        .matches(".*\\| [0-9.]+ \\|$"));
+                        .matches(".*\\| [0-9.]+ \\|[^|]*\\|$"));
+        // creates and both their baselines report Orthanc's CPU per operation
+        assertThat(markdown.lines().filter(l -> l.startsWith("| create") && !l.contains("storescu")))
+                .hasSize(4)
+                .allSatisfy(l -> assertThat(l).matches(".*\\| [0-9.]+ / [0-9.]+ \\|$"));
+        assertThat(markdown).contains("C-FIND study + C-STORE");
     }
 
     @Test
