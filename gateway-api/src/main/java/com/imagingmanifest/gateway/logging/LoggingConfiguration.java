@@ -1,5 +1,7 @@
 package com.imagingmanifest.gateway.logging;
 
+import ca.uhn.fhir.context.FhirContext;
+import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
 import com.imagingmanifest.gateway.tenant.Tenants;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -29,9 +31,9 @@ public class LoggingConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<RequestLogging> requestLogging(CdataProperties limits, Tenants tenants) {
-        FilterRegistrationBean<RequestLogging> registration = new FilterRegistrationBean<>(
-                new RequestLogging(new LogCdata(limits.maxBytes(), limits.maxFields()), tenants));
+    FilterRegistrationBean<RequestLogging> requestLogging(CdataProperties limits, Tenants tenants, FhirContext fhir) {
+        FilterRegistrationBean<RequestLogging> registration = new FilterRegistrationBean<>(new RequestLogging(
+                new LogCdata(limits.maxBytes(), limits.maxFields()), tenants, new OperationOutcomeResponse(fhir)));
         registration.setOrder(ORDER);
         registration.setDispatcherTypes(DispatcherType.REQUEST);
         registration.addUrlPatterns("/*");

@@ -53,9 +53,12 @@ public class RequestLogging extends OncePerRequestFilter {
     private final LogCdata cdata;
     private final Tenants tenants;
 
-    public RequestLogging(LogCdata cdata, Tenants tenants) {
+    private final OperationOutcomeResponse outcomes;
+
+    public RequestLogging(LogCdata cdata, Tenants tenants, OperationOutcomeResponse outcomes) {
         this.cdata = cdata;
         this.tenants = tenants;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -78,7 +81,7 @@ public class RequestLogging extends OncePerRequestFilter {
             try {
                 fields = cdata.parse(request.getHeader(LogCdata.HEADER), request.getHeader(LogCdata.FORMAT_HEADER));
             } catch (LogCdata.Invalid invalid) {
-                OperationOutcomeResponse.send(response, HttpServletResponse.SC_BAD_REQUEST, IssueType.INVALID,
+                outcomes.send(response, HttpServletResponse.SC_BAD_REQUEST, IssueType.INVALID,
                         "Header " + invalid.header() + ": " + invalid.getMessage());
                 status = response.getStatus();
                 refused = true;

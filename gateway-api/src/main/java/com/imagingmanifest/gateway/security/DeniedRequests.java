@@ -23,7 +23,10 @@ final class DeniedRequests implements AuthenticationEntryPoint, AccessDeniedHand
     private final BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
     private final BearerTokenAccessDeniedHandler forbidden = new BearerTokenAccessDeniedHandler();
 
-    DeniedRequests(String realm) {
+    private final OperationOutcomeResponse outcomes;
+
+    DeniedRequests(String realm, OperationOutcomeResponse outcomes) {
+        this.outcomes = outcomes;
         challenge.setRealmName(realm);
         forbidden.setRealmName(realm);
     }
@@ -40,7 +43,7 @@ final class DeniedRequests implements AuthenticationEntryPoint, AccessDeniedHand
         String diagnostics = invalid
                 ? "Invalid bearer token: " + failure.getMessage()
                 : "A bearer token is required (Authorization: Bearer <token>)";
-        OperationOutcomeResponse.send(response, HttpServletResponse.SC_UNAUTHORIZED, IssueType.LOGIN, diagnostics);
+        outcomes.send(response, HttpServletResponse.SC_UNAUTHORIZED, IssueType.LOGIN, diagnostics);
     }
 
     @Override
@@ -48,14 +51,14 @@ final class DeniedRequests implements AuthenticationEntryPoint, AccessDeniedHand
             throws IOException {
         if (denied instanceof AuthorizationDeniedException d
                 && d.getAuthorizationResult() instanceof OrganizationAccess.NotVisible hidden) {
-            OperationOutcomeResponse.unknownOrganization(response, hidden.organization);
+            outcomes.unknownOrganization(response, hidden.organization);
             return;
         }
         if (RequestAudit.denial(request) == null) {
             RequestAudit.denied(request, "forbidden");
         }
         forbidden.handle(request, response, denied);
-        OperationOutcomeResponse.send(response, HttpServletResponse.SC_FORBIDDEN, IssueType.FORBIDDEN,
+        outcomes.send(response, HttpServletResponse.SC_FORBIDDEN, IssueType.FORBIDDEN,
                 "The token's scopes do not allow " + describe(request));
     }
 

@@ -17,15 +17,18 @@ public final class OperationOutcomeResponse {
 
     public static final String FHIR_JSON = "application/fhir+json";
 
-    private OperationOutcomeResponse() {
+    private final FhirContext fhir;
+
+    /** {@code fhir}: the server's context, so that the OperationOutcome model is scanned once. */
+    public OperationOutcomeResponse(FhirContext fhir) {
+        this.fhir = fhir;
     }
 
     /** Sets {@code status} and writes one error issue of type {@code code} with {@code diagnostics}. */
-    public static void send(HttpServletResponse response, int status, IssueType code, String diagnostics)
+    public void send(HttpServletResponse response, int status, IssueType code, String diagnostics)
             throws IOException {
         OperationOutcome outcome = OperationOutcomes.of(code, diagnostics, List.of());
-        String body = FhirContext.forDstu3Cached().newJsonParser().setPrettyPrint(false)
-                .encodeResourceToString(outcome);
+        String body = fhir.newJsonParser().setPrettyPrint(false).encodeResourceToString(outcome);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType(FHIR_JSON + ";charset=UTF-8");
@@ -38,7 +41,7 @@ public final class OperationOutcomeResponse {
      * The 404 of an organization that is not configured (the FHIR server's TenantRequestFilter answers
      * the same) — also what a token of another organization sees.
      */
-    public static void unknownOrganization(HttpServletResponse response, String organization) throws IOException {
+    public void unknownOrganization(HttpServletResponse response, String organization) throws IOException {
         send(response, HttpServletResponse.SC_NOT_FOUND, IssueType.NOTFOUND,
                 "Unknown organization: " + organization);
     }

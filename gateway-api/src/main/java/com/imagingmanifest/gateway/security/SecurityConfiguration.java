@@ -1,5 +1,6 @@
 package com.imagingmanifest.gateway.security;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.tenant.Tenants;
 import com.nimbusds.jose.JOSEException;
@@ -56,7 +57,7 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, GatewaySecurityProperties properties,
-            Tenants tenants, ObjectProvider<JwtDecoder> decoder) throws Exception {
+            Tenants tenants, ObjectProvider<JwtDecoder> decoder, FhirContext fhir) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
@@ -69,7 +70,7 @@ public class SecurityConfiguration {
             http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
             return http.build();
         }
-        DeniedRequests denied = new DeniedRequests(REALM);
+        DeniedRequests denied = new DeniedRequests(REALM, new OperationOutcomeResponse(fhir));
         http.oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.decoder(decoder.getObject()))
                         .authenticationEntryPoint(denied)
