@@ -97,7 +97,7 @@ public final class HttpTransport {
             try {
                 return exchangeOnce(method, uri, headers, body);
             } catch (StaleConnection again) {
-                throw classify(method, uri, again.getCause());
+                throw again.failure;
             }
         }
     }
@@ -124,30 +124,24 @@ public final class HttpTransport {
             Thread.currentThread().interrupt();
             throw new DicomwebException(DicomwebException.Kind.TIMEOUT, -1, method + " " + uri + ": interrupted", e);
         } catch (ExecutionException e) {
-            DicomwebException failure = classify(method, uri, e.getCause());
-            if (failure.kind() == DicomwebException.Kind.UNREACHABLE && connectFailure(e.getCause()) == null) {
-                throw new StaleConnection(e.getCause());
+            String where = method + " " + uri + ": ";
+            DicomwebException known = knownFailure(where, e.getCause());
+            if (known != null) {
+                throw known;
             }
-            throw failure;
+            throw new StaleConnection(new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
+                    where + "connection failed: " + e.getCause(), e.getCause()));
         }
     }
 
     /** A connection that failed after it was open: the only failure {@link #exchange} repeats. */
     private static final class StaleConnection extends Exception {
-        StaleConnection(Throwable cause) {
-            super(cause);
-        }
-    }
+        final DicomwebException failure;
 
-    /** The exception in the chain saying no connection could be opened, or null. */
-    private static Throwable connectFailure(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof UnresolvedAddressException || t instanceof NoRouteToHostException) {
-                return t;
-            }
+        StaleConnection(DicomwebException failure) {
+            super(failure);
+            this.failure = failure;
         }
-        return null;
     }
 
     /** GET with an Accept header. */
@@ -190,8 +184,11 @@ public final class HttpTransport {
         return " (" + (text.length() > 300 ? text.substring(0, 300) + "..." : text) + ")";
     }
 
-    private static DicomwebException classify(String method, URI uri, Throwable cause) {
-        String where = method + " " + uri + ": ";
+    /**
+     * A timeout, an oversized answer, a TLS failure or a connection that could not be opened; null for
+     * any other failure, i.e. one of a connection that was open.
+     */
+    private static DicomwebException knownFailure(String where, Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
                 return new DicomwebException(DicomwebException.Kind.TIMEOUT, -1, where + "timed out", cause);
@@ -202,14 +199,13 @@ public final class HttpTransport {
             if (t instanceof SSLException) {
                 return new DicomwebException(DicomwebException.Kind.REFUSED, -1, where + "TLS failed: " + t.getMessage(), cause);
             }
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof UnresolvedAddressException || t instanceof NoRouteToHostException) {
+                return new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
+                        where + "cannot connect (" + t.getClass().getSimpleName() + ")", cause);
+            }
         }
-        Throwable refused = connectFailure(cause);
-        if (refused != null) {
-            return new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
-                    where + "cannot connect (" + refused.getClass().getSimpleName() + ")", cause);
-        }
-        return new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
-                where + "connection failed: " + cause, cause);
+        return null;
     }
 
     private static final class ResponseTooLarge extends RuntimeException {
