@@ -264,7 +264,7 @@ public final class BenchCommand {
                     ">= 0.8x", gateway.throughput() >= 0.8 * floor.throughput()));
             progress("create x" + clients + " done");
         }
-        storescu(orthanc, kosFile, kos.sopInstanceUid(), seriesUid, studies, work);
+        storescu(orthanc, kosFile, kos.sopInstanceUid(), seriesUid, studyUid, studies, work);
     }
 
     private static int nextStudy(AtomicLong next, List<Study> studies) {
@@ -274,24 +274,33 @@ public final class BenchCommand {
     /** The gateway's KOS as a new instance in a new series of {@code target}, stored straight into the PACS. */
     private void storeCopy(DimseClient client, Part10Object kos, String seriesUid, String studyUid, Study target) {
         String uid = nextUid(kos.sopInstanceUid().length());
-        byte[] dataSet = replace(replace(replace(kos.dataSet(), kos.sopInstanceUid(), uid), seriesUid,
-                nextUid(seriesUid.length())), studyUid, target.studyUid());
+        byte[] dataSet = copyOfKos(kos.dataSet(), kos.sopInstanceUid(), uid, seriesUid, studyUid, target);
         client.store(kos.sopClassUid(), uid, dataSet, kos.transferSyntaxUid());
+    }
+
+    /**
+     * The encoded KOS ({@code bytes}: a data set or a whole file) with SOP Instance UID {@code uid}, a
+     * new Series Instance UID and {@code target}'s Study Instance UID, every UID swapped in place.
+     */
+    private byte[] copyOfKos(byte[] bytes, String kosUid, String uid, String seriesUid, String studyUid,
+            Study target) {
+        return replace(replace(replace(bytes, kosUid, uid), seriesUid, nextUid(seriesUid.length())), studyUid,
+                target.studyUid());
     }
 
     /**
      * DCMTK storescu sending N copies of the KOS (new SOP Instance and Series UIDs, round the studies
      * as the creates go) in one association.
      */
-    private void storescu(BenchOrthanc orthanc, byte[] kosFile, String kosUid, String seriesUid, List<Study> studies,
-            Path work) throws Exception {
+    private void storescu(BenchOrthanc orthanc, byte[] kosFile, String kosUid, String seriesUid, String studyUid,
+            List<Study> studies, Path work) throws Exception {
         Path dir = Files.createDirectories(work.resolve("storescu"));
         List<String> command = new ArrayList<>(List.of("storescu", "-aet", "BENCHSCU", "-aec", BenchOrthanc.AE_TITLE,
                 "127.0.0.1", Integer.toString(orthanc.dicomPort())));
         for (int i = 0; i < options.storescuFiles(); i++) {
             Path file = dir.resolve("kos" + i + ".dcm");
-            Files.write(file, replace(replace(replace(kosFile, kosUid, nextUid(kosUid.length())), seriesUid,
-                    nextUid(seriesUid.length())), studies.get(0).studyUid(), studies.get(i % studies.size()).studyUid()));
+            Files.write(file, copyOfKos(kosFile, kosUid, nextUid(kosUid.length()), seriesUid, studyUid,
+                    studies.get(i % studies.size())));
             command.add(file.toString());
         }
         long start = System.nanoTime();

@@ -44,8 +44,8 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         int ingestCount = quick ? 200 : 500;
         List<Integer> ingestClients = List.of(1, 8);
         Duration pollInterval = Duration.ofMillis(500);
-        // creates go round a set of studies, as a radiology workload does: a PACS's study-level
-        // C-FIND costs more with every series in the study (Orthanc lists them all)
+        // creates go round a set of studies, as a department's manifests spread over its studies: one
+        // study collecting thousands of KOS series is no workload a PACS meets
         int createStudies = quick ? 20 : 100;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

@@ -30,8 +30,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A running gateway (random port, embedded issuer, two organizations, H2 store in a temporary data
- * directory, the KOS translation and PACS replaced by {@link Fakes}) and a raw HTTP client. Organization {@code demo} has id
- * {@code org-1}; {@code other} has {@code org-2}; {@code third} ({@code org-3}) has a PACS that is down.
+ * directory, the KOS translation and PACS replaced by {@link Fakes}) and a raw HTTP client.
+ * Organization {@code demo} has id {@code org-1}; {@code other} has {@code org-2}; {@code third}
+ * ({@code org-3}) has a PACS that is down.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "gateway.organizations[0].id=org-1",
