@@ -22,7 +22,8 @@ import org.postgresql.copy.CopyManager;
 /**
  * Loads manifests into the store's tables in bulk with PostgreSQL COPY, bypassing the API and the
  * PACS (reads and searches never touch the PACS). Rows are what the gateway itself would write:
- * the resource JSON as HAPI encodes it and the index rows from {@link ManifestIndexer}.
+ * the resource JSON as HAPI encodes it, the index rows from {@link ManifestIndexer}, and the settled
+ * write intent that every create through the API leaves behind (ingestion looks KOS up among them).
  *
  * <p>Manifest {@code n} is {@code ImagingManifest/bulk-n}: patient {@code Patient/p(n/5)} (five
  * manifests per patient), its own selected study {@code 2.25.77n}, KOS {@code 2.25.88n}, and an
@@ -79,8 +80,9 @@ final class StoreLoader {
             StringBuilder kos = new StringBuilder();
             StringBuilder tokens = new StringBuilder();
             StringBuilder references = new StringBuilder();
+            StringBuilder intents = new StringBuilder();
             for (long n = start; n < end; n++) {
-                row(n, resources, versions, kos, tokens, references);
+                row(n, resources, versions, kos, tokens, references, intents);
             }
             try {
                 copy.copyIn("COPY manifest_resource (org_id, res_id, version_id, deleted, last_updated, language,"
@@ -93,6 +95,8 @@ final class StoreLoader {
                         + " FROM STDIN WITH (FORMAT csv)", new StringReader(tokens.toString()));
                 copy.copyIn("COPY search_reference (org_id, res_id, param, reference)"
                         + " FROM STDIN WITH (FORMAT csv)", new StringReader(references.toString()));
+                copy.copyIn("COPY write_intent (intent_id, purpose, org_id, res_id, created, kos, settled, outcome)"
+                        + " FROM STDIN WITH (FORMAT csv)", new StringReader(intents.toString()));
             } catch (java.io.IOException e) {
                 throw new SQLException("COPY failed: " + e.getMessage(), e);
             }
@@ -103,7 +107,7 @@ final class StoreLoader {
     }
 
     private void row(long n, StringBuilder resources, StringBuilder versions, StringBuilder kos,
-            StringBuilder tokens, StringBuilder references) {
+            StringBuilder tokens, StringBuilder references, StringBuilder intents) {
         String id = id(n);
         String kosUid = "2.25.88" + n;
         DateTimeType time = time(authoringTime(n));
@@ -115,6 +119,10 @@ final class StoreLoader {
         csv(resources, org, id, 1, false, updated, null, range[0], range[1], range[1] - range[0]);
         csv(versions, org, id, 1, updated, false, json);
         csv(kos, org, id, 1, study(n), study(n) + ".1", kosUid, Uid.KeyObjectSelectionDocumentStorage);
+        // the line format of ManifestStore's intents: "study series sop class"
+        csv(intents, org + "-" + id, "WRITE", org, id, updated,
+                study(n) + " " + study(n) + ".1 " + kosUid + " " + Uid.KeyObjectSelectionDocumentStorage + "\n",
+                updated, "committed");
         for (IndexEntries.Token token : index.tokens()) {
             csv(tokens, org, id, token.param(), token.system(), token.value());
         }

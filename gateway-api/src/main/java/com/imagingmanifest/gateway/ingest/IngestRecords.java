@@ -28,9 +28,16 @@ class IngestRecords {
     record Cursor(String pacsKind, String position) {
     }
 
-    boolean isIngested(String org, String sopUid) {
-        return jdbc.sql("SELECT COUNT(*) FROM ingested_kos WHERE org_id = ? AND sop_uid = ?")
-                .params(org, sopUid).query(Long.class).single() > 0;
+    /** What the organization's earlier decisions say about a KOS: decided about, named by a rejection note. */
+    record Known(boolean ingested, boolean rejected) {
+    }
+
+    /** Both facts about {@code sopUid} in one round trip: ingestion asks them of every KOS. */
+    Known known(String org, String sopUid) {
+        return jdbc.sql("SELECT (SELECT COUNT(*) FROM ingested_kos WHERE org_id = ? AND sop_uid = ?),"
+                        + " (SELECT COUNT(*) FROM rejected_kos WHERE org_id = ? AND sop_uid = ?)")
+                .params(org, sopUid, org, sopUid)
+                .query((rs, n) -> new Known(rs.getLong(1) > 0, rs.getLong(2) > 0)).single();
     }
 
     /**

@@ -171,7 +171,8 @@ public class KosIngestion {
                     original);
         }
         // ingested KOS back committed versions too: ask about ingestion first
-        if (records.isIngested(tenant.id(), sop)) {
+        IngestRecords.Known known = records.known(tenant.id(), sop);
+        if (known.ingested()) {
             return count(tenant, channel, new Result(Outcome.DUPLICATE, "ingested before", null));
         }
         if (store.isGatewayKos(sop)) {
@@ -181,7 +182,7 @@ public class KosIngestion {
         try {
             if (KosToManifest.isRejectionNote(ds)) {
                 result = applyRejection(tenant, source, sop, mapped(() -> KosToManifest.rejectedInstances(ds)));
-            } else if (records.isRejected(tenant.id(), sop)) {
+            } else if (known.rejected()) {
                 result = decide(tenant, sop, source, new Result(Outcome.REJECTED_EARLIER,
                         "a rejection note named it before it arrived", null), () -> { });
             } else {

@@ -233,12 +233,13 @@ public class ManifestStore {
      * write intent names it (stored on the PACS, version not yet committed). Ingestion skips these.
      */
     public boolean isGatewayKos(String sopUid) {
-        if (isCommittedKos(sopUid)) {
-            return true;
-        }
-        // intent lines are "study series sop class": a UID holds only digits and dots, so LIKE is exact here
-        return jdbc.sql("SELECT COUNT(*) FROM write_intent WHERE (settled IS NULL OR outcome = 'recovering') AND kos LIKE ?")
-                .param("% " + sopUid + " %").query(Long.class).single() > 0;
+        // one round trip: ingestion asks this of every KOS. Intent lines are "study series sop class":
+        // a UID holds only digits and dots, so LIKE is exact here; the OR of the open-intent condition
+        // is two index scans (write_intent_open, write_intent_outcome), not a scan of every intent
+        return jdbc.sql("SELECT CASE WHEN EXISTS (SELECT 1 FROM manifest_kos WHERE sop_uid = ?)"
+                        + " OR EXISTS (SELECT 1 FROM write_intent WHERE (settled IS NULL OR outcome = 'recovering')"
+                        + " AND kos LIKE ?) THEN 1 ELSE 0 END")
+                .params(sopUid, "% " + sopUid + " %").query(Integer.class).single() == 1;
     }
 
     /** The current, not deleted, version of the manifest of {@code org} that KOS {@code sopUid} backs. */

@@ -11,13 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -35,15 +33,7 @@ class IngestCoordinationTest {
     }
 
     private static DataSource dataSource(String database) {
-        DataSource ds = switch (database) {
-            case "h2" -> new SimpleDriverDataSource(new org.h2.Driver(),
-                    "jdbc:h2:mem:coordination-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-            case "postgresql" -> new SimpleDriverDataSource(new org.postgresql.Driver(), POSTGRES.jdbcUrl(),
-                    POSTGRES.username(), POSTGRES.password());
-            default -> throw new IllegalArgumentException(database);
-        };
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        return ds;
+        return TestDatabases.migrated(database, POSTGRES);
     }
 
     @ParameterizedTest
@@ -84,10 +74,10 @@ class IngestCoordinationTest {
         records.record("1", sop, "a", "manifest", null, "test", Instant.now());
         assertThatThrownBy(() -> records.record("1", sop, "b", "manifest", null, "test", Instant.now()))
                 .isInstanceOf(DuplicateKeyException.class);
-        assertThat(records.isIngested("1", sop)).isTrue();
+        assertThat(records.known("1", sop).ingested()).isTrue();
         // another organization bound to the same PACS gets its own manifest
         records.record("2", sop, "c", "manifest", null, "test", Instant.now());
-        assertThat(records.isIngested("2", sop)).isTrue();
+        assertThat(records.known("2", sop).ingested()).isTrue();
     }
 
     /**
