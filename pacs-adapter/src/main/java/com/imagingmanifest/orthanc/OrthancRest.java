@@ -4,10 +4,14 @@ import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.HttpTransport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +115,39 @@ public final class OrthancRest {
             throw HttpTransport.statusFailure("Orthanc metadata", r);
         }
         return Optional.of(r.text().strip());
+    }
+
+    /**
+     * Orthanc's SopClassUid metadata of many instances in one call ({@code POST /tools/bulk-content},
+     * Orthanc 1.9.4 and later): instance id to SOP Class UID, without the instances that are gone.
+     * Empty when this Orthanc does not offer the call (404), so that the caller asks one by one.
+     */
+    public Optional<Map<String, String>> sopClasses(Collection<String> ids) throws DicomwebException {
+        ObjectNode request = JSON.createObjectNode().put("Level", "Instance").put("Metadata", true);
+        ArrayNode resources = request.putArray("Resources");
+        ids.forEach(id -> resources.add(id(id)));
+        HttpTransport.Response r = http.exchange("POST", uri("/tools/bulk-content"),
+                Map.of("Content-Type", "application/json"), request.toString().getBytes(StandardCharsets.UTF_8));
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        if (!r.ok()) {
+            throw HttpTransport.statusFailure("Orthanc bulk-content", r);
+        }
+        JsonNode answer = parse(r);
+        if (!answer.isArray()) {
+            throw new DicomwebException(DicomwebException.Kind.MALFORMED, r.status(),
+                    "Orthanc bulk-content: not a JSON array", null);
+        }
+        Map<String, String> classes = new HashMap<>();
+        for (JsonNode o : answer) {
+            String id = text(o, "ID");
+            String sopClass = text(o.path("Metadata"), "SopClassUid");
+            if (id != null) {
+                classes.put(id, sopClass == null ? "" : sopClass);
+            }
+        }
+        return Optional.of(classes);
     }
 
     /** UIDs, SOP class and modality of an instance, from its simplified tags; empty when gone. */

@@ -9,6 +9,7 @@ import com.imagingmanifest.orthanc.OrthancRest;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +44,8 @@ public final class OrthancPacs implements Pacs {
 
     private final DicomwebPacs dicomweb;
     private final OrthancRest rest;
+    /** False once this Orthanc answered that it has no {@code /tools/bulk-content}. */
+    private volatile boolean bulkContent = true;
     /** One pool for every poll of this binding; its threads end after a minute without a poll. */
     private final ThreadPoolExecutor readers = new ThreadPoolExecutor(READERS, READERS, 60, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
@@ -120,10 +123,19 @@ public final class OrthancPacs implements Pacs {
         try {
             for (int page = 0; page < MAX_PAGES_PER_POLL; page++) {
                 OrthancRest.ChangePage changes = rest.changes(since, CHANGES_PAGE);
+                Optional<Map<String, String>> classes = sopClasses(changes);
                 // each new instance is read while the others are: the calls are independent
                 read.clear();
                 for (OrthancRest.Change c : changes.changes()) {
-                    read.add("NewInstance".equals(c.changeType()) ? readers.submit(() -> kos(c.id())) : null);
+                    if (!"NewInstance".equals(c.changeType())) {
+                        read.add(null);
+                    } else if (classes.isEmpty()) {
+                        read.add(readers.submit(() -> kos(c.id())));
+                    } else if (Uid.KeyObjectSelectionDocumentStorage.equals(classes.get().get(c.id()))) {
+                        read.add(readers.submit(() -> kosFile(c.id())));
+                    } else {
+                        read.add(null); // not a KOS, or gone
+                    }
                 }
                 for (int i = 0; i < read.size(); i++) {
                     if (found.size() == limit) {
@@ -166,6 +178,22 @@ public final class OrthancPacs implements Pacs {
     }
 
     /**
+     * The SOP classes of the page's new instances in one call, so that only KOS files are read and
+     * no instance costs a call of its own to tell; empty when this Orthanc lacks the call (before
+     * 1.9.4), which is then not asked again.
+     */
+    private Optional<Map<String, String>> sopClasses(OrthancRest.ChangePage changes) throws DicomwebException {
+        List<String> ids = changes.changes().stream().filter(c -> "NewInstance".equals(c.changeType()))
+                .map(OrthancRest.Change::id).toList();
+        if (ids.isEmpty() || !bulkContent) {
+            return ids.isEmpty() ? Optional.of(Map.of()) : Optional.empty();
+        }
+        Optional<Map<String, String>> classes = rest.sopClasses(ids);
+        bulkContent = classes.isPresent();
+        return classes;
+    }
+
+    /**
      * The instance with its Part 10 file when it is (still) there and is a KOS: two calls, the SOP
      * class (Orthanc metadata, so that instances that are not KOS cost no file read) and the file.
      */
@@ -174,6 +202,11 @@ public final class OrthancPacs implements Pacs {
         if (sopClass.isEmpty() || !Uid.KeyObjectSelectionDocumentStorage.equals(sopClass.get())) {
             return Optional.empty();
         }
+        return kosFile(id);
+    }
+
+    /** A KOS instance with its Part 10 file, when it is still there. */
+    private Optional<KosChanges.Kos> kosFile(String id) throws DicomwebException {
         Optional<byte[]> file = rest.instanceFile(id);
         if (file.isEmpty()) {
             return Optional.empty();

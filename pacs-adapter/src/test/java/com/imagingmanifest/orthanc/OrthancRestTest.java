@@ -68,8 +68,19 @@ class OrthancRestTest {
     }
 
     @Test
+    void sopClassesOfManyInstancesInOneCallLeaveOutTheGoneOnes() throws Exception {
+        String kept = rest.storeInstance(kos(TestData.freshKosUids()));
+        String gone = rest.storeInstance(kos(TestData.freshKosUids()));
+        assertTrue(rest.deleteInstance(gone));
+        Map<String, String> classes = rest.sopClasses(List.of(kept, gone)).orElseThrow(
+                () -> new AssertionError("this Orthanc has no /tools/bulk-content (1.9.4 and later have it)"));
+        assertEquals(Map.of(kept, Uid.KeyObjectSelectionDocumentStorage), classes);
+    }
+
+    @Test
     void idsThatAreNotIdsAreRefusedBeforeSending() {
         assertThrows(IllegalArgumentException.class, () -> rest.deleteInstance("../patients"));
+        assertThrows(IllegalArgumentException.class, () -> rest.sopClasses(List.of("a/../b")));
     }
 
     @Test

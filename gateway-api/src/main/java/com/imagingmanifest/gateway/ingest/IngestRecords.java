@@ -1,8 +1,18 @@
 package com.imagingmanifest.gateway.ingest;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -18,10 +28,17 @@ class IngestRecords {
      */
     static final int MAX_CURSOR_LENGTH = 1_000_000;
 
-    private final JdbcClient jdbc;
+    /** Parameters per IN list: well below any driver's limit, and a plan per size class is reused. */
+    private static final int IN_LIST = 1000;
+    private static final String INSERT_DECISION = "INSERT INTO ingested_kos (org_id, sop_uid, res_id, outcome, detail,"
+            + " source, ingested) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
-    IngestRecords(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
+
+    IngestRecords(JdbcClient jdbc, JdbcTemplate batches) {
         this.jdbc = jdbc;
+        this.batches = batches;
     }
 
     /** A poller's position: the cursor is null at the beginning or when the PACS kind changed. */
@@ -34,10 +51,34 @@ class IngestRecords {
 
     /** Both facts about {@code sopUid} in one round trip: ingestion asks them of every KOS. */
     Known known(String org, String sopUid) {
-        return jdbc.sql("SELECT (SELECT COUNT(*) FROM ingested_kos WHERE org_id = ? AND sop_uid = ?),"
-                        + " (SELECT COUNT(*) FROM rejected_kos WHERE org_id = ? AND sop_uid = ?)")
-                .params(org, sopUid, org, sopUid)
-                .query((rs, n) -> new Known(rs.getLong(1) > 0, rs.getLong(2) > 0)).single();
+        return known(org, List.of(sopUid)).get(sopUid);
+    }
+
+    /** {@link #known(String, String)} for many KOS (a poll page) in one round trip per thousand. */
+    Map<String, Known> known(String org, Collection<String> sopUids) {
+        Set<String> ingested = new HashSet<>();
+        Set<String> rejected = new HashSet<>();
+        List<String> all = List.copyOf(new LinkedHashSet<>(sopUids));
+        for (int from = 0; from < all.size(); from += IN_LIST) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST));
+            String in = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            List<Object> params = new ArrayList<>();
+            params.add(org);
+            params.addAll(chunk);
+            params.add(org);
+            params.addAll(chunk);
+            jdbc.sql("SELECT 'i', sop_uid FROM ingested_kos WHERE org_id = ? AND sop_uid IN (" + in + ")"
+                            + " UNION ALL SELECT 'r', sop_uid FROM rejected_kos WHERE org_id = ? AND sop_uid IN (" + in + ")")
+                    .params(params)
+                    .query(rs -> {
+                        ("i".equals(rs.getString(1)) ? ingested : rejected).add(rs.getString(2));
+                    });
+        }
+        Map<String, Known> known = new HashMap<>();
+        for (String sop : all) {
+            known.put(sop, new Known(ingested.contains(sop), rejected.contains(sop)));
+        }
+        return known;
     }
 
     /**
@@ -48,11 +89,25 @@ class IngestRecords {
      */
     void record(String org, String sopUid, String resourceId, String outcome, String detail, String source,
             Instant when) {
-        jdbc.sql("INSERT INTO ingested_kos (org_id, sop_uid, res_id, outcome, detail, source, ingested)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql(INSERT_DECISION)
                 .params(org, sopUid, resourceId, outcome, Text.truncate(detail, 1024), Text.truncate(source, 256),
                         when.toEpochMilli())
                 .update();
+    }
+
+    /** A decision to record, as {@link #record} takes it. */
+    record Decision(String sopUid, String resourceId, String outcome, String detail, String source, Instant when) {
+    }
+
+    /**
+     * Records many decisions with one statement.
+     *
+     * @throws org.springframework.dao.DataIntegrityViolationException when one was decided already
+     */
+    void recordAll(String org, List<Decision> decisions) {
+        batches.batchUpdate(INSERT_DECISION, decisions.stream().map(d -> new Object[] {org, d.sopUid(), d.resourceId(),
+            d.outcome(), Text.truncate(d.detail(), 1024), Text.truncate(d.source(), 256), d.when().toEpochMilli()})
+                .toList());
     }
 
     void recordRejected(String org, String kosSopUid, String noteSopUid) {

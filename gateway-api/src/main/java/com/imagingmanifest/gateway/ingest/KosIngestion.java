@@ -23,9 +23,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
@@ -33,6 +37,7 @@ import org.hl7.fhir.dstu3.model.UriType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -158,6 +163,103 @@ public class KosIngestion {
         return ingest(tenant, Channel.POLL, source, ds, sopInstanceUid, () -> part10);
     }
 
+    /** A KOS the poller read from the PACS: the SOP Instance UID its feed named, and the Part 10 file. */
+    public record Retrieved(String sopInstanceUid, byte[] part10) {
+    }
+
+    /** A retrieved KOS that parsed, with a valid SOP Instance UID equal to the announced one. */
+    private record Parsed(Retrieved retrieved, DataSet ds, String sop) {
+    }
+
+    /**
+     * A page of KOS the poller retrieved, in feed order, within the page's transaction: each gets the
+     * outcome {@link #retrieved} would give it, with fewer database round trips. Runs of ordinary
+     * KOS are looked up together and their manifests written with one statement per table; a
+     * rejection note, or a KOS that is not ordinary, is decided on its own after the KOS before it
+     * and before those after it (a note may reject a KOS of the same page).
+     */
+    public List<Result> retrievedPage(Tenant tenant, String source, List<Retrieved> page) {
+        List<Result> results = new ArrayList<>(page.size());
+        List<Parsed> run = new ArrayList<>();
+        for (Retrieved r : page) {
+            Parsed parsed = ordinary(r);
+            if (parsed != null) {
+                run.add(parsed);
+                continue;
+            }
+            results.addAll(ingestRun(tenant, source, run));
+            run.clear();
+            results.add(retrieved(tenant, source, r.sopInstanceUid(), r.part10()));
+        }
+        results.addAll(ingestRun(tenant, source, run));
+        return results;
+    }
+
+    /** The KOS parsed, with the announced valid SOP Instance UID, and is no rejection note; else null. */
+    private static Parsed ordinary(Retrieved r) {
+        DataSet ds;
+        try {
+            ds = Part10.read(r.part10()).dataSet();
+        } catch (DicomParseException e) {
+            return null;
+        }
+        String sop = ds.getString(Tag.SOPInstanceUID);
+        boolean ordinary = sop != null && Uid.isValid(sop) && sop.equals(r.sopInstanceUid())
+                && !KosToManifest.isRejectionNote(ds);
+        return ordinary ? new Parsed(r, ds, sop) : null;
+    }
+
+    private List<Result> ingestRun(Tenant tenant, String source, List<Parsed> run) {
+        if (run.isEmpty()) {
+            return List.of();
+        }
+        List<String> sops = run.stream().map(Parsed::sop).toList();
+        Map<String, IngestRecords.Known> known = records.known(tenant.id(), sops);
+        Set<String> own = store.gatewayKos(sops);
+        Result[] results = new Result[run.size()];
+        List<Integer> alone = new ArrayList<>(); // decided one by one, after the batch
+        List<Integer> batched = new ArrayList<>();
+        List<Prepared> prepared = new ArrayList<>();
+        Set<String> inBatch = new HashSet<>();
+        for (int i = 0; i < run.size(); i++) {
+            Parsed p = run.get(i);
+            if (known.get(p.sop()).ingested()) {
+                results[i] = count(tenant, Channel.POLL, new Result(Outcome.DUPLICATE, "ingested before", null));
+            } else if (own.contains(p.sop())) {
+                results[i] = count(tenant, Channel.POLL, new Result(Outcome.OWN, "written by the gateway", null));
+            } else if (known.get(p.sop()).rejected() || !inBatch.add(p.sop())) {
+                alone.add(i);
+            } else {
+                try {
+                    prepared.add(prepare(source, p.sop(), p.ds(), mapped(() -> translation.translate(p.ds()))));
+                    batched.add(i);
+                } catch (KosMappingException e) {
+                    alone.add(i); // quarantined by the single path, with its reason
+                }
+            }
+        }
+        try {
+            savepoint.executeWithoutResult(tx -> {
+                records.recordAll(tenant.id(), prepared.stream().map(m -> new IngestRecords.Decision(
+                        m.manifest().kos().get(0).sopInstanceUid(), m.result().resourceId(),
+                        m.result().outcome().tag(), m.result().detail(), source, m.manifest().created())).toList());
+                store.createAll(tenant.id(), prepared.stream().map(Prepared::manifest).toList());
+            });
+            for (int j = 0; j < batched.size(); j++) {
+                results[batched.get(j)] = count(tenant, Channel.POLL, prepared.get(j).result());
+            }
+        } catch (DataIntegrityViolationException e) {
+            // some KOS was ingested meanwhile (by the SCP, say): the savepoint undid the batch; one by one
+            // each gets its own answer
+            alone.addAll(batched);
+        }
+        for (int i : alone) {
+            Parsed p = run.get(i);
+            results[i] = ingest(tenant, Channel.POLL, source, p.ds(), p.sop(), () -> p.retrieved().part10());
+        }
+        return Arrays.asList(results);
+    }
+
     private Result ingest(Tenant tenant, Channel channel, String source, DataSet ds, String announcedSopUid,
             Supplier<byte[]> original) {
         String sop = ds.getString(Tag.SOPInstanceUID);
@@ -213,7 +315,11 @@ public class KosIngestion {
         }
     }
 
-    private Result commitManifest(Tenant tenant, String source, String sop, DataSet ds, ImagingManifest manifest) {
+    /** A new manifest ready to be written, and what ingestion will answer once it is. */
+    private record Prepared(ManifestStore.NewManifest manifest, Result result) {
+    }
+
+    private Prepared prepare(String source, String sop, DataSet ds, ImagingManifest manifest) {
         String id = UUID.randomUUID().toString();
         Instant now = now();
         manifest.setId(id);
@@ -226,8 +332,14 @@ public class KosIngestion {
         if (kos.studyInstanceUid() == null || kos.seriesInstanceUid() == null) {
             throw new KosMappingException("KOS " + sop + " lacks its Study or Series Instance UID");
         }
-        return decide(tenant, sop, source, new Result(Outcome.MANIFEST, "ImagingManifest/" + id, id),
-                () -> store.commit(tenant.id(), id, null, 1, now, json, index, List.of(kos), null));
+        return new Prepared(new ManifestStore.NewManifest(id, now, json, index, List.of(kos)),
+                new Result(Outcome.MANIFEST, "ImagingManifest/" + id, id));
+    }
+
+    private Result commitManifest(Tenant tenant, String source, String sop, DataSet ds, ImagingManifest manifest) {
+        Prepared prepared = prepare(source, sop, ds, manifest);
+        return decide(tenant, sop, source, prepared.result(),
+                () -> store.createAll(tenant.id(), List.of(prepared.manifest())));
     }
 
     /** PS3.3 / IHE IOCM: the note's evidence lists what it rejects; a rejected KOS takes its manifest along. */

@@ -134,9 +134,11 @@ public class KosPoller implements SmartLifecycle {
                 // a cursor belongs to one kind of PACS: after a change of kind, start from the beginning
                 String position = kind.equals(cursor.get().pacsKind()) ? cursor.get().position() : null;
                 KosChanges page = page(pacs, position, pageSize);
+                List<KosIngestion.Retrieved> retrieved = new ArrayList<>(page.kos().size());
                 for (KosChanges.Kos kos : page.kos()) {
-                    ingest(tenant, pacs, source, kos);
+                    retrieve(tenant, pacs, kos).ifPresent(retrieved::add);
                 }
+                ingestion.retrievedPage(tenant, source, retrieved);
                 records.saveCursor(tenant.id(), kind, page.nextCursor(), clock.instant());
                 return !page.done();
             });
@@ -160,7 +162,7 @@ public class KosPoller implements SmartLifecycle {
         }
     }
 
-    private void ingest(Tenant tenant, Pacs pacs, String source, KosChanges.Kos found) {
+    private static Optional<KosIngestion.Retrieved> retrieve(Tenant tenant, Pacs pacs, KosChanges.Kos found) {
         InstanceRef ref = found.ref();
         Optional<byte[]> kos = Optional.ofNullable(found.part10());
         if (kos.isEmpty()) {
@@ -172,9 +174,8 @@ public class KosPoller implements SmartLifecycle {
         }
         if (kos.isEmpty()) {
             log.info("organization {}: KOS {} left the PACS before it was read", tenant.id(), ref.sopInstanceUid());
-            return;
         }
-        ingestion.retrieved(tenant, source, ref.sopInstanceUid(), kos.get());
+        return kos.map(bytes -> new KosIngestion.Retrieved(ref.sopInstanceUid(), bytes));
     }
 
     /** A poll that failed because of the PACS; the page it was reading changed nothing. */

@@ -3,10 +3,15 @@ package com.imagingmanifest.gateway.store;
 import com.imagingmanifest.pacs.InstanceRef;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,6 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Repository
 public class ManifestStore {
+    /** Parameters per IN list: well below any driver's limit. */
+    private static final int IN_LIST = 1000;
+
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
     private final TransactionTemplate transactions;
@@ -229,17 +237,44 @@ public class ManifestStore {
     }
 
     /**
-     * True when the gateway wrote {@code sopUid} itself: it backs a committed version, or an open
-     * write intent names it (stored on the PACS, version not yet committed). Ingestion skips these.
+     * True when the gateway wrote {@code sopUid} itself: it backs a committed version that was not
+     * ingested from the PACS, or an open write intent names it (stored on the PACS, version not yet
+     * committed). Ingestion skips these.
      */
     public boolean isGatewayKos(String sopUid) {
-        // one round trip: ingestion asks this of every KOS. Intent lines are "study series sop class":
-        // a UID holds only digits and dots, so LIKE is exact here; the OR of the open-intent condition
-        // is two index scans (write_intent_open, write_intent_outcome), not a scan of every intent
-        return jdbc.sql("SELECT CASE WHEN EXISTS (SELECT 1 FROM manifest_kos WHERE sop_uid = ?)"
-                        + " OR EXISTS (SELECT 1 FROM write_intent WHERE (settled IS NULL OR outcome = 'recovering')"
-                        + " AND kos LIKE ?) THEN 1 ELSE 0 END")
-                .params(sopUid, "% " + sopUid + " %").query(Integer.class).single() == 1;
+        return !gatewayKos(List.of(sopUid)).isEmpty();
+    }
+
+    /**
+     * Those of {@code sopUids} that {@link #isGatewayKos} is true of, in one round trip per
+     * thousand. Open intents are few (writes in flight, retirements awaiting the PACS), so all of
+     * them are read and their KOS lines matched here; the OR is two index scans (write_intent_open,
+     * write_intent_outcome), not a scan of every intent ever settled.
+     */
+    public Set<String> gatewayKos(Collection<String> sopUids) {
+        Set<String> wanted = new LinkedHashSet<>(sopUids);
+        Set<String> found = new HashSet<>();
+        List<String> all = List.copyOf(wanted);
+        for (int from = 0; from < all.size(); from += IN_LIST) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST));
+            jdbc.sql("SELECT 'k', k.sop_uid FROM manifest_kos k WHERE k.sop_uid IN ("
+                            + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")"
+                            // a KOS ingested for one organization is not the gateway's for another
+                            + " AND NOT EXISTS (SELECT 1 FROM ingested_kos i WHERE i.org_id = k.org_id"
+                            + " AND i.sop_uid = k.sop_uid)"
+                            + " UNION ALL SELECT 'i', kos FROM write_intent"
+                            + " WHERE settled IS NULL OR outcome = 'recovering'")
+                    .params(new ArrayList<Object>(chunk))
+                    .query(rs -> {
+                        if ("k".equals(rs.getString(1))) {
+                            found.add(rs.getString(2));
+                        } else {
+                            parseKos(rs.getString(2)).stream().map(InstanceRef::sopInstanceUid)
+                                    .filter(wanted::contains).forEach(found::add);
+                        }
+                    });
+        }
+        return found;
     }
 
     /** The current, not deleted, version of the manifest of {@code org} that KOS {@code sopUid} backs. */
@@ -262,61 +297,120 @@ public class ManifestStore {
     public StoredVersion commit(String org, String id, Long expectedVersion, long newVersion, Instant now,
             String json, IndexEntries index, List<InstanceRef> kos, String intentId) {
         return transactions.execute(tx -> {
-            boolean deleted = json == null;
-            long millis = now.toEpochMilli();
-            String language = deleted ? null : index.language();
-            Long low = deleted ? null : index.authoringLow();
-            Long high = deleted ? null : index.authoringHigh();
+            Version v = new Version(id, newVersion, now.toEpochMilli(), json, index, kos);
             if (expectedVersion == null) {
-                jdbc.sql("INSERT INTO manifest_resource (org_id, res_id, version_id, deleted, last_updated,"
-                                + " language, authoring_low, authoring_high, authoring_span)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                        .params(org, id, newVersion, deleted, millis, language, low, high, span(low, high)).update();
+                insertResources(org, List.of(v));
             } else {
                 int changed = jdbc.sql("UPDATE manifest_resource SET version_id = ?, deleted = ?, last_updated = ?,"
                                 + " language = ?, authoring_low = ?, authoring_high = ?, authoring_span = ?"
                                 + " WHERE org_id = ? AND res_id = ? AND version_id = ?")
-                        .params(newVersion, deleted, millis, language, low, high, span(low, high), org, id,
-                                expectedVersion)
+                        .params(newVersion, v.deleted(), v.millis(), v.language(), v.low(), v.high(),
+                                span(v.low(), v.high()), org, id, expectedVersion)
                         .update();
                 if (changed != 1) {
                     throw new ConcurrentWriteException("ImagingManifest/" + id + " changed while it was being written");
                 }
-            }
-            jdbc.sql("INSERT INTO manifest_version (org_id, res_id, version_id, last_updated, deleted, resource_json)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)")
-                    .params(org, id, newVersion, millis, deleted, json).update();
-            if (expectedVersion != null) {
                 // a new resource has no index rows yet (its resource row was just inserted): two round trips saved
                 jdbc.sql("DELETE FROM search_token WHERE org_id = ? AND res_id = ?").params(org, id).update();
                 jdbc.sql("DELETE FROM search_reference WHERE org_id = ? AND res_id = ?").params(org, id).update();
             }
-            // index rows and KOS in one batch per table: a manifest has several of each, and each row
-            // was a database round trip inside the write's transaction
-            if (!deleted) {
-                batches.batchUpdate("INSERT INTO search_token (org_id, res_id, param, token_system, token_value)"
-                                + " VALUES (?, ?, ?, ?, ?)",
-                        index.tokens().stream().map(t -> new Object[] {org, id, t.param(), truncate(t.system(), 512),
-                            truncate(t.value(), 512)}).toList());
-                batches.batchUpdate("INSERT INTO search_reference (org_id, res_id, param, reference) VALUES (?, ?, ?, ?)",
-                        index.references().stream().map(ref -> new Object[] {org, id, ref.param(),
-                            truncate(ref.reference(), 1024)}).toList());
-            }
-            batches.batchUpdate("INSERT INTO manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
-                            + " sop_class_uid) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    kos.stream().map(ref -> new Object[] {org, id, newVersion, ref.studyInstanceUid(),
-                        ref.seriesInstanceUid(), ref.sopInstanceUid(), ref.sopClassUid()}).toList());
+            insertVersions(org, List.of(v));
             if (intentId != null) {
                 int closed = jdbc.sql("UPDATE write_intent SET settled = ?, outcome = 'committed', claim = NULL"
                                 + " WHERE intent_id = ? AND settled IS NULL")
-                        .params(millis, intentId).update();
+                        .params(v.millis(), intentId).update();
                 if (closed != 1) {
                     // the recovery pass took the intent over (the write outlived the grace): its KOS may be gone
                     throw new IntentTakenOverException("write intent " + intentId + " was settled by recovery");
                 }
             }
-            return new StoredVersion(id, newVersion, Instant.ofEpochMilli(millis), deleted, json);
+            return new StoredVersion(id, newVersion, Instant.ofEpochMilli(v.millis()), v.deleted(), json);
         });
+    }
+
+    /** A manifest to create as version 1, with its index rows and the KOS that back it. */
+    public record NewManifest(String id, Instant created, String json, IndexEntries index, List<InstanceRef> kos) {
+    }
+
+    /**
+     * Creates many manifests, each as version 1, in one transaction and with one statement per
+     * table: what ingestion makes of a page of KOS. All or none.
+     *
+     * @throws DuplicateKeyException when one of the ids exists already
+     */
+    public void createAll(String org, List<NewManifest> manifests) {
+        if (manifests.isEmpty()) {
+            return;
+        }
+        transactions.executeWithoutResult(tx -> {
+            List<Version> versions = manifests.stream().map(m -> new Version(m.id(), 1, m.created().toEpochMilli(),
+                    m.json(), m.index(), m.kos())).toList();
+            insertResources(org, versions);
+            insertVersions(org, versions);
+        });
+    }
+
+    /** A version's rows; {@code json} null is a delete, which has no index rows. */
+    private record Version(String id, long versionId, long millis, String json, IndexEntries index,
+            List<InstanceRef> kos) {
+        boolean deleted() {
+            return json == null;
+        }
+
+        String language() {
+            return deleted() ? null : index.language();
+        }
+
+        Long low() {
+            return deleted() ? null : index.authoringLow();
+        }
+
+        Long high() {
+            return deleted() ? null : index.authoringHigh();
+        }
+    }
+
+    private void insertResources(String org, List<Version> versions) {
+        batches.batchUpdate("INSERT INTO manifest_resource (org_id, res_id, version_id, deleted, last_updated,"
+                        + " language, authoring_low, authoring_high, authoring_span) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                versions.stream().map(v -> new Object[] {org, v.id(), v.versionId(), v.deleted(), v.millis(),
+                    v.language(), v.low(), v.high(), span(v.low(), v.high())}).toList());
+    }
+
+    /**
+     * The version rows, the search index of the current version and the backing KOS: one batch per
+     * table, since a manifest has several index rows and KOS and each row was a database round trip
+     * inside the write's transaction.
+     */
+    private void insertVersions(String org, List<Version> versions) {
+        batches.batchUpdate("INSERT INTO manifest_version (org_id, res_id, version_id, last_updated, deleted,"
+                        + " resource_json) VALUES (?, ?, ?, ?, ?, ?)",
+                versions.stream().map(v -> new Object[] {org, v.id(), v.versionId(), v.millis(), v.deleted(),
+                    v.json()}).toList());
+        List<Object[]> tokens = new ArrayList<>();
+        List<Object[]> references = new ArrayList<>();
+        List<Object[]> kos = new ArrayList<>();
+        for (Version v : versions) {
+            if (!v.deleted()) {
+                for (IndexEntries.Token t : v.index().tokens()) {
+                    tokens.add(new Object[] {org, v.id(), t.param(), truncate(t.system(), 512),
+                        truncate(t.value(), 512)});
+                }
+                for (IndexEntries.Reference ref : v.index().references()) {
+                    references.add(new Object[] {org, v.id(), ref.param(), truncate(ref.reference(), 1024)});
+                }
+            }
+            for (InstanceRef ref : v.kos()) {
+                kos.add(new Object[] {org, v.id(), v.versionId(), ref.studyInstanceUid(), ref.seriesInstanceUid(),
+                    ref.sopInstanceUid(), ref.sopClassUid()});
+            }
+        }
+        batches.batchUpdate("INSERT INTO search_token (org_id, res_id, param, token_system, token_value)"
+                + " VALUES (?, ?, ?, ?, ?)", tokens);
+        batches.batchUpdate("INSERT INTO search_reference (org_id, res_id, param, reference) VALUES (?, ?, ?, ?)",
+                references);
+        batches.batchUpdate("INSERT INTO manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
+                + " sop_class_uid) VALUES (?, ?, ?, ?, ?, ?, ?)", kos);
     }
 
     private static StoredVersion version(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

@@ -40,7 +40,7 @@ class IngestCoordinationTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void aSecondPollerSkipsTheLockedCursorAndGetsItOnceReleased(String database) throws Exception {
         DataSource ds = dataSource(database);
-        IngestRecords records = new IngestRecords(JdbcClient.create(ds));
+        IngestRecords records = TestDatabases.records(ds);
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         String org = "org-" + UUID.randomUUID();
         records.ensureCursor(org, "orthanc", Instant.now());
@@ -69,7 +69,7 @@ class IngestCoordinationTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void aKosIsRecordedOnceASecondInsertLoses(String database) {
         DataSource ds = dataSource(database);
-        IngestRecords records = new IngestRecords(JdbcClient.create(ds));
+        IngestRecords records = TestDatabases.records(ds);
         String sop = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
         records.record("1", sop, "a", "manifest", null, "test", Instant.now());
         assertThatThrownBy(() -> records.record("1", sop, "b", "manifest", null, "test", Instant.now()))
@@ -88,7 +88,7 @@ class IngestCoordinationTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void aLongCursorIsKeptWholeAndARunawayOneIsRefused(String database) {
         DataSource ds = dataSource(database);
-        IngestRecords records = new IngestRecords(JdbcClient.create(ds));
+        IngestRecords records = TestDatabases.records(ds);
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         String org = "org-" + UUID.randomUUID();
         records.ensureCursor(org, "dimse", Instant.now());

@@ -70,7 +70,13 @@ class IngestLookupsTest {
         String settled = uid();
         store.settleIntent(store.openIntent(org, "m4", List.of(kos(settled)), now), "abandoned: KOS removed", now);
 
+        String ingested = uid();
+        store.commit(org, "m5", null, 1, now, "{}", new IndexEntries(List.of(), List.of(), null, null, null),
+                List.of(kos(ingested)), null);
+        TestDatabases.records(ds).record(org, ingested, "m5", "manifest", null, "test", now);
+
         assertThat(store.isGatewayKos(committed)).as("backs a committed version").isTrue();
+        assertThat(store.isGatewayKos(ingested)).as("backs a version ingested from the PACS").isFalse();
         assertThat(store.isGatewayKos(open)).as("named by an open intent").isTrue();
         assertThat(store.isGatewayKos(recovering)).as("named by an intent recovery is settling").isTrue();
         assertThat(store.isGatewayKos(settled)).as("its intent was settled without a version").isFalse();
@@ -82,7 +88,7 @@ class IngestLookupsTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void knownTellsIngestedAndRejectedApartPerOrganization(String database) {
-        IngestRecords records = new IngestRecords(JdbcClient.create(dataSource(database)));
+        IngestRecords records = TestDatabases.records(dataSource(database));
         String ingested = uid();
         String rejected = uid();
         records.record("a", ingested, "m", "manifest", null, "test", Instant.now());
@@ -104,7 +110,7 @@ class IngestLookupsTest {
     void onPostgresqlTheLookupsReadAHandfulOfRowsAmongThousandsOfSettledIntents() {
         DataSource ds = dataSource("postgresql");
         ManifestStore store = store(ds);
-        IngestRecords records = new IngestRecords(JdbcClient.create(ds));
+        IngestRecords records = TestDatabases.records(ds);
         JdbcClient jdbc = JdbcClient.create(ds);
         String org = "plan-" + UUID.randomUUID();
         // 5,000 writes that went well, as the API leaves them: settled, outcome committed

@@ -4,6 +4,8 @@ import com.imagingmanifest.testing.PostgresDatabase;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /** The two databases the gateway supports, migrated, for tests that run on each. */
@@ -22,5 +24,9 @@ final class TestDatabases {
         };
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         return ds;
+    }
+
+    static IngestRecords records(DataSource ds) {
+        return new IngestRecords(JdbcClient.create(ds), new JdbcTemplate(ds));
     }
 }
