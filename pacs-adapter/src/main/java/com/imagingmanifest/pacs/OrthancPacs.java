@@ -35,10 +35,12 @@ public final class OrthancPacs implements Pacs {
     /** Changes read per REST call (Orthanc caps /changes pages at 100 anyway). */
     private static final int CHANGES_PAGE = 100;
     /**
-     * Instances read at once while a page of changes is examined: enough to hide the latency of
-     * each REST call, few enough to leave Orthanc's HTTP threads to viewers and stores.
+     * KOS files read at once while a page of changes is examined: enough to hide the latency of
+     * each REST call while Orthanc is busy storing, few enough to leave most of Orthanc's HTTP
+     * threads (50 by default) to viewers and stores. Measured with 8 clients storing 3,000 KOS:
+     * 4 readers kept up at 0.67-0.69x of the store rate, 8 at 0.74-0.75x, 16 no better.
      */
-    private static final int READERS = 4;
+    private static final int READERS = 8;
     /** REST calls per kosSince, so one poll is bounded even when the feed is long. */
     private static final int MAX_PAGES_PER_POLL = 50;
 
