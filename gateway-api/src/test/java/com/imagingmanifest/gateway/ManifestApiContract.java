@@ -140,6 +140,10 @@ abstract class ManifestApiContract {
         assertThat(read.headers().firstValue("ETag")).contains("W/\"1\"");
         assertThat(read.headers().firstValue("Last-Modified")).isPresent();
         assertThat(read.headers().firstValue("Content-Type").orElse("")).contains("application/fhir+json");
+        // the body leaves whole, with its length, not flushed value by value in HTTP chunks
+        assertThat(read.headers().firstValue("Transfer-Encoding")).isEmpty();
+        assertThat(read.headers().firstValue("Content-Length"))
+                .contains(Integer.toString(read.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
 
         HttpResponse<String> asJson = send("GET", base(port, DEMO_SLUG) + "/ImagingManifest/" + id, null, null,
                 Map.of("Accept", "application/json"));
@@ -147,6 +151,7 @@ abstract class ManifestApiContract {
         HttpResponse<String> asXml = send("GET", base(port, DEMO_SLUG) + "/ImagingManifest/" + id
                 + "?_format=xml", null, null, Map.of());
         assertThat(asXml.body()).contains("<ImagingManifest");
+        assertThat(asXml.headers().firstValue("Transfer-Encoding")).isEmpty();
 
         HttpResponse<String> minimal = send("POST", base(port, DEMO_SLUG) + "/ImagingManifest", FHIR_JSON,
                 json(manifest(study, 1, "minimal")), Map.of("Prefer", "return=minimal"));

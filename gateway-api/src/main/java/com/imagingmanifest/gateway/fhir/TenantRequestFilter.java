@@ -112,7 +112,8 @@ final class TenantRequestFilter extends OncePerRequestFilter {
         }
         request.setAttribute(TENANT_ATTRIBUTE, tenant.get());
         String hapiPathInfo = "/" + parts[1] + (rest.isEmpty() ? "" : "/" + rest);
-        chain.doFilter(new TenantRequest(request, hapiPathInfo, body, parameters, bodyIsParameters), response);
+        chain.doFilter(new TenantRequest(request, hapiPathInfo, body, parameters, bodyIsParameters),
+                new WholeBodyResponse(response));
     }
 
     private byte[] readBody(HttpServletRequest request) throws IOException, BodyTooLargeException {
