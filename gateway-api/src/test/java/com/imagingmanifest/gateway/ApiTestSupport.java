@@ -4,9 +4,8 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.imagingmanifest.gateway.bench.SyntheticCtStudy;
 import com.imagingmanifest.gateway.security.TestTokens;
-import com.imagingmanifest.dicom.data.Tag;
-import com.imagingmanifest.dicom.data.Vr;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -124,31 +123,14 @@ public final class ApiTestSupport {
     /** A new study with two CT images stored on {@code orthanc} (REST), so the gateway finds its context. */
     public static Study newCtStudy(com.imagingmanifest.testing.PrivateOrthanc orthanc, String patientId,
             String issuer) {
-        String study = com.imagingmanifest.dicom.data.Uid.generate();
-        String series = com.imagingmanifest.dicom.data.Uid.generate();
-        List<String> sops = List.of(com.imagingmanifest.dicom.data.Uid.generate(),
-                com.imagingmanifest.dicom.data.Uid.generate());
-        int number = 1;
-        for (String sop : sops) {
-            com.imagingmanifest.dicom.data.DataSet ds = new com.imagingmanifest.dicom.data.DataSet();
-            ds.setString(Tag.SOPClassUID, Vr.UI, CT);
-            ds.setString(Tag.SOPInstanceUID, Vr.UI, sop);
-            ds.setString(Tag.StudyDate, Vr.DA, "20240115");
-            ds.setString(Tag.StudyTime, Vr.TM, "101500");
-            ds.setString(Tag.Modality, Vr.CS, "CT");
-            ds.setString(Tag.PatientName, Vr.PN, "Test^Patient");
-            ds.setString(Tag.PatientID, Vr.LO, patientId);
-            ds.setString(Tag.IssuerOfPatientID, Vr.LO, issuer);
-            ds.setString(Tag.StudyInstanceUID, Vr.UI, study);
-            ds.setString(Tag.SeriesInstanceUID, Vr.UI, series);
-            ds.setString(Tag.InstanceNumber, Vr.IS, Integer.toString(number++));
-            orthanc.post("/instances", "application/dicom", com.imagingmanifest.dicom.io.Part10.write(ds,
-                    com.imagingmanifest.dicom.data.Uid.ExplicitVRLittleEndian));
+        SyntheticCtStudy study = SyntheticCtStudy.of(com.imagingmanifest.dicom.data.Uid.generate(), 2,
+                "Test^Patient", patientId, issuer);
+        for (byte[] file : study.part10Files()) {
+            orthanc.post("/instances", "application/dicom", file);
         }
-        return new Study(study, series, sops, CT, patientId, issuer);
+        return new Study(study.studyUid(), study.seriesUid(), study.sopUids(), study.sopClassUid(), patientId,
+                issuer);
     }
-
-    private static final String CT = com.imagingmanifest.dicom.data.Uid.CTImageStorage;
 
     /** A manifest selecting {@code count} instances of the study. */
     public static ImagingManifest manifest(Study study, int count, String description) {

@@ -1,10 +1,8 @@
 package com.imagingmanifest.gateway.bench;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
-import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.Part10Object;
@@ -530,26 +528,12 @@ public final class BenchCommand {
     /** A CT study with a few instances on the Orthanc: what every created manifest selects. */
     private Study seedStudy(BenchOrthanc orthanc) throws IOException, InterruptedException {
         // one length for every study's UID: the baselines swap it in place in the KOS's encoded bytes
-        String study = nextUid(STUDY_UID_LENGTH);
-        String series = Uid.generate();
-        List<String> sops = List.of(Uid.generate(), Uid.generate(), Uid.generate(), Uid.generate());
-        int number = 1;
-        for (String sop : sops) {
-            DataSet ds = new DataSet();
-            ds.setString(Tag.SOPClassUID, Vr.UI, Uid.CTImageStorage);
-            ds.setString(Tag.SOPInstanceUID, Vr.UI, sop);
-            ds.setString(Tag.StudyDate, Vr.DA, "20240115");
-            ds.setString(Tag.StudyTime, Vr.TM, "101500");
-            ds.setString(Tag.Modality, Vr.CS, "CT");
-            ds.setString(Tag.PatientName, Vr.PN, "Bench^Patient");
-            ds.setString(Tag.PatientID, Vr.LO, PATIENT_ID);
-            ds.setString(Tag.IssuerOfPatientID, Vr.LO, ISSUER);
-            ds.setString(Tag.StudyInstanceUID, Vr.UI, study);
-            ds.setString(Tag.SeriesInstanceUID, Vr.UI, series);
-            ds.setString(0x00200013, Vr.IS, Integer.toString(number++)); // Instance Number
-            orthanc.post("/instances", "application/dicom", Part10.write(ds, Uid.ExplicitVRLittleEndian));
+        SyntheticCtStudy study = SyntheticCtStudy.of(nextUid(STUDY_UID_LENGTH), 4, "Bench^Patient", PATIENT_ID,
+                ISSUER);
+        for (byte[] file : study.part10Files()) {
+            orthanc.post("/instances", "application/dicom", file);
         }
-        return new Study(study, series, sops);
+        return new Study(study.studyUid(), study.seriesUid(), study.sopUids());
     }
 
     /**
