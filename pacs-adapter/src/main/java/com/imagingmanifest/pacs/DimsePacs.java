@@ -44,6 +44,7 @@ public final class DimsePacs implements Pacs {
                 .associationTimeout(PacsFactory.responseTimeout(binding))
                 .dimseTimeout(PacsFactory.responseTimeout(binding))
                 .poolSize(binding.maxAssociations())
+                .tlsContext(binding.tlsContext())
                 .build());
     }
 

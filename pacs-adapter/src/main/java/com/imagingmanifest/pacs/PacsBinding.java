@@ -2,10 +2,15 @@ package com.imagingmanifest.pacs;
 
 import java.net.URI;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a tenant reaches its PACS (DESIGN.md section 4). {@code dicomwebUrl} is the base the gateway
  * uses; {@code publicDicomwebUrl} is the base viewers are given in Retrieve URL and Endpoint.address.
+ * {@code tlsContext}, when set, secures both roads to the PACS: DIMSE associations become TLS
+ * connections (PS3.15 B.1) and https URLs are trusted by it instead of the JVM's default; the PACS's
+ * certificate must name the host the gateway connects to. HTTP requests authenticate with
+ * {@code bearerToken} (RFC 6750) or with {@code username}/{@code password} (Basic), never both.
  */
 public record PacsBinding(
         Kind kind,
@@ -21,7 +26,9 @@ public record PacsBinding(
         SupersededPolicy superseded,
         Duration connectTimeout,
         Duration responseTimeout,
-        int maxAssociations) {
+        int maxAssociations,
+        SSLContext tlsContext,
+        String bearerToken) {
 
     /**
      * Associations a DIMSE binding keeps open to the PACS at once (per pool: one for echo, find and
@@ -35,6 +42,17 @@ public record PacsBinding(
         if (maxAssociations < 1) {
             throw new IllegalArgumentException("max-associations must be at least 1");
         }
+        if (bearerToken != null && !bearerToken.isEmpty() && username != null && !username.isEmpty()) {
+            throw new IllegalArgumentException("set username/password or bearer-token, not both");
+        }
+    }
+
+    /** A binding without TLS material and bearer token. */
+    public PacsBinding(Kind kind, String aeTitle, String host, int port, String callingAeTitle, URI dicomwebUrl,
+            URI publicDicomwebUrl, URI restUrl, String username, String password, SupersededPolicy superseded,
+            Duration connectTimeout, Duration responseTimeout, int maxAssociations) {
+        this(kind, aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl, username, password,
+                superseded, connectTimeout, responseTimeout, maxAssociations, null, null);
     }
 
     /** A binding with {@link #DEFAULT_MAX_ASSOCIATIONS}. */
@@ -47,6 +65,22 @@ public record PacsBinding(
 
     public enum Kind {
         DIMSE, DICOMWEB, ORTHANC
+    }
+
+    /** This binding with the given TLS material (null: plain TCP and the JVM's default trust). */
+    public PacsBinding withTlsContext(SSLContext tls) {
+        return new PacsBinding(kind, aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl,
+                username, password, superseded, connectTimeout, responseTimeout, maxAssociations, tls, bearerToken);
+    }
+
+    /** Secrets left out: a binding may be logged or shown in an error. */
+    @Override
+    public String toString() {
+        return "PacsBinding[kind=" + kind + ", aeTitle=" + aeTitle + ", host=" + host + ", port=" + port
+                + ", callingAeTitle=" + callingAeTitle + ", dicomwebUrl=" + dicomwebUrl + ", restUrl=" + restUrl
+                + ", username=" + username + ", password=" + (password == null ? "none" : "[set]")
+                + ", bearerToken=" + (bearerToken == null ? "none" : "[set]") + ", tls=" + (tlsContext != null)
+                + ", superseded=" + superseded + ", maxAssociations=" + maxAssociations + "]";
     }
 
     /** The DICOMweb base viewers should use: the public one when set, else the internal one. */

@@ -16,8 +16,9 @@ public final class PacsFactory {
     }
 
     /**
-     * The implementation for {@code binding.kind()}. HTTP kinds use Basic authentication when a
-     * username is given and the JVM's default TLS trust for https URLs. An ORTHANC binding without
+     * The implementation for {@code binding.kind()}. HTTP kinds use a bearer token or Basic
+     * authentication when the binding has one, and the binding's TLS context (else the JVM's default
+     * trust) for https URLs. An ORTHANC binding without
      * {@code restUrl} uses the parent of its DICOMweb base (Orthanc's default {@code /dicom-web/}).
      * Throws IllegalArgumentException when the binding lacks what its kind needs.
      */
@@ -44,11 +45,21 @@ public final class PacsFactory {
     }
 
     private static HttpTransport transport(PacsBinding binding) {
-        HttpAuth auth = binding.username() != null && !binding.username().isEmpty()
-                ? HttpAuth.basic(binding.username(), binding.password() == null ? "" : binding.password())
-                : HttpAuth.none();
-        return HttpTransport.builder().auth(auth).connectTimeout(connectTimeout(binding))
-                .requestTimeout(responseTimeout(binding)).build();
+        HttpAuth auth;
+        if (binding.bearerToken() != null && !binding.bearerToken().isEmpty()) {
+            String token = binding.bearerToken();
+            auth = HttpAuth.bearer(() -> token);
+        } else if (binding.username() != null && !binding.username().isEmpty()) {
+            auth = HttpAuth.basic(binding.username(), binding.password() == null ? "" : binding.password());
+        } else {
+            auth = HttpAuth.none();
+        }
+        HttpTransport.Builder builder = HttpTransport.builder().auth(auth).connectTimeout(connectTimeout(binding))
+                .requestTimeout(responseTimeout(binding));
+        if (binding.tlsContext() != null) {
+            builder.sslContext(binding.tlsContext());
+        }
+        return builder.build();
     }
 
     private static URI parentOf(URI dicomweb) {

@@ -130,9 +130,12 @@ public final class Dcmtk {
         return run(DEFAULT_TIMEOUT, "dciodvfy", file.toString());
     }
 
-    /** Starts DCMTK {@code storescp} on a free loopback port, writing what it receives to {@code outDir}. */
-    public static StoreScp startStoreScp(String aeTitle, Path outDir) {
-        return StoreScp.start(aeTitle, outDir);
+    /**
+     * Starts DCMTK {@code storescp} on a free loopback port, writing what it receives to {@code outDir};
+     * {@code options} go before the port, e.g. {@code +tls key cert} for DICOM over TLS.
+     */
+    public static StoreScp startStoreScp(String aeTitle, Path outDir, String... options) {
+        return StoreScp.start(aeTitle, outDir, options);
     }
 
     static void deleteQuietly(Path file) {

@@ -34,15 +34,18 @@ public final class StoreScp implements AutoCloseable {
         this.log = log;
     }
 
-    static StoreScp start(String aeTitle, Path outDir) {
+    static StoreScp start(String aeTitle, Path outDir, String... options) {
         Dcmtk.require("storescp");
         try {
             Files.createDirectories(outDir);
             Path log = Files.createTempFile("storescp-", ".log");
             int port = FreePorts.find();
             // storescp accepts DCMTK's default list of storage SOP classes, KOS among them.
-            Process process = new ProcessBuilder("storescp", "-aet", aeTitle, "-od", outDir.toString(),
-                    "--acse-timeout", "30", "--dimse-timeout", "30", String.valueOf(port))
+            List<String> command = new ArrayList<>(List.of("storescp", "-aet", aeTitle, "-od", outDir.toString(),
+                    "--acse-timeout", "30", "--dimse-timeout", "30"));
+            command.addAll(List.of(options));
+            command.add(String.valueOf(port));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -45,15 +45,21 @@ public record GatewayProperties(
             @DefaultValue("delete") String superseded,
             @DefaultValue("5s") Duration connectTimeout,
             @DefaultValue("30s") Duration responseTimeout,
-            @DefaultValue("" + PacsBinding.DEFAULT_MAX_ASSOCIATIONS) int maxAssociations) {
+            @DefaultValue("" + PacsBinding.DEFAULT_MAX_ASSOCIATIONS) int maxAssociations,
+            String sslBundle,
+            String bearerToken) {
 
+        /**
+         * The binding, without TLS material: {@code sslBundle} names a Spring Boot SSL bundle that
+         * {@link com.imagingmanifest.gateway.tenant.Tenants} resolves.
+         */
         public PacsBinding toBinding() {
             return new PacsBinding(
                     PacsBinding.Kind.valueOf(kind.trim().toUpperCase(java.util.Locale.ROOT)),
                     aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl,
                     username, password,
                     SupersededPolicy.valueOf(superseded.trim().toUpperCase(java.util.Locale.ROOT)),
-                    connectTimeout, responseTimeout, maxAssociations);
+                    connectTimeout, responseTimeout, maxAssociations, null, bearerToken);
         }
     }
 }

@@ -1,12 +1,17 @@
 package com.imagingmanifest.gateway.tenant;
 
 import com.imagingmanifest.gateway.config.GatewayProperties;
+import com.imagingmanifest.pacs.PacsBinding;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.stereotype.Component;
 
 /** The configured organizations, looked up by id or slug. Configuration errors stop the start. */
@@ -18,7 +23,18 @@ public class Tenants {
     private final List<Tenant> all;
     private final Map<String, Tenant> byName = new HashMap<>();
 
+    /** Organizations whose PACS bindings name no SSL bundle. */
     public Tenants(GatewayProperties properties) {
+        this(properties, (SslBundles) null);
+    }
+
+    @Autowired
+    public Tenants(GatewayProperties properties, ObjectProvider<SslBundles> sslBundles) {
+        this(properties, sslBundles.getIfAvailable());
+    }
+
+    /** {@code sslBundles}: Spring Boot's {@code spring.ssl.bundle.*}, for {@code pacs.ssl-bundle}; may be null. */
+    public Tenants(GatewayProperties properties, SslBundles sslBundles) {
         List<Tenant> tenants = new ArrayList<>();
         for (int i = 0; i < properties.organizations().size(); i++) {
             GatewayProperties.Organization o = properties.organizations().get(i);
@@ -27,13 +43,25 @@ public class Tenants {
             String slug = o.slug() == null || o.slug().isBlank() ? o.id() : o.slug();
             require(NAME.matcher(slug).matches(), where + ".slug must be 1-64 of [A-Za-z0-9._-]");
             require(o.pacs() != null, where + ".pacs.* is required");
-            Tenant tenant;
+            PacsBinding binding;
             try {
-                tenant = new Tenant(o.id(), slug, o.name() == null ? slug : o.name(), o.pacs().toBinding());
+                binding = o.pacs().toBinding();
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalStateException(where + ".pacs: kind must be orthanc|dimse|dicomweb and"
-                        + " superseded delete|reject|keep", e);
+                throw new IllegalStateException(where + ".pacs: " + (e.getMessage() != null
+                        && e.getMessage().contains("not both") ? e.getMessage()
+                        : "kind must be orthanc|dimse|dicomweb and superseded delete|reject|keep"), e);
             }
+            String bundle = o.pacs().sslBundle();
+            if (bundle != null && !bundle.isBlank()) {
+                require(sslBundles != null, where + ".pacs.ssl-bundle is set but no spring.ssl.bundle is configured");
+                try {
+                    binding = binding.withTlsContext(sslBundles.getBundle(bundle).createSslContext());
+                } catch (NoSuchSslBundleException e) {
+                    throw new IllegalStateException(where + ".pacs.ssl-bundle: no SSL bundle named '" + bundle
+                            + "' (spring.ssl.bundle.jks.* or .pem.*)", e);
+                }
+            }
+            Tenant tenant = new Tenant(o.id(), slug, o.name() == null ? slug : o.name(), binding);
             for (String name : List.of(tenant.id(), tenant.slug())) {
                 Tenant other = byName.put(name, tenant);
                 require(other == null || other == tenant, where + ": '" + name + "' names two organizations");

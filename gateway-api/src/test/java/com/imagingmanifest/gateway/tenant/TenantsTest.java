@@ -15,16 +15,64 @@ class TenantsTest {
     static GatewayProperties.Pacs pacs(String kind, String superseded) {
         return new GatewayProperties.Pacs(kind, "ORTHANC", "127.0.0.1", 4242, "GW",
                 URI.create("http://127.0.0.1:8042/dicom-web"), null, null, "u", "p", superseded,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 8);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 8, null, null);
+    }
+
+    static GatewayProperties.Pacs secured(String sslBundle, String username, String bearerToken) {
+        return new GatewayProperties.Pacs("orthanc", "ORTHANC", "127.0.0.1", 4242, "GW",
+                URI.create("https://127.0.0.1:8042/dicom-web"), null, null, username, "p", "delete",
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 8, sslBundle, bearerToken);
+    }
+
+    static GatewayProperties properties(GatewayProperties.Pacs pacs) {
+        return new GatewayProperties(null, null, null, List.of(new GatewayProperties.Organization("a", null, null, pacs)));
+    }
+
+    @Test
+    void anSslBundleThatIsNotThereStopsTheStartWithItsName() {
+        assertThatThrownBy(() -> new Tenants(properties(secured("pacs-tls", null, null))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("gateway.organizations[0].pacs.ssl-bundle");
+        org.springframework.boot.ssl.SslBundles none = new org.springframework.boot.ssl.DefaultSslBundleRegistry();
+        assertThatThrownBy(() -> new Tenants(properties(secured("pacs-tls", null, null)), none))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no SSL bundle named 'pacs-tls'");
+    }
+
+    @Test
+    void aNamedSslBundleGivesTheBindingItsTlsContext() throws Exception {
+        java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
+        empty.load(null, null);
+        org.springframework.boot.ssl.DefaultSslBundleRegistry bundles =
+                new org.springframework.boot.ssl.DefaultSslBundleRegistry();
+        bundles.registerBundle("pacs-tls", org.springframework.boot.ssl.SslBundle.of(
+                org.springframework.boot.ssl.SslStoreBundle.of(empty, "", empty)));
+        Tenants t = new Tenants(properties(secured("pacs-tls", null, "t0ken")), bundles);
+        PacsBinding binding = t.find("a").orElseThrow().pacs();
+        assertThat(binding.tlsContext()).isNotNull();
+        assertThat(binding.bearerToken()).isEqualTo("t0ken");
+        assertThat(new Tenants(properties(secured(null, null, null)), bundles).find("a").orElseThrow().pacs()
+                .tlsContext()).isNull();
+    }
+
+    @Test
+    void aBearerTokenAndBasicCredentialsTogetherAreRefusedAndSecretsStayOutOfToString() {
+        assertThatThrownBy(() -> new Tenants(properties(secured(null, "user", "t0ken"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("username/password or bearer-token, not both");
+        PacsBinding binding = secured(null, null, "s3cret-token").toBinding();
+        assertThat(binding.bearerToken()).isEqualTo("s3cret-token");
+        assertThat(binding.toString()).doesNotContain("s3cret-token").contains("bearerToken=[set]");
+        assertThat(secured(null, "user", null).toBinding().toString()).doesNotContain("=p,").contains("password=[set]");
     }
 
     @Test
     void aBindingKeepsItsAssociationLimitAndRefusesNone() {
         GatewayProperties.Pacs four = new GatewayProperties.Pacs("dimse", "ORTHANC", "127.0.0.1", 4242, "GW", null, null,
-                null, null, null, "keep", Duration.ofSeconds(5), Duration.ofSeconds(30), 4);
+                null, null, null, "keep", Duration.ofSeconds(5), Duration.ofSeconds(30), 4, null, null);
         assertThat(four.toBinding().maxAssociations()).isEqualTo(4);
         GatewayProperties.Pacs none = new GatewayProperties.Pacs("dimse", "ORTHANC", "127.0.0.1", 4242, "GW", null, null,
-                null, null, null, "keep", Duration.ofSeconds(5), Duration.ofSeconds(30), 0);
+                null, null, null, "keep", Duration.ofSeconds(5), Duration.ofSeconds(30), 0, null, null);
         assertThatThrownBy(none::toBinding).hasMessageContaining("max-associations");
     }
 

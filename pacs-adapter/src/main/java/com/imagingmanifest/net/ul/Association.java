@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -386,6 +387,12 @@ public final class Association implements Closeable {
                     socket.setTcpNoDelay(true);
                     socket.connect(new InetSocketAddress(rq.host(), rq.port()), (int) rq.connectTimeout().toMillis());
                     if (socket instanceof SSLSocket ssl) {
+                        // a trusted certificate is not enough: it must name the host we meant to reach
+                        // (RFC 6125, as BCP 195 asks), or any peer holding some trusted certificate
+                        // could stand in for the PACS
+                        SSLParameters parameters = ssl.getSSLParameters();
+                        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                        ssl.setSSLParameters(parameters);
                         ssl.setSoTimeout((int) rq.connectTimeout().toMillis());
                         ssl.startHandshake();
                     }
