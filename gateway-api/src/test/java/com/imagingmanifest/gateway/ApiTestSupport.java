@@ -107,6 +107,11 @@ public final class ApiTestSupport {
         return client;
     }
 
+    /** A token of the embedded issuer with only the management scope (gateway.security.admin-scope). */
+    public static String adminToken(String org) {
+        return TestTokens.token(DATA_DIR, org, "gateway.admin");
+    }
+
     /** A token of the embedded issuer for {@code org} with user/ImagingManifest.*. */
     public static String token(String org) {
         return TestTokens.token(DATA_DIR, org, TestTokens.ALL);

@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clockSkew tolerance on {@code exp} and {@code nbf}
  * @param startupTokens print a token per organization at start-up (embedded key only)
  * @param startupTokenTtl lifetime of those tokens
+ * @param adminScope the scope a token needs for the management endpoints that are not open
+ *     ({@code /actuator/quarantine} and any other exposed one): they span every organization, so an
+ *     organization's ImagingManifest scopes do not reach them
  */
 @ConfigurationProperties("gateway.security")
 public record GatewaySecurityProperties(
@@ -37,7 +40,8 @@ public record GatewaySecurityProperties(
         @DefaultValue("true") boolean openPrometheus,
         @DefaultValue("60s") Duration clockSkew,
         @DefaultValue("true") boolean startupTokens,
-        @DefaultValue("12h") Duration startupTokenTtl) {
+        @DefaultValue("12h") Duration startupTokenTtl,
+        @DefaultValue("gateway.admin") String adminScope) {
 
     public static final String EMBEDDED_ISSUER = "urn:imaging-manifest-gateway";
 

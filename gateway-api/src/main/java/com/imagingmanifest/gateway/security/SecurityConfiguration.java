@@ -96,6 +96,9 @@ public class SecurityConfiguration {
         }
         a.requestMatchers("/organizations/**")
                 .access(new OrganizationAccess(tenants, properties.organizationClaim()));
+        // the other management endpoints answer for every organization (the quarantine holds patient
+        // data of all of them): an organization's token is not enough, only the admin scope
+        a.requestMatchers(EndpointRequest.toAnyEndpoint()).hasAuthority("SCOPE_" + properties.adminScope());
         a.anyRequest().authenticated();
     }
 

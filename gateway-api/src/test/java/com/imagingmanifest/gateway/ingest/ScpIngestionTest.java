@@ -234,6 +234,13 @@ class ScpIngestionTest {
         assertThat(quarantineGauge()).isEqualTo(quarantinedBefore + 3);
         assertThat(counter("scp", "quarantined")).isGreaterThanOrEqualTo(3);
 
+        // the quarantine spans every organization: an organization's ImagingManifest token is refused
+        HttpResponse<String> organizationToken = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/actuator/quarantine")).header("Authorization",
+                "Bearer " + ApiTestSupport.token(IngestTestSupport.DEMO)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(organizationToken.statusCode()).as(organizationToken.body()).isEqualTo(403);
+
         // operators see them: a list without bytes, and each item with its Part 10 bytes
         JsonNode list = getJson("/actuator/quarantine");
         JsonNode bareItem = null;
@@ -263,13 +270,13 @@ class ScpIngestionTest {
         long id = bareItem.get("id").asLong();
         HttpResponse<String> discarded = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + httpPort + "/actuator/quarantine/" + id)).header("Authorization",
-                "Bearer " + ApiTestSupport.token(IngestTestSupport.DEMO)).DELETE().build(),
+                "Bearer " + ApiTestSupport.adminToken(IngestTestSupport.DEMO)).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(200);
         assertThat(quarantineGauge()).isEqualTo(quarantinedBefore + 2);
         HttpResponse<String> gone = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + httpPort + "/actuator/quarantine/" + id)).header("Authorization",
-                "Bearer " + ApiTestSupport.token(IngestTestSupport.DEMO)).GET().build(),
+                "Bearer " + ApiTestSupport.adminToken(IngestTestSupport.DEMO)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(gone.statusCode()).isEqualTo(404);
         assertGoodStoreStillWorks();
@@ -345,7 +352,7 @@ class ScpIngestionTest {
     private JsonNode getJson(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(30)).header("Authorization",
-                "Bearer " + ApiTestSupport.token(IngestTestSupport.DEMO)).GET().build(),
+                "Bearer " + ApiTestSupport.adminToken(IngestTestSupport.DEMO)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
         return new ObjectMapper().readTree(response.body());
