@@ -49,6 +49,11 @@ public final class DimsePacs implements Pacs {
     }
 
     @Override
+    public Optional<DimseClient.PoolState> associations() {
+        return Optional.of(client.poolState());
+    }
+
+    @Override
     public Set<PacsCapability> capabilities() {
         return EnumSet.of(PacsCapability.STORE, PacsCapability.FIND, PacsCapability.STUDY_CONTEXT,
                 PacsCapability.RETRIEVE, PacsCapability.REJECT);

@@ -1,6 +1,7 @@
 package com.imagingmanifest.pacs;
 
 import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.net.dimse.DimseClient;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -65,6 +66,11 @@ public interface Pacs extends AutoCloseable {
      * IllegalArgumentException for a cursor of another implementation or a limit below 1.
      */
     KosChanges kosSince(String cursor, int limit) throws PacsException;
+
+    /** The pooled DICOM associations to the PACS, for kinds that keep them (DIMSE); empty otherwise. */
+    default Optional<DimseClient.PoolState> associations() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

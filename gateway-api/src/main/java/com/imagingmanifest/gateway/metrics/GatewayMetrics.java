@@ -30,7 +30,13 @@ public class GatewayMetrics {
 
     /** {@code pacs} with every call timed under {@value MeteredPacs#METRIC} for {@code tenant}. */
     public Pacs metered(String tenant, Pacs pacs) {
-        return pacs instanceof MeteredPacs ? pacs : new MeteredPacs(pacs, tenant, registry);
+        if (pacs instanceof MeteredPacs) {
+            return pacs;
+        }
+        if (pacs.associations().isPresent()) {
+            associationPool(tenant, pacs);
+        }
+        return new MeteredPacs(pacs, tenant, registry);
     }
 
     /** One KOS made on the PACS side became a manifest; {@code source} e.g. {@code scp}, {@code poll}. */
@@ -51,12 +57,16 @@ public class GatewayMetrics {
                 .tag("tenant", tenant).strongReference(true).register(registry);
     }
 
-    /** Reports a tenant's DIMSE association pool: associations in use and idle, read at each scrape. */
-    public void associationPool(String tenant, Supplier<Number> inUse, Supplier<Number> idle) {
-        Gauge.builder(ASSOCIATIONS, inUse).description("DICOM associations of the pool")
-                .tags("tenant", tenant, "state", "in-use").strongReference(true).register(registry);
-        Gauge.builder(ASSOCIATIONS, idle).description("DICOM associations of the pool")
-                .tags("tenant", tenant, "state", "idle").strongReference(true).register(registry);
+    /** Reports a tenant's DIMSE associations to its PACS (in use, idle, callers waiting), read at each scrape. */
+    private void associationPool(String tenant, Pacs pacs) {
+        association(tenant, "in-use", () -> pacs.associations().map(s -> s.inUse()).orElse(0));
+        association(tenant, "idle", () -> pacs.associations().map(s -> s.idle()).orElse(0));
+        association(tenant, "waiting", () -> pacs.associations().map(s -> s.waiting()).orElse(0));
+    }
+
+    private void association(String tenant, String state, Supplier<Number> value) {
+        Gauge.builder(ASSOCIATIONS, value).description("DICOM associations of the gateway to the PACS")
+                .tags("tenant", tenant, "state", state).strongReference(true).register(registry);
     }
 
     static String token(String value) {

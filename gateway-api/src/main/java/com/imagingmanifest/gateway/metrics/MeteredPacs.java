@@ -95,6 +95,11 @@ public final class MeteredPacs implements Pacs {
     }
 
     @Override
+    public Optional<com.imagingmanifest.net.dimse.DimseClient.PoolState> associations() {
+        return pacs.associations();
+    }
+
+    @Override
     public void close() {
         pacs.close();
     }

@@ -116,6 +116,16 @@ final class AssociationPool implements AutoCloseable {
         }
     }
 
+    /** Associations lent out now. */
+    int inUseCount() {
+        return size - permits.availablePermits();
+    }
+
+    /** Callers waiting for an association (an estimate, as {@link Semaphore#getQueueLength()}). */
+    int waitingCount() {
+        return permits.getQueueLength();
+    }
+
     private void reap() {
         List<Idle> old = new ArrayList<>();
         long now = System.currentTimeMillis();

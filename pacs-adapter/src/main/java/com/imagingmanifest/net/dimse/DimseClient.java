@@ -184,6 +184,18 @@ public final class DimseClient implements AutoCloseable {
     private final AssociationPool general;
     private final AssociationPool retrieve;
 
+    /**
+     * The pooled associations now, both pools together: lent out, open and idle, and callers waiting
+     * for one (writes queue here when the pool is smaller than the concurrent writers).
+     */
+    public record PoolState(int inUse, int idle, int waiting) {
+    }
+
+    public PoolState poolState() {
+        return new PoolState(general.inUseCount() + retrieve.inUseCount(), general.idleCount() + retrieve.idleCount(),
+                general.waitingCount() + retrieve.waitingCount());
+    }
+
     public DimseClient(Config config) {
         this.config = config;
         long idle = config.idleTimeout().toMillis();
