@@ -54,12 +54,21 @@ public record GatewayProperties(
          * {@link com.imagingmanifest.gateway.tenant.Tenants} resolves.
          */
         public PacsBinding toBinding() {
-            return new PacsBinding(
-                    PacsBinding.Kind.valueOf(kind.trim().toUpperCase(java.util.Locale.ROOT)),
+            return new PacsBinding(oneOf(PacsBinding.Kind.class, kind, "kind"),
                     aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl,
-                    username, password,
-                    SupersededPolicy.valueOf(superseded.trim().toUpperCase(java.util.Locale.ROOT)),
+                    username, password, oneOf(SupersededPolicy.class, superseded, "superseded"),
                     connectTimeout, responseTimeout, maxAssociations, null, bearerToken);
+        }
+
+        /** {@code value} as a constant of {@code type}, any case; IllegalArgumentException naming {@code key} otherwise. */
+        private static <E extends Enum<E>> E oneOf(Class<E> type, String value, String key) {
+            try {
+                return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException(key + " must be one of " + java.util.Arrays.stream(
+                        type.getEnumConstants()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.joining("|")) + ", not '" + value + "'", e);
+            }
         }
     }
 }

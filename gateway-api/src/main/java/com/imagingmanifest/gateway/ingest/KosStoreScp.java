@@ -1,6 +1,7 @@
 package com.imagingmanifest.gateway.ingest;
 
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.gateway.config.NamedSslBundles;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
 import com.imagingmanifest.net.dimse.DimseServer;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -142,12 +144,10 @@ public class KosStoreScp implements SmartLifecycle {
         DimseServer.Builder builder = DimseServer.builder().bindAddress(scp.host()).port(scp.port())
                 .maxAssociations(scp.maxAssociations()).maxDataSetLength(scp.maxObjectSize().toBytes())
                 .idleTimeout(scp.idleTimeout());
-        if (scp.sslBundle() != null && !scp.sslBundle().isBlank()) {
-            SslBundles bundles = sslBundles.getIfAvailable();
-            if (bundles == null) {
-                throw new IllegalStateException("gateway.scp.ssl-bundle is set but no spring.ssl.bundle is configured");
-            }
-            builder.tlsContext(bundles.getBundle(scp.sslBundle()).createSslContext());
+        SSLContext tls = NamedSslBundles.tlsContext(sslBundles.getIfAvailable(), scp.sslBundle(),
+                "gateway.scp.ssl-bundle");
+        if (tls != null) {
+            builder.tlsContext(tls);
         }
         entities.forEach((ae, entity) -> builder.applicationEntity(ae, handler(entity), entity.allowedCallingAes()));
         server = builder.start();

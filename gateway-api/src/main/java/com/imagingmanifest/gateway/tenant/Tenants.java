@@ -1,6 +1,7 @@
 package com.imagingmanifest.gateway.tenant;
 
 import com.imagingmanifest.gateway.config.GatewayProperties;
+import com.imagingmanifest.gateway.config.NamedSslBundles;
 import com.imagingmanifest.pacs.PacsBinding;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.stereotype.Component;
 
@@ -46,21 +46,11 @@ public class Tenants {
             PacsBinding binding;
             try {
                 binding = o.pacs().toBinding();
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalStateException(where + ".pacs: " + (e.getMessage() != null
-                        && e.getMessage().contains("not both") ? e.getMessage()
-                        : "kind must be orthanc|dimse|dicomweb and superseded delete|reject|keep"), e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(where + ".pacs: " + e.getMessage(), e);
             }
-            String bundle = o.pacs().sslBundle();
-            if (bundle != null && !bundle.isBlank()) {
-                require(sslBundles != null, where + ".pacs.ssl-bundle is set but no spring.ssl.bundle is configured");
-                try {
-                    binding = binding.withTlsContext(sslBundles.getBundle(bundle).createSslContext());
-                } catch (NoSuchSslBundleException e) {
-                    throw new IllegalStateException(where + ".pacs.ssl-bundle: no SSL bundle named '" + bundle
-                            + "' (spring.ssl.bundle.jks.* or .pem.*)", e);
-                }
-            }
+            binding = binding.withTlsContext(
+                    NamedSslBundles.tlsContext(sslBundles, o.pacs().sslBundle(), where + ".pacs.ssl-bundle"));
             Tenant tenant = new Tenant(o.id(), slug, o.name() == null ? slug : o.name(), binding);
             for (String name : List.of(tenant.id(), tenant.slug())) {
                 Tenant other = byName.put(name, tenant);
