@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.imagingmanifest.testing.Dcmtk;
 import com.imagingmanifest.testing.StoreScp;
-import java.io.InputStream;
-import java.nio.file.Files;
+import com.imagingmanifest.testing.TestTls;
+import com.imagingmanifest.testing.ToolResult;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * names another host, gets no association and nothing is stored.
  */
 class DimseTlsInteropTest {
-    private static final String PASSWORD = "changeit";
-
     @TempDir
     static Path dir;
 
@@ -48,14 +42,8 @@ class DimseTlsInteropTest {
         otherHostCert = dir.resolve("other-cert.pem");
         selfSigned(otherHostKey, otherHostCert, "DNS:pacs.elsewhere.example");
         // the gateway's own key pair, which storescp requires of its peer by default
-        gatewayKeyStore = dir.resolve("gateway.p12");
-        gatewayCert = dir.resolve("gateway-cert.pem");
-        run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias",
-                "gateway", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=IMGGATEWAY", "-validity", "2",
-                "-keystore", gatewayKeyStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-        run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-exportcert", "-rfc", "-alias",
-                "gateway", "-keystore", gatewayKeyStore.toString(), "-storepass", PASSWORD, "-file",
-                gatewayCert.toString());
+        gatewayKeyStore = TestTls.keyPair(dir.resolve("gateway.p12"), "gateway", "CN=IMGGATEWAY", null);
+        gatewayCert = TestTls.exportPem(gatewayKeyStore, "gateway", dir.resolve("gateway-cert.pem"));
     }
 
     @Test
@@ -102,43 +90,16 @@ class DimseTlsInteropTest {
     }
 
     /** The gateway's key pair, and trust in exactly {@code pacsCertificate}. */
-    private static SSLContext tls(Path pacsCertificate) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(gatewayKeyStore)) {
-            keys.load(in, PASSWORD.toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, PASSWORD.toCharArray());
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(pacsCertificate)) {
-            trust.setCertificateEntry("pacs", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
+    private static SSLContext tls(Path pacsCertificate) {
+        return TestTls.context("TLS", TestTls.load(gatewayKeyStore), TestTls.trusting(TestTls.readPem(pacsCertificate)));
     }
 
     private static void selfSigned(Path key, Path cert, String subjectAltName) {
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=PACS",
-                "-addext", "subjectAltName=" + subjectAltName);
-    }
-
-    private static void run(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(command[0] + " could not run: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        ToolResult made = Dcmtk.run(Duration.ofSeconds(60), "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days",
+                "2", "-subj", "/CN=PACS", "-addext", "subjectAltName=" + subjectAltName);
+        if (!made.succeeded()) {
+            throw new IllegalStateException("openssl req failed: " + made.output());
         }
     }
 }

@@ -15,15 +15,11 @@ import com.imagingmanifest.net.dimse.DimseStatus;
 import com.imagingmanifest.net.dimse.Part10Object;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import com.imagingmanifest.testing.TestData;
-import java.io.InputStream;
-import java.nio.file.Files;
+import com.imagingmanifest.testing.TestTls;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -51,7 +47,7 @@ class ScpTlsTest {
     static void properties(DynamicPropertyRegistry registry) {
         IngestTestSupport.register(registry, IngestTestSupport.properties(ORTHANC, null, true));
         registry.add("spring.ssl.bundle.jks.scp.keystore.location", () -> "file:" + KEY_STORE);
-        registry.add("spring.ssl.bundle.jks.scp.keystore.password", () -> "changeit");
+        registry.add("spring.ssl.bundle.jks.scp.keystore.password", () -> TestTls.PASSWORD);
         registry.add("spring.ssl.bundle.jks.scp.keystore.type", () -> "PKCS12");
         registry.add("gateway.scp.ssl-bundle", () -> "scp");
     }
@@ -77,31 +73,10 @@ class ScpTlsTest {
 
     /** A self-signed EC key pair for 127.0.0.1, made by the JDK's keytool. */
     private static Path keyStore(Path dir) {
-        Path ks = dir.resolve("scp.p12");
-        try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair", "-alias", "scp", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
-                    "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit", "-keypass",
-                    "changeit", "-ext", "SAN=ip:127.0.0.1").redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("keytool failed: " + output);
-            }
-            return ks;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot make a TLS key store: " + e.getMessage(), e);
-        }
+        return TestTls.keyPair(dir.resolve("scp.p12"), "scp", "CN=localhost", "ip:127.0.0.1");
     }
 
-    private static SSLContext trusting(Path keyStore) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+    private static SSLContext trusting(Path keyStore) {
+        return TestTls.context("TLS", null, TestTls.load(keyStore));
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.net.KosFixture;
 import com.imagingmanifest.net.pdu.AAssociateRj;
+import com.imagingmanifest.testing.TestTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -233,24 +234,9 @@ class LoopbackTest {
     }
 
     /** A key store made by the JDK's keytool, used as both key and trust material. */
-    static javax.net.ssl.SSLContext selfSignedContext(Path dir) throws Exception {
-        Path ks = dir.resolve("tls.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "scp", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit",
-                "-ext", "SAN=ip:127.0.0.1").redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0,
-                new String(p.getInputStream().readAllBytes()));
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-        try (var in = java.nio.file.Files.newInputStream(ks)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
-        kmf.init(store, "changeit".toCharArray());
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
-        tmf.init(store);
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
+    static javax.net.ssl.SSLContext selfSignedContext(Path dir) {
+        java.security.KeyStore store = TestTls.load(TestTls.keyPair(dir.resolve("tls.p12"), "scp", "CN=localhost",
+                "ip:127.0.0.1"));
+        return TestTls.context("TLSv1.3", store, store);
     }
 }
