@@ -9,7 +9,7 @@ import org.hl7.fhir.dstu3.model.Bundle;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
-/** FHIR JSON of ImagingManifest resources, with one shared (expensive to build) STU3 context. */
+/** FHIR JSON (and XML) of ImagingManifest resources, with one shared (expensive to build) STU3 context. */
 public final class ManifestJson {
     private static final FhirContext FHIR = FhirContext.forDstu3Cached();
 
@@ -26,12 +26,27 @@ public final class ManifestJson {
      * @throws IllegalArgumentException with a one-line reason when the text is not an ImagingManifest
      */
     public static ImagingManifest parse(String json) {
-        IParser parser = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
+        return parse(json, false);
+    }
+
+    /**
+     * Parses an ImagingManifest in FHIR JSON or, when its first character is {@code <}, FHIR XML (as
+     * the REST API accepts both), strictly.
+     *
+     * @throws IllegalArgumentException with a one-line reason when the text is not an ImagingManifest
+     */
+    public static ImagingManifest parseJsonOrXml(String text) {
+        return parse(text, text.stripLeading().startsWith("<"));
+    }
+
+    private static ImagingManifest parse(String text, boolean xml) {
+        IParser parser = (xml ? FHIR.newXmlParser() : FHIR.newJsonParser()).setParserErrorHandler(new StrictErrorHandler());
         IBaseResource resource;
         try {
-            resource = parser.parseResource(json);
+            resource = parser.parseResource(text);
         } catch (DataFormatException e) {
-            throw new IllegalArgumentException("not valid FHIR JSON: " + e.getMessage().replace('\n', ' '), e);
+            throw new IllegalArgumentException("not valid FHIR " + (xml ? "XML" : "JSON") + ": "
+                    + e.getMessage().replace('\n', ' '), e);
         }
         if (!(resource instanceof ImagingManifest m)) {
             throw new IllegalArgumentException("expected an ImagingManifest, found " + resource.fhirType());
@@ -43,10 +58,16 @@ public final class ManifestJson {
         return FHIR.newJsonParser().setPrettyPrint(true).encodeResourceToString(manifest);
     }
 
-    /** A collection Bundle of the manifests, as JSON. */
-    public static String encodeBundle(List<ImagingManifest> manifests) {
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        manifests.forEach(m -> bundle.addEntry().setResource(m));
-        return FHIR.newJsonParser().setPrettyPrint(true).encodeResourceToString(bundle);
+    /** The manifest alone when there is one, else a collection Bundle of them; FHIR XML or JSON. */
+    public static String encodeAll(List<ImagingManifest> manifests, boolean xml) {
+        IBaseResource resource;
+        if (manifests.size() == 1) {
+            resource = manifests.get(0);
+        } else {
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+            manifests.forEach(m -> bundle.addEntry().setResource(m));
+            resource = bundle;
+        }
+        return (xml ? FHIR.newXmlParser() : FHIR.newJsonParser()).setPrettyPrint(true).encodeResourceToString(resource);
     }
 }

@@ -15,7 +15,7 @@ import org.hl7.fhir.dstu3.model.ImagingManifest;
 
 /**
  * The offline converter behind {@code ./gateway to-kos} and {@code ./gateway to-manifest}: files in,
- * files or JSON out, one line per problem and a non-zero exit code on bad input.
+ * files or FHIR JSON/XML out, one line per problem and a non-zero exit code on bad input.
  */
 public final class OfflineConverter {
     public static final int OK = 0;
@@ -31,7 +31,7 @@ public final class OfflineConverter {
     public static int toKos(Path manifestJson, Path outDir, PrintStream out, PrintStream err) {
         ImagingManifest manifest;
         try {
-            manifest = ManifestJson.parse(readText(manifestJson));
+            manifest = ManifestJson.parseJsonOrXml(readText(manifestJson));
         } catch (IOException | IllegalArgumentException e) {
             err.println(manifestJson + ": " + e.getMessage());
             return INVALID_INPUT;
@@ -56,8 +56,13 @@ public final class OfflineConverter {
         return OK;
     }
 
-    /** Prints the ImagingManifest of one KOS file, or a collection Bundle for several. */
+    /** Prints the ImagingManifest of one KOS file, or a collection Bundle for several, as FHIR JSON. */
     public static int toManifest(List<Path> kosFiles, PrintStream out, PrintStream err) {
+        return toManifest(kosFiles, false, out, err);
+    }
+
+    /** Prints the ImagingManifest of one KOS file, or a collection Bundle for several, as FHIR XML or JSON. */
+    public static int toManifest(List<Path> kosFiles, boolean xml, PrintStream out, PrintStream err) {
         KosToManifest reader = new KosToManifest();
         List<ImagingManifest> manifests = new ArrayList<>();
         boolean failed = false;
@@ -76,7 +81,7 @@ public final class OfflineConverter {
         if (failed) {
             return INVALID_INPUT;
         }
-        out.println(manifests.size() == 1 ? ManifestJson.encode(manifests.get(0)) : ManifestJson.encodeBundle(manifests));
+        out.println(ManifestJson.encodeAll(manifests, xml));
         return OK;
     }
 

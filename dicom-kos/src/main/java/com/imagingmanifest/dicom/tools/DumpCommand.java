@@ -20,6 +20,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code gateway dump FILE...}: prints DICOM files as dcmdump does — one line per element with tag,
@@ -38,55 +42,54 @@ public final class DumpCommand {
         this.printAll = printAll;
     }
 
-    public static void main(String[] args) {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        int status = run(args, out, System.err);
-        out.flush();
-        System.exit(status);
+    /** The command line: picocli fills the fields, then calls {@link #call}. */
+    @Command(name = "gateway dump", mixinStandardHelpOptions = true,
+            description = "Prints DICOM files as dcmdump does, with our own parser.")
+    static final class Arguments extends Tool.Body {
+        @Option(names = {"+L", "--print-all"}, description = "print long values in full")
+        boolean printAll;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "DICOM files (Part 10)")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            int status = Tool.OK;
+            for (Path path : files) {
+                try {
+                    DicomFile file = read(path);
+                    out.println("# Dicom-File-Format");
+                    out.println();
+                    out.println("# Dicom-Meta-Information-Header");
+                    new DumpCommand(out, printAll).print(file.fileMeta(), 0, SpecificCharacterSet.DEFAULT);
+                    out.println();
+                    out.println("# Dicom-Data-Set");
+                    out.println("# Used TransferSyntax: " + file.transferSyntaxUid());
+                    new DumpCommand(out, printAll).print(file.dataSet(), 0, SpecificCharacterSet.DEFAULT);
+                } catch (DicomParseException e) {
+                    err.println(path + ": " + e.getMessage());
+                    status = Tool.FAILED;
+                } catch (IOException e) {
+                    err.println(path + ": cannot read: " + e.getMessage());
+                    status = Tool.FAILED;
+                } catch (RuntimeException e) {
+                    // one line, never a stack trace
+                    err.println(path + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                    status = Tool.FAILED;
+                }
+                out.flush();
+            }
+            return status;
+        }
     }
 
-    /** Runs the command; returns the exit status (0 when every file was printed). */
+    public static void main(String[] args) {
+        Tool.main(new Arguments(), args);
+    }
+
+    /** Runs the command; returns the exit status (0 when every file was printed, 1 when one was not, 2 bad arguments). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        boolean printAll = false;
-        int files = 0;
-        int status = 0;
-        for (String arg : args) {
-            if (arg.equals("+L") || arg.equals("--print-all")) {
-                printAll = true;
-                continue;
-            }
-            if (arg.equals("-h") || arg.equals("--help")) {
-                out.println("usage: gateway dump [+L] FILE...   print DICOM files (+L: long values in full)");
-                return 0;
-            }
-            files++;
-            try {
-                DicomFile file = read(Path.of(arg));
-                out.println("# Dicom-File-Format");
-                out.println();
-                out.println("# Dicom-Meta-Information-Header");
-                new DumpCommand(out, printAll).print(file.fileMeta(), 0, SpecificCharacterSet.DEFAULT);
-                out.println();
-                out.println("# Dicom-Data-Set");
-                out.println("# Used TransferSyntax: " + file.transferSyntaxUid());
-                new DumpCommand(out, printAll).print(file.dataSet(), 0, SpecificCharacterSet.DEFAULT);
-            } catch (DicomParseException e) {
-                err.println(arg + ": " + e.getMessage());
-                status = 1;
-            } catch (IOException e) {
-                err.println(arg + ": cannot read: " + e.getMessage());
-                status = 1;
-            } catch (RuntimeException e) {
-                // one line, never a stack trace
-                err.println(arg + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
-                status = 1;
-            }
-        }
-        if (files == 0) {
-            err.println("usage: gateway dump [+L] FILE...");
-            return 2;
-        }
-        return status;
+        return Tool.run(new Arguments(), args, out, err);
     }
 
     private static DicomFile read(Path path) throws IOException {

@@ -1,27 +1,40 @@
 package com.imagingmanifest.kos.tools;
 
+import com.imagingmanifest.dicom.tools.Tool;
 import com.imagingmanifest.kos.OfflineConverter;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code ./gateway to-manifest KOS.dcm...}: the ImagingManifest JSON (a Bundle for several files). */
-public final class ToManifestCommand {
-    static final int USAGE = 2;
+/** {@code ./gateway to-manifest KOS.dcm...}: the ImagingManifest (a Bundle for several files) on standard output. */
+@Command(name = "gateway to-manifest", mixinStandardHelpOptions = true,
+        description = {"Translates KOS files into an ImagingManifest (FHIR STU3), or a collection Bundle of",
+            "them for several files, printed on standard output alone (pipe it, e.g. into jq)."})
+public final class ToManifestCommand extends Tool.Body {
+    /** The FHIR formats the command writes. */
+    enum Format { json, xml }
 
-    private ToManifestCommand() {
-    }
+    @Option(names = {"-f", "--format"}, paramLabel = "json|xml", defaultValue = "json",
+            description = "FHIR JSON (default) or FHIR XML")
+    Format format;
+
+    @Parameters(paramLabel = "KOS", arity = "1..*", description = "KOS files (DICOM Part 10)")
+    List<Path> files;
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Tool.main(new ToManifestCommand(), args);
     }
 
     /** The command without {@code System.exit}, for tests: returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println("usage: gateway to-manifest KOS.dcm...");
-            return USAGE;
-        }
-        return OfflineConverter.toManifest(Arrays.stream(args).map(Path::of).toList(), out, err);
+        return Tool.run(new ToManifestCommand(), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        return OfflineConverter.toManifest(files, format == Format.xml, out, err);
     }
 }

@@ -117,7 +117,10 @@ class ConverterCommandsTest {
 
         err.reset();
         assertEquals(2, toKos("only-one-argument"));
-        assertTrue(text(err).startsWith("usage: gateway to-kos"), text(err));
+        assertTrue(text(err).startsWith("to-kos: Missing required parameter: 'OUT_DIR'"), text(err));
+        assertEquals(1, text(err).lines().count(), text(err));
+        err.reset();
         assertEquals(2, toManifest());
+        assertTrue(text(err).startsWith("to-manifest: Missing required parameter"), text(err));
     }
 }

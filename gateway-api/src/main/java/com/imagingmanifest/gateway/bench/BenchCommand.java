@@ -71,11 +71,16 @@ public final class BenchCommand {
     }
 
     public static void main(String[] args) {
+        com.imagingmanifest.dicom.tools.Tool.logToStandardError();
         System.exit(run(args, System.out, System.err));
     }
 
     /** Runs the bench; returns the exit status (0 done, 2 bad arguments, 1 the bench could not run). */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(BenchOptions.USAGE);
+            return 0;
+        }
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
@@ -84,7 +89,8 @@ public final class BenchCommand {
             return 2;
         }
         try {
-            BenchReport report = new BenchCommand(options, out).execute();
+            // progress is log, on standard error; the table alone is the result
+            BenchReport report = new BenchCommand(options, err).execute();
             out.println();
             out.print(report.table());
             if (options.out() != null) {

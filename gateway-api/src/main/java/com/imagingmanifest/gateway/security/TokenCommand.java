@@ -1,92 +1,93 @@
 package com.imagingmanifest.gateway.security;
 
+import com.imagingmanifest.dicom.tools.Tool;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 import org.springframework.boot.convert.DurationStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code gateway token [--data-dir DIR] --org SLUG [--scope "user/ImagingManifest.read ..."] [--ttl 1h]
- * [--sub NAME] [--issuer ISS] [--org-claim NAME]}: mints a bearer token with the embedded signing key
- * (creating the key if absent) and prints it as the last line of standard output.
+ * {@code gateway token --org SLUG [...]}: mints a bearer token with the embedded signing key (creating
+ * the key if absent). Standard output is the token alone, so that {@code TOKEN=$(./gateway token ...)}
+ * works; what it grants goes to standard error.
  */
-public final class TokenCommand {
+@Command(name = "gateway token", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Mints a bearer token signed with the gateway's embedded key; prints the token alone.")
+public final class TokenCommand extends Tool.Body {
+    @Option(names = "--org", required = true, paramLabel = "SLUG", description = "the organization the token is for")
+    String org;
 
-    private static final Set<String> OPTIONS =
-            Set.of("--data-dir", "--org", "--scope", "--ttl", "--sub", "--issuer", "--org-claim");
-    static final String USAGE = "usage: gateway token [--data-dir DIR] --org SLUG [--scope \"user/ImagingManifest.read ...\"]"
-            + " [--ttl 1h] [--sub NAME] [--issuer ISS] [--org-claim NAME]";
+    @Option(names = "--scope", paramLabel = "SCOPES", defaultValue = StartupTokens.SCOPE,
+            description = "space-separated scopes (default \"${DEFAULT-VALUE}\")")
+    String scope;
 
-    private TokenCommand() {
+    @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h", description = "lifetime, e.g. 30m, 1h, 7d, PT1H (default ${DEFAULT-VALUE})")
+    String ttl;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "the gateway's data directory, where the key is"
+            + " (default: GATEWAY_DATA_DIR, which ./gateway sets as `run` uses it, else ./data)")
+    Path dataDir;
+
+    @Option(names = "--sub", paramLabel = "NAME", defaultValue = "gateway-token-command", description = "the subject claim")
+    String sub;
+
+    @Option(names = "--issuer", paramLabel = "ISS", defaultValue = GatewaySecurityProperties.EMBEDDED_ISSUER,
+            description = "the issuer claim (default ${DEFAULT-VALUE})")
+    String issuer;
+
+    @Option(names = "--org-claim", paramLabel = "NAME", defaultValue = "org", description = "the claim naming the organization")
+    String orgClaim;
+
+    private final Clock clock;
+
+    private TokenCommand(Clock clock) {
+        this.clock = clock;
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err, Clock.systemUTC());
-        if (status != 0) {
-            System.exit(status);
-        }
+        Tool.main(new TokenCommand(Clock.systemUTC()), args);
     }
 
     /** Runs the command; returns the exit status (0 ok, 2 bad arguments, 1 key file trouble). */
     static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (name.equals("--help") || name.equals("-h")) {
-                out.println(USAGE);
-                return 0;
-            }
-            if (!OPTIONS.contains(name)) {
-                err.println("token: unknown argument '" + name + "'; " + USAGE);
-                return 2;
-            }
-            if (i + 1 >= args.length) {
-                err.println("token: " + name + " needs a value");
-                return 2;
-            }
-            options.put(name, args[++i]);
+        return Tool.run(new TokenCommand(clock), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        if (org.isBlank()) {
+            throw new Tool.BadArgument("--org is empty");
         }
-        String org = options.get("--org");
-        if (org == null || org.isBlank()) {
-            err.println("token: --org is required; " + USAGE);
-            return 2;
+        String scopes = scope.trim();
+        if (scopes.isEmpty()) {
+            throw new Tool.BadArgument("--scope is empty");
         }
-        String scope = options.getOrDefault("--scope", StartupTokens.SCOPE).trim();
-        if (scope.isEmpty()) {
-            err.println("token: --scope is empty");
-            return 2;
-        }
-        Duration ttl;
+        Duration lifetime;
         try {
-            ttl = DurationStyle.detectAndParse(options.getOrDefault("--ttl", "1h"));
+            lifetime = DurationStyle.detectAndParse(ttl);
         } catch (IllegalArgumentException e) {
-            err.println("token: --ttl '" + options.get("--ttl") + "' is not a duration (e.g. 30m, 1h, 7d, PT1H)");
-            return 2;
+            throw new Tool.BadArgument("--ttl '" + ttl + "' is not a duration (e.g. 30m, 1h, 7d, PT1H)");
         }
-        if (ttl.isNegative() || ttl.isZero()) {
-            err.println("token: --ttl must be positive");
-            return 2;
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new Tool.BadArgument("--ttl must be positive");
         }
-        Path dataDir = Path.of(options.getOrDefault("--data-dir", defaultDataDir()));
-        String issuer = options.getOrDefault("--issuer", GatewaySecurityProperties.EMBEDDED_ISSUER);
-        String claim = options.getOrDefault("--org-claim", "org");
-        String sub = options.getOrDefault("--sub", "gateway-token-command");
+        Path dir = dataDir != null ? dataDir : Path.of(defaultDataDir());
         try {
-            LocalTokenIssuer tokens = new LocalTokenIssuer(SigningKey.loadOrCreate(dataDir), issuer, claim, clock);
-            String token = tokens.issue(org, scope, ttl, sub);
-            Instant expires = clock.instant().plus(ttl);
-            out.println("Token for organization " + org + ", scope \"" + scope + "\", expires " + expires + ":");
+            LocalTokenIssuer tokens = new LocalTokenIssuer(SigningKey.loadOrCreate(dir), issuer, orgClaim, clock);
+            String token = tokens.issue(org, scopes, lifetime, sub);
+            Instant expires = clock.instant().plus(lifetime);
+            err.println("token: for organization " + org + ", scope \"" + scopes + "\", expires " + expires
+                    + ", signed with the key in " + dir);
             out.println(token);
-            return 0;
-        } catch (IOException | RuntimeException e) {
+            return Tool.OK;
+        } catch (IOException e) {
             err.println("token: " + e.getMessage());
-            return 1;
+            return Tool.FAILED;
         }
     }
 

@@ -5,57 +5,73 @@ import com.imagingmanifest.dicom.data.ElementDictionary;
 import com.imagingmanifest.dicom.data.Sequence;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.tools.Tool;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.DimseStatus;
 import com.imagingmanifest.net.dimse.QueryRetrieveLevel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code gateway find AE@HOST:PORT -L STUDY|SERIES|IMAGE -k KEY=VALUE...}: C-FIND in the Study Root
- * model. KEY is a PS3.6 keyword or (gggg,eeee); an empty VALUE asks for the attribute to be returned.
- * Prints each match on one line as KEY=VALUE pairs.
+ * model, as DCMTK's findscu. KEY is a PS3.6 keyword or (gggg,eeee); an empty VALUE asks for the
+ * attribute to be returned. Prints each match on one line as KEY=VALUE pairs on standard output, the
+ * count and final status on standard error.
  */
-public final class FindCommand {
-    static final String USAGE = "gateway find AE@HOST:PORT -L STUDY|SERIES|IMAGE -k KEY=VALUE... [--aet CALLING]"
-            + " [--connect-timeout SECONDS] [--timeout SECONDS]";
+@Command(name = "gateway find", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Queries a DICOM peer with C-FIND (Study Root); one line of KEY=VALUE pairs per match.")
+public final class FindCommand extends Tool.Body {
+    @Parameters(index = "0", paramLabel = "AE@HOST:PORT", description = "the peer: its AE title, host and port")
+    String peer;
 
-    private FindCommand() {
-    }
+    @Option(names = {"-L", "--level"}, required = true, paramLabel = "STUDY|SERIES|IMAGE",
+            converter = LevelConverter.class, description = "the query level")
+    QueryRetrieveLevel level;
+
+    @Option(names = {"-k", "--key"}, paramLabel = "KEY=VALUE", description = "a matching or return key (repeatable)")
+    List<String> keys = new ArrayList<>();
+
+    @Mixin
+    PeerOptions options;
 
     public static void main(String[] args) {
-        CommandLine.run("find", USAGE, args, a -> {
-            CommandLine cl = new CommandLine(a, List.of("-L", "-k"));
-            if (cl.positional.size() != 1) {
-                throw new CommandLine.UsageException("expected exactly one AE@HOST:PORT");
+        Tool.main(new FindCommand(), args);
+    }
+
+    @Override
+    public Integer call() {
+        DataSet query = new DataSet();
+        keys.forEach(k -> addKey(query, k));
+        int[] count = {0};
+        DimseStatus status;
+        try (DimseClient client = options.client(peer)) {
+            status = client.find(level, query, match -> {
+                count[0]++;
+                out.println(format(match));
+                return true;
+            });
+        }
+        err.println(count[0] + " match" + (count[0] == 1 ? "" : "es") + ", " + status);
+        return Tool.OK;
+    }
+
+    /** {@code -L} case-insensitively, with the allowed values in the error. */
+    static final class LevelConverter implements ITypeConverter<QueryRetrieveLevel> {
+        @Override
+        public QueryRetrieveLevel convert(String value) {
+            try {
+                return QueryRetrieveLevel.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("-L takes STUDY, SERIES or IMAGE, got " + value);
             }
-            QueryRetrieveLevel level = null;
-            DataSet keys = new DataSet();
-            for (String[] o : cl.options) {
-                if (o[0].equals("-L")) {
-                    try {
-                        level = QueryRetrieveLevel.valueOf(o[1].toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new CommandLine.UsageException("-L takes STUDY, SERIES or IMAGE, got " + o[1]);
-                    }
-                } else {
-                    addKey(keys, o[1]);
-                }
-            }
-            if (level == null) {
-                throw new CommandLine.UsageException("missing -L STUDY|SERIES|IMAGE");
-            }
-            int[] count = {0};
-            DimseStatus status;
-            try (DimseClient client = cl.client()) {
-                status = client.find(level, keys, match -> {
-                    count[0]++;
-                    System.out.println(format(match));
-                    return true;
-                });
-            }
-            System.err.println(count[0] + " match" + (count[0] == 1 ? "" : "es") + ", " + status);
-        });
+        }
     }
 
     static void addKey(DataSet keys, String pair) {
@@ -67,12 +83,12 @@ public final class FindCommand {
             try {
                 tag = Tag.parse(key);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.UsageException("not a tag: " + key);
+                throw new Tool.BadArgument("not a tag: " + key);
             }
         } else {
             tag = ElementDictionary.tagOf(key);
             if (tag == -1) {
-                throw new CommandLine.UsageException("unknown keyword " + key);
+                throw new Tool.BadArgument("unknown keyword " + key);
             }
         }
         Vr vr = ElementDictionary.vrOf(tag);
@@ -86,10 +102,10 @@ public final class FindCommand {
             try {
                 keys.setInt(tag, vr, Integer.parseInt(value));
             } catch (NumberFormatException e) {
-                throw new CommandLine.UsageException(key + " takes a number, got " + value);
+                throw new Tool.BadArgument(key + " takes a number, got " + value);
             }
         } else {
-            throw new CommandLine.UsageException(key + " (" + vr + ") cannot be a matching key");
+            throw new Tool.BadArgument(key + " (" + vr + ") cannot be a matching key");
         }
     }
 
