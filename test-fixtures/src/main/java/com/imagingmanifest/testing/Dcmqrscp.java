@@ -23,11 +23,12 @@ import java.util.stream.Stream;
  * real PACS beside {@link PrivateOrthanc}.
  *
  * <p>What it does, as tried with dcmqrscp 3.6.7: an IMAGE or SERIES query must carry the parent
- * UIDs (otherwise "Failed: UnableToProcess"); the index keeps a fixed set of attributes (Content
+ * UIDs (otherwise "Failed: UnableToProcess", checked only once the archive holds a record); the index keeps a fixed set of attributes (Content
  * Date/Time and SOP Class UID are not among them, Modalities in Study is); UIDs in C-FIND answers
  * are padded with a space; C-MOVE destinations must be in the HostTable, by host name (the
  * configuration file takes no IP address); {@code --single-process} crashes after its first
- * association, so the archive runs in its default mode, a child process per association. Each
+ * association, so the archive runs in its default mode, a child process per association; it keeps
+ * at most 500 studies (the quota's limit) and drops the oldest beyond. Each
  * archive has its own directory (configuration, storage area, log), a free loopback port, and
  * ends with SIGKILL of the process and its children.
  */
@@ -94,8 +95,8 @@ public final class Dcmqrscp implements AutoCloseable {
         cfg.append("HostTable END\n");
         cfg.append("VendorTable BEGIN\nVendorTable END\n");
         cfg.append("AETable BEGIN\n");
-        // beyond maxStudies dcmqrscp deletes the oldest study: keep it out of reach
-        cfg.append(aeTitle).append(' ').append(storage).append(" RW (100000, 1024mb) ANY\n");
+        // beyond maxStudies dcmqrscp deletes the oldest study; 500 is the most it takes (more is cut to 500)
+        cfg.append(aeTitle).append(' ').append(storage).append(" RW (500, 1024mb) ANY\n");
         cfg.append("AETable END\n");
         return cfg.toString();
     }
