@@ -65,14 +65,14 @@ public final class KosToManifest {
             throw new KosMappingException("KOS has no valid SOP Instance UID: " + sopInstanceUid);
         }
         Map<String, Map<String, SeriesEvidence>> evidence = evidence(kos);
-        Set<String> selected = new LinkedHashSet<>();
+        Map<String, InstanceSubset> selected = new LinkedHashMap<>();
         collectReferences(kos.getSequence(Tag.ContentSequence), selected, 0);
         if (selected.isEmpty()) {
             throw new KosMappingException("KOS " + sopInstanceUid + " selects no instances");
         }
         Set<String> inEvidence = new LinkedHashSet<>();
         evidence.values().forEach(s -> s.values().forEach(e -> e.instances.keySet().forEach(inEvidence::add)));
-        for (String uid : selected) {
+        for (String uid : selected.keySet()) {
             if (!inEvidence.contains(uid)) {
                 throw new KosMappingException("KOS " + sopInstanceUid + " selects instance " + uid
                         + ", which its Current Requested Procedure Evidence Sequence does not list");
@@ -193,8 +193,11 @@ public final class KosToManifest {
         return ae == null && base == null ? null : new RetrieveLocation(ae, base);
     }
 
-    /** IMAGE, WAVEFORM and COMPOSITE items anywhere in the tree (TID 2010 puts them under the root). */
-    private static void collectReferences(Sequence content, Set<String> out, int depth) {
+    /**
+     * IMAGE, WAVEFORM and COMPOSITE items anywhere in the tree (TID 2010 puts them under the root),
+     * with the frames or segments each selects.
+     */
+    private static void collectReferences(Sequence content, Map<String, InstanceSubset> out, int depth) {
         if (content == null || depth > 64) {
             return;
         }
@@ -206,7 +209,8 @@ public final class KosToManifest {
                     throw new KosMappingException(type + " content item without Referenced SOP Sequence");
                 }
                 for (DataSet ref : refs) {
-                    out.add(requireUid(ref, Tag.ReferencedSOPInstanceUID, type + " content item"));
+                    out.merge(requireUid(ref, Tag.ReferencedSOPInstanceUID, type + " content item"),
+                            InstanceSubset.fromReference(ref), InstanceSubset::union);
                 }
             }
             collectReferences(item.getSequence(Tag.ContentSequence), out, depth + 1);
@@ -327,12 +331,12 @@ public final class KosToManifest {
     }
 
     private static void writeStudies(ImagingManifest m, Map<String, Map<String, SeriesEvidence>> evidence,
-            Set<String> selected) {
+            Map<String, InstanceSubset> selected) {
         Map<RetrieveLocation, Reference> endpoints = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, SeriesEvidence>> study : evidence.entrySet()) {
             List<Map.Entry<String, SeriesEvidence>> chosen = new ArrayList<>();
             for (Map.Entry<String, SeriesEvidence> s : study.getValue().entrySet()) {
-                if (s.getValue().instances.keySet().stream().anyMatch(selected::contains)) {
+                if (s.getValue().instances.keySet().stream().anyMatch(selected::containsKey)) {
                     chosen.add(s);
                 }
             }
@@ -352,8 +356,9 @@ public final class KosToManifest {
                     series.addEndpoint(endpointFor(m, endpoints, s.getValue().location));
                 }
                 s.getValue().instances.forEach((uid, cls) -> {
-                    if (selected.contains(uid)) {
-                        series.addInstance().setSopClass(Oids.toUrn(cls)).setUid(Oids.toUrn(uid));
+                    InstanceSubset subset = selected.get(uid);
+                    if (subset != null) {
+                        subset.writeTo(series.addInstance().setSopClass(Oids.toUrn(cls)).setUid(Oids.toUrn(uid)));
                     }
                 });
             }

@@ -229,6 +229,7 @@ public final class ManifestToKos {
                     DataSet ref = item.newSequence(Tag.ReferencedSOPSequence).addItem();
                     ref.setString(Tag.ReferencedSOPClassUID, Vr.UI, sopClass);
                     ref.setString(Tag.ReferencedSOPInstanceUID, Vr.UI, Oids.fromUrn(inst.getUid()));
+                    InstanceSubset.of(inst).writeTo(ref);
                 }
             }
         }

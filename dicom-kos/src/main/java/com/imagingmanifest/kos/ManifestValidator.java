@@ -3,12 +3,15 @@ package com.imagingmanifest.kos;
 import com.imagingmanifest.dicom.data.Uid;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.dstu3.model.Coding;
 import org.hl7.fhir.dstu3.model.Endpoint;
 import org.hl7.fhir.dstu3.model.Extension;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
+import org.hl7.fhir.dstu3.model.PositiveIntType;
 import org.hl7.fhir.dstu3.model.Reference;
 
 /**
@@ -181,9 +184,52 @@ public final class ManifestValidator {
                     String iloc = rloc + ".instance[" + k + "]";
                     checkUid(inst.getSopClass(), iloc + ".sopClass", "sopClass");
                     checkUnique(inst.getUid(), iloc + ".uid", "instance", instances);
+                    checkSubset(inst, iloc);
                 }
             }
         }
+    }
+
+    /** PS3.3 Table 10-3: frames or segments, not both; segments only of a segmentation; no repeats. */
+    private void checkSubset(ImagingManifest.InstanceComponent inst, String location) {
+        int frames = checkNumbers(inst, InstanceSubset.FRAME_EXTENSION, location, Integer.MAX_VALUE);
+        int segments = checkNumbers(inst, InstanceSubset.SEGMENT_EXTENSION, location, InstanceSubset.MAX_SEGMENT);
+        if (frames > 0 && segments > 0) {
+            problem(location + ".extension", "an instance selects frames or segments, not both"
+                    + " (Referenced Frame Number and Referenced Segment Number exclude each other)");
+        }
+        String sopClass = Oids.fromUrn(inst.getSopClass());
+        if (frames > 0 && InstanceSubset.isSingleFrame(sopClass)) {
+            problem(location + ".extension", "referenced-frame-number needs a multi-frame SOP class, not "
+                    + inst.getSopClass() + " (single-frame)");
+        }
+        if (segments > 0 && !InstanceSubset.isSegmentation(sopClass)) {
+            problem(location + ".extension", "referenced-segment-number needs a segmentation SOP class, not "
+                    + inst.getSopClass());
+        }
+    }
+
+    private int checkNumbers(ImagingManifest.InstanceComponent inst, String url, String location, int max) {
+        List<Extension> all = inst.getExtension();
+        Set<Integer> seen = new HashSet<>();
+        int count = 0;
+        for (int i = 0; i < all.size(); i++) {
+            Extension x = all.get(i);
+            if (!url.equals(x.getUrl())) {
+                continue;
+            }
+            count++;
+            String loc = location + ".extension[" + i + "]";
+            String name = url.substring(url.lastIndexOf('/') + 1);
+            if (!(x.getValue() instanceof PositiveIntType p) || p.getValue() == null || p.getValue() < 1) {
+                problem(loc, name + " needs a valuePositiveInt");
+            } else if (p.getValue() > max) {
+                problem(loc, name + " " + p.getValue() + " is larger than " + max);
+            } else if (!seen.add(p.getValue())) {
+                problem(loc, name + " " + p.getValue() + " appears twice");
+            }
+        }
+        return count;
     }
 
     private void checkUnique(String urn, String location, String what, Map<String, String> seen) {

@@ -74,6 +74,18 @@ class FhirValidationTest {
     }
 
     @Test
+    void framesAndSegmentsOnInstancesValidate() {
+        ImagingManifest m = Manifests.of(1, 2, 1);
+        m.getStudyFirstRep().getSeries().get(0).getInstanceFirstRep().setSopClass("urn:oid:" + FramesTest.ENHANCED_CT)
+                .addExtension(InstanceSubset.FRAME_EXTENSION, new org.hl7.fhir.dstu3.model.PositiveIntType(3));
+        m.getStudyFirstRep().getSeries().get(1).getInstanceFirstRep().setSopClass("urn:oid:" + FramesTest.SEG)
+                .addExtension(InstanceSubset.SEGMENT_EXTENSION, new org.hl7.fhir.dstu3.model.PositiveIntType(2));
+        ImagingManifest back = throughKos(m, null);
+        assertTrue(back.getStudyFirstRep().getSeries().get(1).getInstanceFirstRep().hasExtension(InstanceSubset.SEGMENT_EXTENSION));
+        assertValid(back);
+    }
+
+    @Test
     void minimalKosWithoutDescriptionAuthorOrEndpointsValidates() {
         DataSet kos = KosToManifestTest.kosFromShared();
         kos.setEmpty(Tag.PatientName, Vr.PN);

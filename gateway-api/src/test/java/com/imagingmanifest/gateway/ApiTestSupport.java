@@ -55,9 +55,18 @@ public final class ApiTestSupport {
             String patientId, String issuer) {
     }
 
-    /** Registers gateway.* properties for the three organizations bound to one PACS. */
+    /** Registers gateway.* properties for the three organizations bound to one PACS called ORTHANC. */
     public static void organizations(DynamicPropertyRegistry registry, String kind, String host, int port,
             String dicomwebUrl, String restUrl, String username, String password, int closedPort) {
+        organizations(registry, kind, "ORTHANC", host, port, dicomwebUrl, restUrl, username, password, closedPort);
+    }
+
+    /**
+     * Registers gateway.* properties for the three organizations bound to one PACS; the superseded
+     * policy is the kind's default (orthanc: delete; dimse, dicomweb: reject).
+     */
+    public static void organizations(DynamicPropertyRegistry registry, String kind, String aeTitle, String host,
+            int port, String dicomwebUrl, String restUrl, String username, String password, int closedPort) {
         registry.add("gateway.data-dir", DATA_DIR::toString);
         registry.add("gateway.max-body-size", () -> "64KB");
         String[][] orgs = {{DEMO_ID, DEMO_SLUG}, {OTHER_ID, OTHER_SLUG}, {"3", DOWN_SLUG}};
@@ -70,7 +79,7 @@ public final class ApiTestSupport {
             registry.add(p + "slug", () -> slug);
             registry.add(p + "name", () -> "Org " + p);
             registry.add(p + "pacs.kind", () -> kind);
-            registry.add(p + "pacs.ae-title", () -> "ORTHANC");
+            registry.add(p + "pacs.ae-title", () -> aeTitle);
             registry.add(p + "pacs.host", () -> host);
             registry.add(p + "pacs.port", () -> down ? closedPort : port);
             registry.add(p + "pacs.dicomweb-url", () -> down ? "http://127.0.0.1:" + closedPort + "/dicom-web"
@@ -80,7 +89,6 @@ public final class ApiTestSupport {
             registry.add(p + "pacs.rest-url", () -> down ? "http://127.0.0.1:" + closedPort : restUrl);
             registry.add(p + "pacs.username", () -> username);
             registry.add(p + "pacs.password", () -> password);
-            registry.add(p + "pacs.superseded", () -> "delete");
             registry.add(p + "pacs.connect-timeout", () -> "2s");
             registry.add(p + "pacs.response-timeout", () -> "20s");
         }

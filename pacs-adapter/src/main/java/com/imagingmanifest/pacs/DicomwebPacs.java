@@ -8,7 +8,6 @@ import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.QidoQuery;
 import com.imagingmanifest.dicomweb.StowResult;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,8 +36,7 @@ public class DicomwebPacs implements Pacs {
 
     @Override
     public Set<PacsCapability> capabilities() {
-        return EnumSet.of(PacsCapability.STORE, PacsCapability.FIND, PacsCapability.STUDY_CONTEXT,
-                PacsCapability.RETRIEVE, PacsCapability.REJECT);
+        return PacsCapability.of(PacsBinding.Kind.DICOMWEB);
     }
 
     /** A QIDO-RS study search with limit 1: it proves reachability, authentication and the base URL. */

@@ -11,7 +11,6 @@ import com.imagingmanifest.net.dimse.DimseStatus;
 import com.imagingmanifest.net.dimse.Part10Object;
 import com.imagingmanifest.net.dimse.QueryRetrieveLevel;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -55,8 +54,7 @@ public final class DimsePacs implements Pacs {
 
     @Override
     public Set<PacsCapability> capabilities() {
-        return EnumSet.of(PacsCapability.STORE, PacsCapability.FIND, PacsCapability.STUDY_CONTEXT,
-                PacsCapability.RETRIEVE, PacsCapability.REJECT);
+        return PacsCapability.of(PacsBinding.Kind.DIMSE);
     }
 
     @Override

@@ -7,7 +7,6 @@ import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.orthanc.OrthancRest;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,10 +63,7 @@ public final class OrthancPacs implements Pacs {
 
     @Override
     public Set<PacsCapability> capabilities() {
-        Set<PacsCapability> caps = EnumSet.copyOf(dicomweb.capabilities());
-        caps.add(PacsCapability.DELETE);
-        caps.add(PacsCapability.CHANGE_FEED);
-        return caps;
+        return PacsCapability.of(PacsBinding.Kind.ORTHANC);
     }
 
     @Override

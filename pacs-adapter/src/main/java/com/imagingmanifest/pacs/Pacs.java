@@ -20,11 +20,35 @@ public interface Pacs extends AutoCloseable {
      * matching capability is declared. The gateway checks this at start-up.
      */
     default boolean supports(SupersededPolicy policy) {
+        return supports(capabilities(), policy);
+    }
+
+    /** Whether a binding with {@code capabilities} can honour {@code policy}. */
+    static boolean supports(Set<PacsCapability> capabilities, SupersededPolicy policy) {
         return switch (policy) {
             case KEEP -> true;
-            case DELETE -> capabilities().contains(PacsCapability.DELETE);
-            case REJECT -> capabilities().contains(PacsCapability.REJECT);
+            case DELETE -> capabilities.contains(PacsCapability.DELETE);
+            case REJECT -> capabilities.contains(PacsCapability.REJECT);
         };
+    }
+
+    /**
+     * Removes a KOS that was stored but never acknowledged (an abandoned write): DELETE where the
+     * binding can, otherwise an IOCM rejection note titled {@link RejectionNote.Reason#PATIENT_SAFETY}
+     * (113037), the CID 7011 title every IOCM consumer must hide, never show: nobody was told the KOS
+     * exists, so no reader may take it for a confirmed selection. Removing what the PACS no longer
+     * holds is not an error. Returns the SOP Instance UID of the note stored, empty when none was.
+     */
+    default Optional<String> discard(InstanceRef kos) throws PacsException {
+        if (supports(SupersededPolicy.DELETE)) {
+            remove(kos, SupersededPolicy.DELETE);
+            return Optional.empty();
+        } else if (supports(SupersededPolicy.REJECT)) {
+            return RejectionNote.reject(this, kos, RejectionNote.Reason.PATIENT_SAFETY);
+        } else {
+            throw new PacsException(PacsException.Kind.UNSUPPORTED, -1,
+                    "this PACS can neither delete nor reject a KOS", null);
+        }
     }
 
     /** Reachability check (C-ECHO, QIDO or Orthanc /system). */

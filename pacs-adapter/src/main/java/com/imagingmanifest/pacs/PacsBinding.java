@@ -64,7 +64,12 @@ public record PacsBinding(
     }
 
     public enum Kind {
-        DIMSE, DICOMWEB, ORTHANC
+        DIMSE, DICOMWEB, ORTHANC;
+
+        /** The superseded policy a binding of this kind gets when none is configured: one it can honour. */
+        public SupersededPolicy defaultSuperseded() {
+            return this == ORTHANC ? SupersededPolicy.DELETE : SupersededPolicy.REJECT;
+        }
     }
 
     /** This binding with the given TLS material (null: plain TCP and the JVM's default trust). */

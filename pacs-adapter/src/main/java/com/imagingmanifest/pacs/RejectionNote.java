@@ -147,12 +147,21 @@ public final class RejectionNote {
      * happens when the PACS no longer knows the study (then it holds nothing to reject).
      */
     static void reject(Pacs pacs, InstanceRef kos) throws PacsException {
+        reject(pacs, kos, Reason.QUALITY);
+    }
+
+    /**
+     * Rejects {@code kos} on {@code pacs} by storing a note titled {@code reason}; see
+     * {@link #reject(Pacs, InstanceRef)}. Returns the note's SOP Instance UID, empty when none was stored.
+     */
+    static Optional<String> reject(Pacs pacs, InstanceRef kos, Reason reason) throws PacsException {
         Optional<DataSet> context = pacs.studyContext(kos.studyInstanceUid());
         if (context.isEmpty()) {
-            return;
+            return Optional.empty();
         }
-        DataSet note = build(context.get(), List.of(kos), Reason.QUALITY);
+        DataSet note = build(context.get(), List.of(kos), reason);
         pacs.store(Part10.write(note, Uid.ExplicitVRLittleEndian));
+        return Optional.of(note.getString(Tag.SOPInstanceUID));
     }
 
     private static void sopReference(DataSet item, InstanceRef r) {

@@ -42,7 +42,7 @@ public record GatewayProperties(
             URI restUrl,
             String username,
             String password,
-            @DefaultValue("delete") String superseded,
+            String superseded,
             @DefaultValue("5s") Duration connectTimeout,
             @DefaultValue("30s") Duration responseTimeout,
             @DefaultValue("" + PacsBinding.DEFAULT_MAX_ASSOCIATIONS) int maxAssociations,
@@ -54,9 +54,13 @@ public record GatewayProperties(
          * {@link com.imagingmanifest.gateway.tenant.Tenants} resolves.
          */
         public PacsBinding toBinding() {
-            return new PacsBinding(oneOf(PacsBinding.Kind.class, kind, "kind"),
+            PacsBinding.Kind k = oneOf(PacsBinding.Kind.class, kind, "kind");
+            // absent: the kind's own default (orthanc: delete; dimse, dicomweb: reject)
+            SupersededPolicy policy = superseded == null || superseded.isBlank() ? k.defaultSuperseded()
+                    : oneOf(SupersededPolicy.class, superseded, "superseded");
+            return new PacsBinding(k,
                     aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl,
-                    username, password, oneOf(SupersededPolicy.class, superseded, "superseded"),
+                    username, password, policy,
                     connectTimeout, responseTimeout, maxAssociations, null, bearerToken);
         }
 

@@ -33,6 +33,7 @@ import org.hl7.fhir.dstu3.model.OperationOutcome;
 import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 /**
@@ -52,9 +53,18 @@ public class ManifestWriter {
     private final KosTranslation translation;
     private final FhirContext fhir;
     private final Clock clock;
+    private final GatewayRejections rejections;
 
+    /** A writer whose rejections of abandoned KOS are not remembered for ingestion. */
     public ManifestWriter(ManifestStore store, PacsConnections connections, KosTranslation translation,
             FhirContext fhir, Clock clock) {
+        this(store, connections, translation, fhir, clock, GatewayRejections.NONE);
+    }
+
+    @Autowired
+    public ManifestWriter(ManifestStore store, PacsConnections connections, KosTranslation translation,
+            FhirContext fhir, Clock clock, GatewayRejections rejections) {
+        this.rejections = rejections;
         this.store = store;
         this.connections = connections;
         this.translation = translation;
@@ -291,7 +301,8 @@ public class ManifestWriter {
         }
         try {
             for (InstanceRef ref : stored) {
-                pacs.remove(ref, SupersededPolicy.DELETE);
+                // deleted where the PACS can, else rejected (IOCM): never left for a reader to find
+                rejections.discard(pacs, tenant.id(), ref);
             }
             store.settleIntent(intentId, "abandoned (" + reason + "); KOS removed", now());
         } catch (PacsException | RuntimeException e) {

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Settles write intents left open by a crash or a failed clean-up (DESIGN.md section 5): a KOS
- * stored without a committed version was never acknowledged, so it is removed from the PACS; a KOS
+ * stored without a committed version was never acknowledged, so it is removed from the PACS the way
+ * the binding can ({@link com.imagingmanifest.pacs.Pacs#discard}: DELETE, else a rejection note); a KOS
  * of a superseded version that could not be retired then is retired now by the binding's policy. Runs
  * at start-up and every {@code gateway.recovery-interval}; an intent younger than
  * {@code gateway.recovery-grace} (default {@link #GRACE}) may still be in flight and is left alone.
@@ -38,16 +39,18 @@ public class WriteRecovery {
     private final PacsConnections connections;
     private final Clock clock;
     private final Duration grace;
+    private final GatewayRejections rejections;
 
     public WriteRecovery(ManifestStore store, Tenants tenants, PacsConnections connections, Clock clock) {
-        this(store, tenants, connections, clock, GRACE);
+        this(store, tenants, connections, clock, GRACE, GatewayRejections.NONE);
     }
 
     /** {@code grace}: {@code gateway.recovery-grace}, the age below which an intent may still be in flight. */
     @Autowired
     public WriteRecovery(ManifestStore store, Tenants tenants, PacsConnections connections, Clock clock,
-            @Value("${gateway.recovery-grace:2m}") Duration grace) {
+            @Value("${gateway.recovery-grace:2m}") Duration grace, GatewayRejections rejections) {
         this.grace = grace;
+        this.rejections = rejections;
         this.store = store;
         this.tenants = tenants;
         this.connections = connections;
@@ -86,7 +89,7 @@ public class WriteRecovery {
                 for (InstanceRef kos : intent.kos()) {
                     if (!store.isCommittedKos(kos.sopInstanceUid())) {
                         // never acknowledged
-                        connections.of(tenant.get()).remove(kos, SupersededPolicy.DELETE);
+                        rejections.discard(connections.of(tenant.get()), intent.organizationId(), kos);
                         removed++;
                     } else if (!store.isCurrentKos(kos.sopInstanceUid()) && policy != SupersededPolicy.KEEP) {
                         // superseded or deleted, but the write could not retire it at the time

@@ -19,6 +19,7 @@ public class GatewayMetrics {
     public static final String QUARANTINED = "gateway.ingestion.quarantined";
     public static final String QUARANTINE_SIZE = "gateway.quarantine.size";
     public static final String ASSOCIATIONS = "gateway.dicom.associations";
+    public static final String INTENTS_OPEN = "gateway.write.intents.open";
 
     private static final Pattern TOKEN = Pattern.compile("[a-z0-9_-]{1,32}");
 
@@ -54,6 +55,15 @@ public class GatewayMetrics {
     /** Reports the number of quarantined KOS of {@code tenant}, read from {@code size} at each scrape. */
     public void quarantineSize(String tenant, Supplier<Number> size) {
         Gauge.builder(QUARANTINE_SIZE, size).description("KOS documents currently in quarantine")
+                .tag("tenant", tenant).strongReference(true).register(registry);
+    }
+
+    /**
+     * Reports the write intents of {@code tenant} still open, read from {@code open} at each scrape:
+     * anything above 0 for longer than the recovery interval is a KOS the PACS has not let go of yet.
+     */
+    public void writeIntentsOpen(String tenant, Supplier<Number> open) {
+        Gauge.builder(INTENTS_OPEN, open).description("Write intents not settled yet (KOS to store, remove or retire)")
                 .tag("tenant", tenant).strongReference(true).register(registry);
     }
 

@@ -20,7 +20,7 @@ import java.util.Set;
 /**
  * A {@link Pacs} that times every call of the one it wraps: timer {@value #METRIC} tagged with the
  * tenant, the operation ({@code check}, {@code store}, {@code find}, {@code study-context},
- * {@code retrieve}, {@code remove}, {@code kos-since}) and the outcome ({@code success}, or the
+ * {@code retrieve}, {@code remove}, {@code discard}, {@code kos-since}) and the outcome ({@code success}, or the
  * {@link PacsException.Kind} in lower case, or {@code error} for anything unexpected).
  */
 public final class MeteredPacs implements Pacs {
@@ -87,6 +87,11 @@ public final class MeteredPacs implements Pacs {
             pacs.remove(kos, policy);
             return null;
         });
+    }
+
+    @Override
+    public Optional<String> discard(InstanceRef kos) throws PacsException {
+        return timed("discard", () -> pacs.discard(kos));
     }
 
     @Override

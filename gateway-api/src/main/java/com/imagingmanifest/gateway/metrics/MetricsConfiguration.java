@@ -5,6 +5,7 @@ import com.imagingmanifest.gateway.tenant.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +22,14 @@ public class MetricsConfiguration {
     @Bean
     GatewayMetrics gatewayMetrics(MeterRegistry registry) {
         return new GatewayMetrics(registry);
+    }
+
+    /** One {@value GatewayMetrics#INTENTS_OPEN} gauge per organization, counted in the store at each scrape. */
+    @Bean
+    SmartInitializingSingleton writeIntentGauges(GatewayMetrics metrics, Tenants tenants,
+            ObjectProvider<com.imagingmanifest.gateway.store.ManifestStore> store) {
+        return () -> tenants.all().forEach(t -> metrics.writeIntentsOpen(t.slug(),
+                () -> store.getObject().openIntentCount(t.id())));
     }
 
     @Bean

@@ -222,6 +222,13 @@ public class ManifestStore {
                 .list();
     }
 
+    /** How many write intents of {@code orgId} are open or half-recovered, whatever their age. */
+    public long openIntentCount(String orgId) {
+        return jdbc.sql("SELECT COUNT(*) FROM write_intent WHERE org_id = ?"
+                        + " AND (settled IS NULL OR outcome = 'recovering')")
+                .param(orgId).query(Long.class).single();
+    }
+
     /** True when {@code sopUid} backs some committed version (of any organization). */
     public boolean isCommittedKos(String sopUid) {
         return jdbc.sql("SELECT COUNT(*) FROM manifest_kos WHERE sop_uid = ?").param(sopUid)

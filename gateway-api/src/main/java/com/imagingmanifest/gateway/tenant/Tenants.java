@@ -2,13 +2,20 @@ package com.imagingmanifest.gateway.tenant;
 
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.config.NamedSslBundles;
+import com.imagingmanifest.pacs.Pacs;
 import com.imagingmanifest.pacs.PacsBinding;
+import com.imagingmanifest.pacs.PacsCapability;
+import com.imagingmanifest.pacs.SupersededPolicy;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.ssl.SslBundles;
@@ -49,6 +56,7 @@ public class Tenants {
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(where + ".pacs: " + e.getMessage(), e);
             }
+            requirePossible(o.id(), where, binding);
             binding = binding.withTlsContext(
                     NamedSslBundles.tlsContext(sslBundles, o.pacs().sslBundle(), where + ".pacs.ssl-bundle"));
             Tenant tenant = new Tenant(o.id(), slug, o.name() == null ? slug : o.name(), binding);
@@ -59,6 +67,23 @@ public class Tenants {
             tenants.add(tenant);
         }
         this.all = List.copyOf(tenants);
+    }
+
+    /** An impossible superseded policy would leave every retired KOS on the PACS and its intent open forever. */
+    private static void requirePossible(String id, String where, PacsBinding binding) {
+        Set<PacsCapability> can = PacsCapability.of(binding.kind());
+        if (!Pacs.supports(can, binding.superseded())) {
+            String possible = Arrays.stream(SupersededPolicy.values()).filter(p -> Pacs.supports(can, p))
+                    .map(Tenants::lower).collect(Collectors.joining(", "));
+            throw new IllegalStateException("organization " + id + ": " + where + ".pacs.superseded="
+                    + lower(binding.superseded()) + " is impossible with pacs.kind=" + lower(binding.kind())
+                    + ", which can do only superseded=" + possible + " (it has no " + lower(binding.superseded())
+                    + " of instances)");
+        }
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     private static void require(boolean condition, String message) {

@@ -103,4 +103,32 @@ class TenantsTest {
         assertThatThrownBy(() -> tenants(new GatewayProperties.Organization("1", "demo", "A", null)))
                 .hasMessageContaining("gateway.organizations[0].pacs");
     }
+
+    @Test
+    void anImpossibleSupersededPolicyStopsTheStartWithOneLineNamingOrganizationPolicyAndWhatTheKindCanDo() {
+        for (String kind : List.of("dimse", "dicomweb")) {
+            assertThatThrownBy(() -> tenants(new GatewayProperties.Organization("north", null, null,
+                    pacs(kind, "delete"))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("organization north: gateway.organizations[0].pacs.superseded=delete is impossible"
+                            + " with pacs.kind=" + kind + ", which can do only superseded=reject, keep (it has no"
+                            + " delete of instances)");
+        }
+        assertThat(tenants(new GatewayProperties.Organization("o", null, null, pacs("orthanc", "delete")))
+                .find("o").orElseThrow().pacs().superseded()).isEqualTo(SupersededPolicy.DELETE);
+    }
+
+    @Test
+    void eachKindDefaultsToAPolicyItCanHonour() {
+        Tenants t = tenants(new GatewayProperties.Organization("o", null, null, pacs("orthanc", null)),
+                new GatewayProperties.Organization("d", null, null, pacs("dimse", null)),
+                new GatewayProperties.Organization("w", null, null, pacs("dicomweb", "")));
+        assertThat(t.find("o").orElseThrow().pacs().superseded()).isEqualTo(SupersededPolicy.DELETE);
+        assertThat(t.find("d").orElseThrow().pacs().superseded()).isEqualTo(SupersededPolicy.REJECT);
+        assertThat(t.find("w").orElseThrow().pacs().superseded()).isEqualTo(SupersededPolicy.REJECT);
+        for (PacsBinding.Kind kind : PacsBinding.Kind.values()) {
+            assertThat(com.imagingmanifest.pacs.Pacs.supports(com.imagingmanifest.pacs.PacsCapability.of(kind),
+                    kind.defaultSuperseded())).as(kind.name()).isTrue();
+        }
+    }
 }
