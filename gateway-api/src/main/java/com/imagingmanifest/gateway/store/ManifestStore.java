@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * UIDs are written in one transaction, which also closes the write intent that covered the KOS.
  */
 @Repository
+@DependsOn("storeDurability") // no write before commits are made durable
 public class ManifestStore {
     /** Parameters per IN list: well below any driver's limit. */
     private static final int IN_LIST = 1000;

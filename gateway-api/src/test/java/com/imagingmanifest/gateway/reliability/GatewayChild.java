@@ -49,7 +49,9 @@ final class GatewayChild implements AutoCloseable {
 
     /**
      * Starts a gateway on {@code jdbcUrl} (user postgres) bound to {@code orthanc}; {@code extra}
-     * properties override the defaults (recovery every 2 s with a 10 s grace).
+     * properties override the defaults (recovery every 2 s with a 10 s grace). A null {@code jdbcUrl}
+     * leaves the store to the gateway's defaults: the embedded H2 file database under the data
+     * directory, with the URL that {@code ./gateway run} uses.
      */
     static GatewayChild start(String jdbcUrl, PrivateOrthanc orthanc, Map<String, String> extra) {
         Path dataDir;
@@ -60,9 +62,11 @@ final class GatewayChild implements AutoCloseable {
         }
         Map<String, String> p = new LinkedHashMap<>();
         p.put("gateway.data-dir", dataDir.toString());
-        p.put("spring.datasource.url", jdbcUrl);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
+        if (jdbcUrl != null) {
+            p.put("spring.datasource.url", jdbcUrl);
+            p.put("spring.datasource.username", "postgres");
+            p.put("spring.datasource.password", "");
+        }
         p.put("gateway.recovery-interval", "2s");
         p.put("gateway.recovery-grace", "10s");
         p.put("gateway.security.startup-tokens", "false");
