@@ -74,7 +74,7 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
         // an H2 file of its own: the Orthanc contexts share the data directory, and their recovery
         // must not settle this context's intents against another PACS (nor this one theirs)
         Path h2 = tempDir();
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + h2 + "/gateway;AUTO_SERVER=FALSE");
+        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + h2 + "/gateway;AUTO_SERVER=FALSE;WRITE_DELAY=0");
     }
 
     private static Path tempDir() {
