@@ -53,6 +53,7 @@ import java.time.Clock;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.hl7.fhir.dstu3.model.IdType;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
@@ -110,17 +111,19 @@ final class ImagingManifestProvider implements IResourceProvider {
             int query = conditional.indexOf('?');
             Map<String, String[]> parameters = UrlUtil.parseQueryString(
                     query < 0 ? conditional : conditional.substring(query + 1));
-            List<VersionKey> matches = store.search(tenant.id(),
-                    ManifestSearchParameters.toQuery(parameters, clock.millis()));
-            if (matches.size() > 1) {
-                throw new PreconditionFailedException("If-None-Exist matched " + matches.size()
-                        + " manifests; it must match at most one");
-            }
-            if (matches.size() == 1) {
-                StoredVersion existing = store.load(tenant.id(), matches).get(0);
-                return new MethodOutcome(versionedId(existing)).setCreated(false)
-                        .setResource(toResource(tenant, existing));
-            }
+            ManifestWriter.ConditionalCreate outcome = writer.createIfNoneExist(tenant, manifest,
+                    ManifestSearchParameters.conditionKey(parameters), () -> {
+                        List<VersionKey> matches = store.search(tenant.id(),
+                                ManifestSearchParameters.toQuery(parameters, clock.millis()));
+                        if (matches.size() > 1) {
+                            throw new PreconditionFailedException("If-None-Exist matched " + matches.size()
+                                    + " manifests; it must match at most one");
+                        }
+                        return matches.isEmpty() ? Optional.empty()
+                                : Optional.of(store.load(tenant.id(), matches).get(0));
+                    });
+            return new MethodOutcome(versionedId(outcome.version())).setCreated(outcome.created())
+                    .setResource(toResource(tenant, outcome.version()));
         }
         StoredVersion created = writer.create(tenant, manifest);
         return new MethodOutcome(versionedId(created)).setCreated(true).setResource(toResource(tenant, created));

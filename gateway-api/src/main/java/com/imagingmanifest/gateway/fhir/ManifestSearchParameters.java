@@ -10,10 +10,16 @@ import com.imagingmanifest.gateway.store.SearchQuery.DateValue;
 import com.imagingmanifest.gateway.store.SearchQuery.SortColumn;
 import com.imagingmanifest.gateway.store.SearchQuery.SortKey;
 import com.imagingmanifest.gateway.store.SearchQuery.TokenValue;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.hl7.fhir.dstu3.model.DateTimeType;
 import org.hl7.fhir.dstu3.model.IdType;
 
@@ -24,6 +30,28 @@ import org.hl7.fhir.dstu3.model.IdType;
  */
 final class ManifestSearchParameters {
     static final Set<String> REFERENCE = Set.of("patient", "author", "endpoint", "imaging-study");
+    /**
+     * The claim key of a conditional create's If-None-Exist query: parameters sorted by name and
+     * each one's values sorted, so that the same query written in another order claims the same key;
+     * SHA-256 keeps it short whatever the query's length.
+     */
+    static String conditionKey(Map<String, String[]> parameters) {
+        StringBuilder canonical = new StringBuilder();
+        new TreeMap<>(parameters).forEach((name, values) -> {
+            String[] sorted = values.clone();
+            Arrays.sort(sorted);
+            for (String value : sorted) {
+                canonical.append(name).append('=').append(value).append('&');
+            }
+        });
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     /** Parameters HAPI itself answers (encoding, summary): allowed, not search criteria. */
     static final Set<String> FORMATTING = Set.of("_format", "_pretty", "_summary", "_elements", "_count");
 

@@ -19,6 +19,7 @@ import com.imagingmanifest.pacs.Pacs;
 import com.imagingmanifest.pacs.PacsException;
 import com.imagingmanifest.pacs.SupersededPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.hl7.fhir.dstu3.model.Identifier;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.OperationOutcome;
@@ -45,6 +48,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class ManifestWriter {
     private static final String DICOM_UID_SYSTEM = ManifestIndexer.DICOM_UID_SYSTEM;
+    /** How long a conditional create waits for an identical one in flight before it answers 409. */
+    static final Duration CONDITION_WAIT = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(ManifestWriter.class);
 
@@ -74,12 +79,74 @@ public class ManifestWriter {
 
     /** Creates a manifest with a new server-assigned id (a random UUID). */
     public StoredVersion create(Tenant tenant, ImagingManifest manifest) {
-        return write(tenant, UUID.randomUUID().toString(), null, manifest);
+        return write(tenant, UUID.randomUUID().toString(), null, manifest, null);
+    }
+
+    /** A conditional create's answer: the manifest it made, or the one that already matched. */
+    public record ConditionalCreate(StoredVersion version, boolean created) {
+    }
+
+    /**
+     * Conditional create (If-None-Exist): creates {@code manifest} unless {@code existing} (the
+     * condition's search, which refuses more than one match) finds one. Before it searches a second
+     * time and before anything reaches the PACS, the create claims {@code conditionKey} in the store
+     * (see {@link ManifestStore#openConditionalIntent}); the claim is released in the commit that
+     * makes the manifest visible. So of identical conditional creates on any number of instances one
+     * creates, and every other one, on finding the claim taken, waits and then finds that manifest.
+     */
+    public ConditionalCreate createIfNoneExist(Tenant tenant, ImagingManifest manifest, String conditionKey,
+            Supplier<Optional<StoredVersion>> existing) {
+        List<KosTranslation.Problem> problems = translation.validate(manifest);
+        if (!problems.isEmpty()) {
+            throw invalid(problems);
+        }
+        long deadline = System.nanoTime() + CONDITION_WAIT.toNanos();
+        while (true) {
+            Optional<StoredVersion> found = existing.get();
+            if (found.isPresent()) {
+                return new ConditionalCreate(found.get(), false);
+            }
+            String id = UUID.randomUUID().toString();
+            String intentId;
+            try {
+                intentId = store.openConditionalIntent(tenant.id(), id, conditionKey, now());
+            } catch (ConcurrentWriteException e) {
+                if (System.nanoTime() > deadline) {
+                    // the holder is slow or died (recovery releases a dead one's claim after its grace)
+                    throw new ResourceVersionConflictException(e.getMessage() + " for longer than "
+                            + CONDITION_WAIT.toSeconds() + " s; retry later");
+                }
+                pause();
+                continue;
+            }
+            try {
+                // with the claim held, every create of this condition that committed is visible here
+                found = existing.get();
+            } catch (RuntimeException e) {
+                release(tenant, intentId, e);
+                throw e;
+            }
+            if (found.isPresent()) {
+                settle(tenant, intentId, "not needed: ImagingManifest/" + found.get().resourceId()
+                        + " matched If-None-Exist");
+                return new ConditionalCreate(found.get(), false);
+            }
+            return new ConditionalCreate(write(tenant, id, null, manifest, intentId), true);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(10, 40));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a conditional create", e);
+        }
     }
 
     /** Writes a new version over {@code previous} (the current version, possibly a delete). */
     public StoredVersion update(Tenant tenant, StoredVersion previous, ImagingManifest manifest) {
-        return write(tenant, previous.resourceId(), previous, manifest);
+        return write(tenant, previous.resourceId(), previous, manifest, null);
     }
 
     /** Deletes the manifest and retires its KOS by the binding's policy. */
@@ -103,7 +170,9 @@ public class ManifestWriter {
         return deleted;
     }
 
-    private StoredVersion write(Tenant tenant, String id, StoredVersion previous, ImagingManifest manifest) {
+    /** {@code heldIntent}: the intent a conditional create opened with its claim, else null. */
+    private StoredVersion write(Tenant tenant, String id, StoredVersion previous, ImagingManifest manifest,
+            String heldIntent) {
         List<KosTranslation.Problem> problems = translation.validate(manifest);
         if (!problems.isEmpty()) {
             throw invalid(problems);
@@ -111,7 +180,8 @@ public class ManifestWriter {
         Pacs pacs = connections.of(tenant);
         // an update claims its version before it asks the PACS anything: a concurrent loser is refused
         // at once and never stores a KOS (one writer per version)
-        String intentId = previous == null ? null : claim(tenant, id, previous.versionId());
+        String intentId = heldIntent != null ? heldIntent : previous == null ? null
+                : claim(tenant, id, previous.versionId());
         Prepared prepared;
         try {
             prepared = prepare(tenant, pacs, id, previous, manifest);
@@ -233,8 +303,13 @@ public class ManifestWriter {
 
     /** Closes a claim whose write was refused before any KOS was stored. */
     private void release(Tenant tenant, String intentId, RuntimeException reason) {
+        settle(tenant, intentId, "refused before any KOS was stored: " + reason.getMessage());
+    }
+
+    /** Closes a claim that stored no KOS. */
+    private void settle(Tenant tenant, String intentId, String outcome) {
         try {
-            store.settleIntent(intentId, "refused before any KOS was stored: " + reason.getMessage(), now());
+            store.settleIntent(intentId, outcome, now());
         } catch (RuntimeException e) {
             log.warn("organization {}: claim {} not released ({}); recovery will settle it", tenant.id(), intentId,
                     e.getMessage());

@@ -134,12 +134,12 @@ public class ManifestStore {
 
     /** Records, in its own committed transaction, that {@code kos} are about to be stored. */
     public String openIntent(String org, String id, List<InstanceRef> kos, Instant now) {
-        return openIntent(WriteIntent.Purpose.WRITE, org, id, null, kos, now);
+        return openIntent(WriteIntent.Purpose.WRITE, org, id, kos, now);
     }
 
     /** Records superseded KOS that could not be retired yet, for recovery to retry. */
     public String openRetirement(String org, String id, List<InstanceRef> kos, Instant now) {
-        return openIntent(WriteIntent.Purpose.RETIRE, org, id, null, kos, now);
+        return openIntent(WriteIntent.Purpose.RETIRE, org, id, kos, now);
     }
 
     /**
@@ -150,20 +150,37 @@ public class ManifestStore {
      * @throws ConcurrentWriteException when another write already claimed that version
      */
     public String openIntent(String org, String id, Long baseVersion, List<InstanceRef> kos, Instant now) {
-        return openIntent(WriteIntent.Purpose.WRITE, org, id, baseVersion, kos, now);
+        return openIntent(WriteIntent.Purpose.WRITE, org, id, baseVersion == null ? null
+                : org + "/" + id + "/" + baseVersion, kos, now, "ImagingManifest/" + id + " version " + baseVersion
+                + " is being updated by another request");
     }
 
-    private String openIntent(WriteIntent.Purpose purpose, String org, String id, Long baseVersion,
-            List<InstanceRef> kos, Instant now) {
+    /**
+     * Opens the intent of a conditional create and claims its condition ({@code conditionKey}, a
+     * digest of the If-None-Exist query): one create per condition in flight, across every instance
+     * on this store, until the intent is committed, abandoned or settled.
+     *
+     * @throws ConcurrentWriteException when a create with the same condition holds the claim
+     */
+    public String openConditionalIntent(String org, String id, String conditionKey, Instant now) {
+        return openIntent(WriteIntent.Purpose.WRITE, org, id, org + "?if-none-exist=" + conditionKey, List.of(), now,
+                "a create with the same If-None-Exist is in progress");
+    }
+
+    private String openIntent(WriteIntent.Purpose purpose, String org, String id, List<InstanceRef> kos,
+            Instant now) {
+        return openIntent(purpose, org, id, null, kos, now, null);
+    }
+
+    private String openIntent(WriteIntent.Purpose purpose, String org, String id, String claim,
+            List<InstanceRef> kos, Instant now, String claimedBy) {
         String intentId = UUID.randomUUID().toString();
-        String claim = baseVersion == null ? null : org + "/" + id + "/" + baseVersion;
         try {
             transactions.executeWithoutResult(tx -> jdbc.sql("INSERT INTO write_intent (intent_id, purpose, org_id,"
                             + " res_id, created, kos, claim) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .params(intentId, purpose.name(), org, id, now.toEpochMilli(), lines(kos), claim).update());
         } catch (DuplicateKeyException e) {
-            throw new ConcurrentWriteException("ImagingManifest/" + id + " version " + baseVersion
-                    + " is being updated by another request");
+            throw new ConcurrentWriteException(claimedBy);
         }
         return intentId;
     }
