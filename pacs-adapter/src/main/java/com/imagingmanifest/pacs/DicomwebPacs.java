@@ -115,12 +115,17 @@ public class DicomwebPacs implements Pacs {
 
     @Override
     public KosChanges kosSince(String cursor, int limit) throws PacsException {
+        return kosSince(cursor, limit, KosLedger.WATERMARK_ONLY);
+    }
+
+    @Override
+    public KosChanges kosSince(String cursor, int limit, KosLedger ledger) throws PacsException {
         QidoQuery query = QidoQuery.create().match(Tag.Modality, "KO")
                 .includeField(Tag.StudyInstanceUID).includeField(Tag.SeriesInstanceUID)
                 .includeField(Tag.SOPClassUID).includeField(Tag.ContentDate).includeField(Tag.ContentTime)
                 .includeField(Tag.InstanceCreationDate).includeField(Tag.InstanceCreationTime);
         List<DataSet> all = pages(query, q -> client.searchInstances(null, null, q));
-        return KosWatermark.select(all, cursor, limit);
+        return KosWatermark.select(all, cursor, limit, ledger);
     }
 
     @Override

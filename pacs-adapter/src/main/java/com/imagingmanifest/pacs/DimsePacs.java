@@ -162,6 +162,11 @@ public final class DimsePacs implements Pacs {
 
     @Override
     public KosChanges kosSince(String cursor, int limit) throws PacsException {
+        return kosSince(cursor, limit, KosLedger.WATERMARK_ONLY);
+    }
+
+    @Override
+    public KosChanges kosSince(String cursor, int limit, KosLedger ledger) throws PacsException {
         DataSet studyKeys = new DataSet();
         studyKeys.setString(Tag.ModalitiesInStudy, Vr.CS, "KO");
         studyKeys.setEmpty(Tag.StudyInstanceUID, Vr.UI);
@@ -188,7 +193,7 @@ public final class DimsePacs implements Pacs {
                 }
             }
         }
-        return KosWatermark.select(candidates, cursor, limit);
+        return KosWatermark.select(candidates, cursor, limit, ledger);
     }
 
     @Override

@@ -14,9 +14,11 @@ import java.util.TreeSet;
  * (Content Date and Time, SOP Instance UID). Each poll lists every KOS the PACS holds and returns
  * those after the watermark in that order, so paging is exact and nothing is reported twice.
  *
- * <p>Limit, by design: a KOS that arrives with a Content Date/Time older than the watermark (made
- * long ago elsewhere, or by a device whose clock is behind) is not reported; a C-STORE SCP or the
- * Orthanc change feed sees it. Each poll costs one listing of all KOS on the PACS.
+ * <p>A KOS that arrives with a Content Date/Time behind the watermark (made late for an old study,
+ * or by a device whose clock is behind) is not after it: with a {@link KosLedger}, every listed KOS
+ * behind the watermark that the ledger does not know is reported first, without moving the
+ * watermark, so nothing is missed whatever its dates. Each poll costs one listing of all KOS on the
+ * PACS and one ledger look-up of those behind the watermark.
  *
  * <p>Cursor text: {@code w1:<yyyyMMddHHmmss>:<UID>[,<UID>...]}, the watermark second and the SOP
  * Instance UIDs already reported at that second; null is the beginning.
@@ -31,14 +33,21 @@ final class KosWatermark {
     private KosWatermark() {
     }
 
+    /** {@link #select(List, String, int, KosLedger)} without a ledger: only KOS after the watermark. */
+    static KosChanges select(List<DataSet> candidates, String cursor, int limit) {
+        return select(candidates, cursor, limit, KosLedger.WATERMARK_ONLY);
+    }
+
     /**
      * The KOS of {@code candidates} (instance-level matches that carry study, series and SOP UIDs,
-     * and ideally Content Date/Time) after {@code cursor}, at most {@code limit}.
+     * and ideally Content Date/Time) that {@code ledger} does not know behind {@code cursor}, then
+     * those after it; at most {@code limit} in all.
      */
-    static KosChanges select(List<DataSet> candidates, String cursor, int limit) {
+    static KosChanges select(List<DataSet> candidates, String cursor, int limit, KosLedger ledger) {
         requirePositive(limit);
         Watermark after = parse(cursor);
         List<Entry> entries = new ArrayList<>();
+        List<Entry> behind = new ArrayList<>();
         for (DataSet d : candidates) {
             String sopClass = d.getString(Tag.SOPClassUID);
             if (sopClass != null && !Uid.KeyObjectSelectionDocumentStorage.equals(sopClass)) {
@@ -52,31 +61,50 @@ final class KosWatermark {
                     d.getString(Tag.SeriesInstanceUID), sop, Uid.KeyObjectSelectionDocumentStorage));
             if (after == null || after.precedes(e.key, sop)) {
                 entries.add(e);
+            } else {
+                behind.add(e);
             }
         }
-        entries.sort(Comparator.comparing(Entry::key).thenComparing(e -> e.ref.sopInstanceUid()));
+        Comparator<Entry> order = Comparator.comparing(Entry::key).thenComparing(e -> e.ref.sopInstanceUid());
+        List<Entry> late = new ArrayList<>();
+        if (!behind.isEmpty()) {
+            Set<String> known = ledger.known(behind.stream().map(e -> e.ref.sopInstanceUid()).toList());
+            for (Entry e : behind) {
+                if (!known.contains(e.ref.sopInstanceUid())) {
+                    late.add(e);
+                }
+            }
+            late.sort(order);
+        }
+        entries.sort(order);
         List<InstanceRef> page = new ArrayList<>();
-        for (int i = 0; i < entries.size() && i < limit; i++) {
+        for (int i = 0; i < late.size() && page.size() < limit; i++) {
+            page.add(late.get(i).ref);
+        }
+        int fromLate = page.size();
+        for (int i = 0; i < entries.size() && page.size() < limit; i++) {
             page.add(entries.get(i).ref);
         }
-        if (page.isEmpty()) {
-            return KosChanges.of(page, cursor, true);
+        boolean done = late.size() + entries.size() <= limit;
+        int fresh = page.size() - fromLate;
+        if (fresh == 0) {
+            return KosChanges.of(page, cursor, done);
         }
         // Content Date/Time has one-second resolution: a KOS stored later in the same second may
         // carry a smaller UID, so the cursor remembers every UID reported at the watermark second
         // instead of the last one only.
-        String lastKey = entries.get(page.size() - 1).key;
+        String lastKey = entries.get(fresh - 1).key;
         Set<String> seen = new TreeSet<>();
         if (after != null && after.key.equals(lastKey)) {
             seen.addAll(after.seen);
         }
-        for (int i = 0; i < page.size(); i++) {
+        for (int i = 0; i < fresh; i++) {
             if (entries.get(i).key.equals(lastKey)) {
-                seen.add(page.get(i).sopInstanceUid());
+                seen.add(entries.get(i).ref.sopInstanceUid());
             }
         }
         String next = PREFIX + lastKey + ":" + String.join(",", seen);
-        return KosChanges.of(page, next, entries.size() <= limit);
+        return KosChanges.of(page, next, done);
     }
 
     static void requirePositive(int limit) {

@@ -91,6 +91,17 @@ public interface Pacs extends AutoCloseable {
      */
     KosChanges kosSince(String cursor, int limit) throws PacsException;
 
+    /**
+     * Like {@link #kosSince(String, int)}; a feed without an insertion order also reports, before the
+     * KOS after its watermark, every KOS it lists behind the watermark that {@code ledger} does not
+     * know, so a KOS made late for an old study or by a device whose clock is behind is not missed.
+     * Such KOS do not move the cursor; the caller must make them known once it has dealt with them.
+     * Feeds in insertion order (Orthanc's change sequence) need no ledger and ignore it.
+     */
+    default KosChanges kosSince(String cursor, int limit, KosLedger ledger) throws PacsException {
+        return kosSince(cursor, limit);
+    }
+
     /** The pooled DICOM associations to the PACS, for kinds that keep them (DIMSE); empty otherwise. */
     default Optional<DimseClient.PoolState> associations() {
         return Optional.empty();

@@ -10,7 +10,10 @@ import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class KosWatermarkTest {
@@ -71,11 +74,51 @@ class KosWatermarkTest {
     }
 
     @Test
-    void theDocumentedLimitAKosOlderThanTheWatermarkIsNotReported() {
+    void withoutALedgerAKosOlderThanTheWatermarkIsNotReported() {
         List<DataSet> all = new ArrayList<>(List.of(kos("1.1", "20240101", "100000")));
         String cursor = KosWatermark.select(all, null, 10).nextCursor();
         all.add(kos("1.0", "20231231", "235959"));
         assertEquals(List.of(), sops(KosWatermark.select(all, cursor, 10)));
+    }
+
+    @Test
+    void aKosBehindTheWatermarkThatTheLedgerDoesNotKnowIsReportedFirstWithoutMovingTheCursor() {
+        List<DataSet> all = new ArrayList<>(List.of(kos("1.1", "20240101", "100000"), kos("1.2", "20240101", "110000")));
+        KosChanges first = KosWatermark.select(all, null, 10);
+        Set<String> ledger = new HashSet<>(sops(first)); // what the caller dealt with
+        all.add(kos("1.0", "19990101", "000000")); // made late for an old study
+        all.add(kos("1.3", "20240102", "000000")); // after the watermark
+        all.add(kos("1.05", null, null)); // no date at all
+        KosChanges second = KosWatermark.select(all, first.nextCursor(), 10, uids -> intersect(uids, ledger));
+        assertEquals(List.of("1.05", "1.0", "1.3"), sops(second), "the late ones first, then the new one");
+        assertTrue(second.done());
+        ledger.addAll(sops(second));
+        KosChanges third = KosWatermark.select(all, second.nextCursor(), 10, uids -> intersect(uids, ledger));
+        assertEquals(List.of(), sops(third), "nothing twice once the ledger knows them");
+    }
+
+    @Test
+    void lateKosArePagedAndKeepTheCursorWhereItWas() {
+        List<DataSet> all = new ArrayList<>(List.of(kos("1.9", "20240101", "100000")));
+        String cursor = KosWatermark.select(all, null, 10).nextCursor();
+        all.add(kos("1.1", "20200101", "000000"));
+        all.add(kos("1.2", "20200101", "000001"));
+        all.add(kos("1.3", "20200101", "000002"));
+        Set<String> ledger = new HashSet<>(Set.of("1.9"));
+        KosChanges page = KosWatermark.select(all, cursor, 2, uids -> intersect(uids, ledger));
+        assertEquals(List.of("1.1", "1.2"), sops(page));
+        assertFalse(page.done());
+        assertEquals(cursor, page.nextCursor(), "late KOS do not move the watermark");
+        ledger.addAll(sops(page));
+        KosChanges rest = KosWatermark.select(all, page.nextCursor(), 2, uids -> intersect(uids, ledger));
+        assertEquals(List.of("1.3"), sops(rest));
+        assertTrue(rest.done());
+    }
+
+    private static Set<String> intersect(Collection<String> uids, Set<String> known) {
+        Set<String> found = new HashSet<>(uids);
+        found.retainAll(known);
+        return found;
     }
 
     @Test

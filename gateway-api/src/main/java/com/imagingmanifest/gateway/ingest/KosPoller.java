@@ -4,15 +4,19 @@ import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
 import com.imagingmanifest.pacs.InstanceRef;
+import com.imagingmanifest.gateway.store.ManifestStore;
 import com.imagingmanifest.pacs.KosChanges;
+import com.imagingmanifest.pacs.KosLedger;
 import com.imagingmanifest.pacs.Pacs;
 import com.imagingmanifest.pacs.PacsException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -45,18 +49,23 @@ public class KosPoller implements SmartLifecycle {
     private final PacsConnections connections;
     private final KosIngestion ingestion;
     private final IngestRecords records;
+    private final Quarantine quarantine;
+    private final ManifestStore store;
     private final TransactionTemplate transactions;
     private final MeterRegistry meters;
     private final Clock clock;
     private ScheduledExecutorService scheduler;
 
     KosPoller(IngestProperties properties, Tenants tenants, PacsConnections connections, KosIngestion ingestion,
-            IngestRecords records, PlatformTransactionManager transactionManager, MeterRegistry meters, Clock clock) {
+            IngestRecords records, Quarantine quarantine, ManifestStore store,
+            PlatformTransactionManager transactionManager, MeterRegistry meters, Clock clock) {
         this.properties = properties;
         this.tenants = tenants;
         this.connections = connections;
         this.ingestion = ingestion;
         this.records = records;
+        this.quarantine = quarantine;
+        this.store = store;
         this.transactions = new TransactionTemplate(transactionManager);
         this.meters = meters;
         this.clock = clock;
@@ -133,7 +142,7 @@ public class KosPoller implements SmartLifecycle {
                 }
                 // a cursor belongs to one kind of PACS: after a change of kind, start from the beginning
                 String position = kind.equals(cursor.get().pacsKind()) ? cursor.get().position() : null;
-                KosChanges page = page(pacs, position, pageSize);
+                KosChanges page = page(pacs, position, pageSize, ledger(tenant));
                 List<KosIngestion.Retrieved> retrieved = new ArrayList<>(page.kos().size());
                 for (KosChanges.Kos kos : page.kos()) {
                     retrieve(tenant, pacs, kos).ifPresent(retrieved::add);
@@ -152,9 +161,29 @@ public class KosPoller implements SmartLifecycle {
         return MAX_PAGES_PER_TURN;
     }
 
-    private static KosChanges page(Pacs pacs, String position, int pageSize) {
+    /**
+     * Every KOS ingestion has dealt with: decided about (ingested_kos, including rejection notes),
+     * named by a rejection note, quarantined, or written by the gateway. A watermark feed reports
+     * the KOS behind its watermark that this does not know, so a KOS with old dates is not missed;
+     * once ingested in this page's transaction it is known, and the cursor lock keeps it to one poller.
+     */
+    private KosLedger ledger(Tenant tenant) {
+        return sopUids -> {
+            Set<String> known = new HashSet<>();
+            records.known(tenant.id(), sopUids).forEach((sop, k) -> {
+                if (k.ingested() || k.rejected()) {
+                    known.add(sop);
+                }
+            });
+            known.addAll(quarantine.quarantined(tenant.id(), sopUids));
+            known.addAll(store.gatewayKos(sopUids));
+            return known;
+        };
+    }
+
+    private static KosChanges page(Pacs pacs, String position, int pageSize, KosLedger ledger) {
         try {
-            return pacs.kosSince(position, pageSize);
+            return pacs.kosSince(position, pageSize, ledger);
         } catch (PacsException e) {
             throw new PollException("PACS " + e.kind().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {

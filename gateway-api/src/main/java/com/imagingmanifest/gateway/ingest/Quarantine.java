@@ -1,6 +1,12 @@
 package com.imagingmanifest.gateway.ingest;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,6 +18,9 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class Quarantine {
+    /** Parameters per IN list. */
+    private static final int IN_LIST = 1000;
+
     private static final String SELECT_ITEM =
             "SELECT item_id, org_id, source, sop_uid, reason, received, size_bytes FROM ingest_quarantine";
 
@@ -65,6 +74,22 @@ public class Quarantine {
     public Optional<byte[]> content(long id) {
         return jdbc.sql("SELECT content FROM ingest_quarantine WHERE item_id = ?").param(id)
                 .query((rs, n) -> rs.getBytes(1)).optional();
+    }
+
+    /** Those of {@code sopUids} that have an item in the organization's quarantine. */
+    Set<String> quarantined(String org, Collection<String> sopUids) {
+        Set<String> found = new HashSet<>();
+        List<String> all = List.copyOf(new LinkedHashSet<>(sopUids));
+        for (int from = 0; from < all.size(); from += IN_LIST) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST));
+            List<Object> params = new ArrayList<>();
+            params.add(org);
+            params.addAll(chunk);
+            found.addAll(jdbc.sql("SELECT DISTINCT sop_uid FROM ingest_quarantine WHERE org_id = ? AND sop_uid IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")
+                    .params(params).query(String.class).list());
+        }
+        return found;
     }
 
     /** Removes an item an operator has dealt with; false when there was none. */

@@ -3,6 +3,7 @@ package com.imagingmanifest.gateway.metrics;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.pacs.InstanceRef;
 import com.imagingmanifest.pacs.KosChanges;
+import com.imagingmanifest.pacs.KosLedger;
 import com.imagingmanifest.pacs.Pacs;
 import com.imagingmanifest.pacs.PacsCapability;
 import com.imagingmanifest.pacs.PacsException;
@@ -97,6 +98,11 @@ public final class MeteredPacs implements Pacs {
     @Override
     public KosChanges kosSince(String cursor, int limit) throws PacsException {
         return timed("kos-since", () -> pacs.kosSince(cursor, limit));
+    }
+
+    @Override
+    public KosChanges kosSince(String cursor, int limit, KosLedger ledger) throws PacsException {
+        return timed("kos-since", () -> pacs.kosSince(cursor, limit, ledger));
     }
 
     @Override

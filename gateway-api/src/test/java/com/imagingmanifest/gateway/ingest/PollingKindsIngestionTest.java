@@ -102,6 +102,34 @@ class PollingKindsIngestionTest {
         }
     }
 
+    /**
+     * A KOS whose Content Date/Time is years behind the watermark (made late for an old study, or by
+     * a device whose clock is behind) is still found, once: the ledger of KOS already dealt with
+     * tells the poller which of those behind the watermark are new.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dicomweb", "dimse"})
+    void aKosDatedBehindTheWatermarkIsIngestedOnce(String kind) {
+        LocalDateTime now = LocalDateTime.now().withNano(0);
+        Map<String, String> recent = TestData.freshKosUids();
+        storeIntoOrthanc(ORTHANC, kosFile(DIR, recent, contentDateTime(now.plusMinutes(5))));
+        try (ConfigurableApplicationContext gateway = gateway(kind)) {
+            int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+            awaitManifest(client(port, DEMO), recent.get("SOP_UID"));
+            Map<String, String> old = TestData.freshKosUids();
+            storeIntoOrthanc(ORTHANC, kosFile(DIR, old, contentDateTime(now.minusYears(12))));
+            awaitManifest(client(port, DEMO), old.get("SOP_UID"));
+            Tenant demo = gateway.getBean(Tenants.class).find(DEMO_ID).orElseThrow();
+            KosPoller poller = gateway.getBean(KosPoller.class);
+            poller.pollNow(demo, 5);
+            poller.pollNow(demo, 5);
+            Counter duplicates = gateway.getBean(MeterRegistry.class).find("gateway.ingest.kos")
+                    .tags("org", DEMO_ID, "source", "poll", "outcome", "duplicate").counter();
+            assertThat(duplicates == null ? 0 : duplicates.count()).as("KOS reported again").isZero();
+            assertThat(IngestTestSupport.byKos(client(port, DEMO), old.get("SOP_UID"))).hasSize(1);
+        }
+    }
+
     /** A gateway polling {@link #ORTHANC} as a PACS of {@code kind} (page size 5) for organization demo. */
     private static ConfigurableApplicationContext gateway(String kind) {
         Map<String, String> p = IngestTestSupport.properties(ORTHANC, "300ms", false);
