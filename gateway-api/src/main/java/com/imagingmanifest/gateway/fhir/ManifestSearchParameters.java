@@ -25,7 +25,8 @@ import org.hl7.fhir.dstu3.model.IdType;
 final class ManifestSearchParameters {
     static final Set<String> REFERENCE = Set.of("patient", "author", "endpoint", "imaging-study");
     /** Parameters HAPI itself answers (encoding, summary): allowed, not search criteria. */
-    static final Set<String> FORMATTING = Set.of("_format", "_pretty", "_summary", "_elements", "_count");
+    static final Set<String> FORMATTING = Set.of("_format", "_pretty", "_summary", "_elements", "_count", "_total",
+            "_cursor");
 
     private ManifestSearchParameters() {
     }
@@ -61,7 +62,7 @@ final class ManifestSearchParameters {
                             throw new InvalidRequestException("Unknown search parameter '" + name
                                     + "' for ImagingManifest; supported: _id, _language, _lastUpdated, author,"
                                     + " authoring-time, endpoint, identifier, imaging-study, patient,"
-                                    + " patient.identifier, selected-study, _count, _sort");
+                                    + " patient.identifier, selected-study, _count, _sort, _total");
                         }
                     }
                 }
