@@ -21,6 +21,8 @@ CREATE INDEX search_reference_match ON search_reference (org_id, param, referenc
 -- Searches without a token or reference: newest first straight from the index (res_id breaks ties).
 DROP INDEX manifest_resource_updated;
 CREATE INDEX manifest_resource_updated ON manifest_resource (org_id, deleted, last_updated DESC, res_id DESC);
+-- _sort=_id: in id order from the index, deleted manifests skipped by the index's range.
+CREATE INDEX manifest_resource_id ON manifest_resource (org_id, deleted, res_id);
 -- Type history: newest first; res_id and version_id make the order total, so a page can resume after a key.
 DROP INDEX manifest_version_history;
 CREATE INDEX manifest_version_history ON manifest_version (org_id, last_updated DESC, res_id DESC,

@@ -93,6 +93,13 @@ public final class SearchQuery {
     private static final List<String> DRIVING_PREFERENCE = List.of("identifier", "selected-study", "imaging-study",
             "patient.identifier", "patient", "endpoint", "author");
 
+    /**
+     * Ends the subquery of a condition checked per driving row. PostgreSQL otherwise turns the
+     * EXISTS into a semi-join and may read every index row of the condition's value (all manifests
+     * of one author) into a bitmap; with OFFSET 0 it stays a look-up per row (org_id, res_id).
+     */
+    private static final String PER_ROW = " OFFSET 0";
+
     private final List<Condition> conditions = new ArrayList<>();
     private final List<SortKey> sort = new ArrayList<>();
 
@@ -227,13 +234,16 @@ public final class SearchQuery {
                 prefix.add(column + fixed);
             }
         } else if (driver == null && newestFirstOrder && conditions.stream().allMatch(
-                c -> c instanceof Dates d && d.column() == DateColumn.LAST_UPDATED)) {
-            // with an authoring-time, language or _id condition, let the planner pick that index instead
+                c -> c instanceof Languages || c instanceof Dates d && d.column() == DateColumn.LAST_UPDATED)) {
+            // a language matches most manifests: filter them in index order. With an authoring-time
+            // or _id condition, let the planner pick that index instead
             prefix.add("r.org_id" + fixed);
             prefix.add("r.deleted" + fixed);
         } else if (driver == null && order.size() == 1 && conditions.stream().noneMatch(c -> c instanceof Ids)) {
-            // _sort=_id: the primary key (org_id, res_id) gives the order
-            prefix.add("r.org_id" + (order.get(0).descending() ? " DESC" : " ASC"));
+            // _sort=_id: the index (org_id, deleted, res_id) gives the order
+            String direction = order.get(0).descending() ? " DESC" : " ASC";
+            prefix.add("r.org_id" + direction);
+            prefix.add("r.deleted" + direction);
         }
         return new Shape(driver, keys, prefix);
     }
@@ -259,6 +269,10 @@ public final class SearchQuery {
         return best;
     }
 
+    private Ids firstIds() {
+        return (Ids) conditions.stream().filter(c -> c instanceof Ids).findFirst().orElse(null);
+    }
+
     private static boolean singleValued(Condition c) {
         return c instanceof Tokens t ? t.values().size() == 1 : c instanceof References r && r.values().size() == 1;
     }
@@ -274,13 +288,21 @@ public final class SearchQuery {
                     + " WHERE d.org_id = ? AND d.param = '").append(x.param()).append("' AND ");
             args.add(org);
             referenceMatch("d", x.values(), sql, args);
+        } else if (firstIds() != null) {
+            // the listed ids as a derived table joined on the primary key: H2 ranges an IN list (with
+            // parameters) over an index only on its first column, and would walk the organization
+            Ids ids = firstIds();
+            sql.append("(VALUES ").append(String.join(", ", Collections.nCopies(ids.values().size(), "(?)")))
+                    .append(") ids(id) JOIN manifest_resource r ON r.org_id = ? AND r.res_id = ids.id WHERE TRUE");
+            args.addAll(ids.values());
+            args.add(org);
         } else {
             sql.append("manifest_resource r WHERE r.org_id = ?");
             args.add(org);
         }
         sql.append(" AND r.deleted = FALSE");
         for (Condition c : conditions) {
-            if (c == shape.driver) {
+            if (c == shape.driver || (shape.driver == null && c == firstIds())) {
                 continue;
             }
             sql.append(" AND ");
@@ -294,12 +316,12 @@ public final class SearchQuery {
                 sql.append("EXISTS (SELECT 1 FROM search_token t WHERE t.org_id = r.org_id AND t.res_id = r.res_id"
                         + " AND t.param = '").append(t.param()).append("' AND ");
                 tokenMatch("t", t.values(), sql, args);
-                sql.append(')');
+                sql.append(PER_ROW).append(')');
             } else if (c instanceof References x) {
                 sql.append("EXISTS (SELECT 1 FROM search_reference x WHERE x.org_id = r.org_id"
                         + " AND x.res_id = r.res_id AND x.param = '").append(x.param()).append("' AND ");
                 referenceMatch("x", x.values(), sql, args);
-                sql.append(')');
+                sql.append(PER_ROW).append(')');
             } else {
                 dates((Dates) c, sql, args);
             }
