@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param openHealth {@code /actuator/health/**} without a token
  * @param openPrometheus {@code /actuator/prometheus} without a token
  * @param clockSkew tolerance on {@code exp} and {@code nbf}
- * @param startupTokens print a token per organization at start-up (embedded key only)
+ * @param startupTokens print a token per organization at start-up (embedded key only); off unless set:
+ *     only the demo of {@code ./gateway run} sets it, so an image or a site never prints credentials
  * @param startupTokenTtl lifetime of those tokens
  * @param adminScope the scope a token needs for the management endpoints that are not open
  *     ({@code /actuator/quarantine} and any other exposed one): they span every organization, so an
@@ -39,7 +40,7 @@ public record GatewaySecurityProperties(
         @DefaultValue("true") boolean openHealth,
         @DefaultValue("true") boolean openPrometheus,
         @DefaultValue("60s") Duration clockSkew,
-        @DefaultValue("true") boolean startupTokens,
+        @DefaultValue("false") boolean startupTokens,
         @DefaultValue("12h") Duration startupTokenTtl,
         @DefaultValue("gateway.admin") String adminScope) {
 
