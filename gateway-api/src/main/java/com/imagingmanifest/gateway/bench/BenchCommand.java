@@ -561,6 +561,9 @@ public final class BenchCommand {
             arguments.add("--gateway.scp.max-associations=" + 2 * Math.max(8, options.ingestClients().stream()
                     .mapToInt(Integer::intValue).max().orElse(1)));
             arguments.add("--gateway.organizations[0].scp-ae-title=" + IngestBench.SCP_AE_TITLE);
+            arguments.add("--gateway.organizations[0].scp-allowed-calling-aes[0]=*");
+            // every SCU client of the bench calls with the same AE title
+            arguments.add("--gateway.scp.max-associations-per-calling-ae=0");
             // Orthanc's change feed, whatever --pacs-kind says: it is how the gateway polls an Orthanc
             arguments.addAll(organization(1, IngestBench.POLLED_ORG, "Bench polled", "orthanc", polled));
             arguments.add("--gateway.organizations[1].ingest.poll-interval=" + options.pollInterval().toMillis() + "ms");

@@ -70,7 +70,7 @@ class KosIngestionPageTest {
             IngestRecords used = records.apply(ds);
             KosIngestion ingestion = new KosIngestion(store, used, new Quarantine(JdbcClient.create(ds)), FHIR,
                     new SimpleMeterRegistry(), Clock.systemUTC(), transactions,
-                    new Tenants(new GatewayProperties(null, null, null, List.of())));
+                    new Tenants(new GatewayProperties(null, null, null, List.of())), new IngestProperties(null, List.of()));
             return new Rig(ingestion, store, used, new TransactionTemplate(transactions));
         }
 
