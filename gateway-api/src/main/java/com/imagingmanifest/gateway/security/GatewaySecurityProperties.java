@@ -27,6 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminScope the scope a token needs for the management endpoints that are not open
  *     ({@code /actuator/quarantine} and any other exposed one): they span every organization, so an
  *     organization's ImagingManifest scopes do not reach them
+ * @param authorizationEndpoint the identity provider's OAuth authorization endpoint, announced in
+ *     {@code rest.security} and the SMART discovery document (default: from {@code issuer-uri}'s metadata)
+ * @param tokenEndpoint the identity provider's OAuth token endpoint, announced likewise
  */
 @ConfigurationProperties("gateway.security")
 public record GatewaySecurityProperties(
@@ -42,7 +45,9 @@ public record GatewaySecurityProperties(
         @DefaultValue("60s") Duration clockSkew,
         @DefaultValue("false") boolean startupTokens,
         @DefaultValue("12h") Duration startupTokenTtl,
-        @DefaultValue("gateway.admin") String adminScope) {
+        @DefaultValue("gateway.admin") String adminScope,
+        URI authorizationEndpoint,
+        URI tokenEndpoint) {
 
     public static final String EMBEDDED_ISSUER = "urn:imaging-manifest-gateway";
 
