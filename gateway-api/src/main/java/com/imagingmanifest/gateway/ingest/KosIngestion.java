@@ -44,7 +44,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Turns a KOS made on the PACS side into a manifest (DESIGN.md section 4), whichever way it came
+ * Turns a KOS made on the PACS side into a manifest (docs/architecture.md §5), whichever way it came
  * (C-STORE to the gateway's SCP, or the poller). The rules, in order: a KOS the gateway wrote itself
  * is skipped; one already decided about is a duplicate; an IOCM rejection note deletes the manifests
  * whose KOS it rejects; any other KOS becomes manifest version 1, with the KOS recorded as backing it

@@ -25,7 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Polls each organization's PACS for KOS made there (DESIGN.md section 4), through
+ * Polls each organization's PACS for KOS made there (docs/architecture.md §5), through
  * {@link Pacs#kosSince}: Orthanc's change feed, QIDO-RS for other DICOMweb PACS, C-FIND for DIMSE.
  * Every {@code ingest.poll-interval} it reads pages until the feed is exhausted (so a gateway that
  * was down catches up), each page in one transaction that holds the organization's cursor row
