@@ -36,7 +36,8 @@ import org.springframework.stereotype.Component;
  * <p>The gateway is a resource server only. The OAuth endpoints are those of the identity provider:
  * {@code gateway.security.authorization-endpoint} / {@code token-endpoint} when set, otherwise read
  * from the OpenID Provider metadata of {@code gateway.security.issuer-uri} (fetched on first use and
- * kept once it answered). With the embedded issuer there is no OAuth endpoint at all (tokens come from
+ * kept once it answered; after a failure, asked again a minute later at the earliest, so that a provider
+ * that is down does not slow every {@code /metadata}). With the embedded issuer there is no OAuth endpoint at all (tokens come from
  * {@code ./gateway token}): the document then lists no token endpoint and no grant type.
  */
 @Component
@@ -54,6 +55,9 @@ public final class SmartConfiguration {
     private final GatewaySecurityProperties security;
     private final CorsProperties cors;
     private final AtomicReference<JsonObject> discovered = new AtomicReference<>();
+    /** When the provider last failed to answer: no request waits for it again within {@link #RETRY_AFTER}. */
+    private final java.util.concurrent.atomic.AtomicLong failedAt = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(60);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
@@ -148,6 +152,10 @@ public final class SmartConfiguration {
         if (known != null || security.issuerUri() == null) {
             return known == null ? JsonValue.EMPTY_JSON_OBJECT : known;
         }
+        long last = failedAt.get();
+        if (last != Long.MIN_VALUE && System.nanoTime() - last < RETRY_AFTER.toNanos()) {
+            return JsonValue.EMPTY_JSON_OBJECT;
+        }
         String issuer = security.issuerUri().toString();
         URI uri = URI.create(issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration");
         try {
@@ -155,6 +163,7 @@ public final class SmartConfiguration {
                     .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 log.warn("SMART discovery: {} answered {}; OAuth endpoints left out for now", uri, r.statusCode());
+                failedAt.set(System.nanoTime());
                 return JsonValue.EMPTY_JSON_OBJECT;
             }
             JsonObject metadata = Json.createReader(new StringReader(r.body())).readObject();
@@ -162,6 +171,7 @@ public final class SmartConfiguration {
             return metadata;
         } catch (java.io.IOException | RuntimeException e) {
             log.warn("SMART discovery: {} not readable ({}); OAuth endpoints left out for now", uri, e.toString());
+            failedAt.set(System.nanoTime());
             return JsonValue.EMPTY_JSON_OBJECT;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -99,6 +99,8 @@ class LauncherRunTest {
             assertThat(get(http, "/organizations/site/fhir/3/metadata", null).statusCode()).as(gw.output()).isEqualTo(200);
             assertThat(get(http, "/organizations/demo/fhir/3/metadata", null).statusCode()).isEqualTo(404);
             assertThat(data.resolve("orthanc")).doesNotExist();
+            // nothing to stop afterwards: the launcher became the JVM
+            assertThat(gw.process().info().command()).hasValueSatisfying(c -> assertThat(c).endsWith("/java"));
             assertThat(gw.process().descendants().map(p -> p.info().command().orElse("?")).toList())
                     .noneMatch(c -> c.contains("Orthanc"));
             assertThat(Files.readString(data.resolve("launcher-defaults.properties"))).doesNotContain("organizations");
