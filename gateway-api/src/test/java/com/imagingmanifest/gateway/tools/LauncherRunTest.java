@@ -109,6 +109,42 @@ class LauncherRunTest {
     }
 
     @Test
+    void aConfigurationFileNamedByGatewayConfigIsUsedAndMeansNoDemo() throws Exception {
+        PrivateOrthanc pacs = PrivateOrthanc.shared();
+        int http = FreePorts.find();
+        Path data = dir.resolve("data");
+        Path config = Files.writeString(dir.resolve("site.yml"), """
+                gateway:
+                  logging:
+                    format: plain
+                  organizations:
+                    - id: "9"
+                      slug: clinic
+                      pacs:
+                        kind: orthanc
+                        ae-title: %s
+                        host: %s
+                        port: %d
+                        dicomweb-url: %s
+                        rest-url: %s
+                        username: %s
+                        password: %s
+                """.formatted(pacs.aeTitle(), pacs.host(), pacs.dicomPort(), pacs.dicomwebUrl(), pacs.restUrl(),
+                pacs.username(), pacs.password()));
+        Map<String, String> env = Map.of("GATEWAY_CONFIG", config.toString(), "GATEWAY_DATA_DIR", data.toString());
+        try (Server gw = GatewayScript.run(dir, env, "--server.port=" + http)) {
+            gw.awaitHttp(http, START);
+            assertThat(get(http, "/organizations/clinic/fhir/3/metadata", null).statusCode()).as(gw.output()).isEqualTo(200);
+            assertThat(get(http, "/organizations/demo/fhir/3/metadata", null).statusCode()).isEqualTo(404);
+            assertThat(data.resolve("orthanc")).doesNotExist();
+            assertThat(data.resolve("gateway.mv.db")).isRegularFile();
+            List<String> started = gw.stdout().lines().filter(l -> l.contains("Started GatewayApplication")).toList();
+            // the file's log format, not the default json
+            assertThat(started).as(gw.output()).singleElement().asString().doesNotStartWith("{").contains(" INFO ");
+        }
+    }
+
+    @Test
     void theLauncherBecomesTheJvmAndSigkillLeavesNoOrphan() throws Exception {
         int http = FreePorts.find();
         Path data = dir.resolve("data");
