@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Outcome;
+import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Result;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Retrieved;
 import com.imagingmanifest.gateway.store.ManifestStore;
@@ -69,8 +70,8 @@ class KosIngestionPageTest {
                     new TransactionTemplate(transactions));
             IngestRecords used = records.apply(ds);
             KosIngestion ingestion = new KosIngestion(store, used, new Quarantine(JdbcClient.create(ds)), FHIR,
-                    new SimpleMeterRegistry(), Clock.systemUTC(), transactions,
-                    new Tenants(new GatewayProperties(null, null, null, List.of())));
+                    new GatewayMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), transactions,
+                    new Tenants(new GatewayProperties(null, null, null, List.of())), new IngestProperties(null, List.of()));
             return new Rig(ingestion, store, used, new TransactionTemplate(transactions));
         }
 
