@@ -310,9 +310,7 @@ public final class SearchQuery {
                 sql.append("r.res_id IN (").append(placeholders(ids.values().size())).append(')');
                 args.addAll(ids.values());
             } else if (c instanceof Languages languages) {
-                // an expression, not the column: a language matches most of an organization, and H2
-                // would otherwise take the (org_id, language) index and sort every match
-                sql.append("COALESCE(r.language, '') IN (").append(placeholders(languages.values().size())).append(')');
+                sql.append("r.language IN (").append(placeholders(languages.values().size())).append(')');
                 args.addAll(languages.values());
             } else if (c instanceof Tokens t) {
                 sql.append("EXISTS (SELECT 1 FROM search_token t WHERE t.org_id = r.org_id AND t.res_id = r.res_id"
