@@ -16,6 +16,8 @@ import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.OperationOutcome;
 import org.hl7.fhir.dstu3.model.Parameters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -52,9 +54,12 @@ class FhirServerConfiguration {
 
     @Bean
     ServletRegistrationBean<RestfulServer> fhirServlet(FhirContext fhir, ManifestStore store, ManifestWriter writer,
-            Clock clock) {
+            Clock clock, SmartConfiguration smart, ObjectProvider<BuildProperties> build) {
         RestfulServer server = new RestfulServer(fhir);
         server.setServerName("Imaging Manifest Gateway");
+        // CapabilityStatement.software.version: the gateway's (HAPI would report its own otherwise)
+        BuildProperties info = build.getIfAvailable();
+        server.setServerVersion(info != null ? info.getVersion() : "unknown");
         server.registerProvider(new ImagingManifestProvider(store, writer, fhir, clock));
         server.setTenantIdentificationStrategy(new OrganizationPathStrategy());
         TenantPagingProvider paging = new TenantPagingProvider(1000);
@@ -62,7 +67,7 @@ class FhirServerConfiguration {
         paging.setMaximumPageSize(MAX_PAGE_SIZE);
         server.setPagingProvider(paging);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
-        server.registerInterceptor(new TenantCapabilityStatement());
+        server.registerInterceptor(new TenantCapabilityStatement(smart));
         server.registerInterceptor(new StoreFailures());
         ServletRegistrationBean<RestfulServer> registration =
                 new ServletRegistrationBean<>(server, SERVLET_PATH + "/*");
@@ -73,9 +78,9 @@ class FhirServerConfiguration {
 
     @Bean
     FilterRegistrationBean<TenantRequestFilter> tenantRequestFilter(Tenants tenants, FhirContext fhir,
-            GatewayProperties properties) {
+            GatewayProperties properties, SmartConfiguration smart) {
         FilterRegistrationBean<TenantRequestFilter> registration = new FilterRegistrationBean<>(
-                new TenantRequestFilter(tenants, fhir, properties.maxBodySize().toBytes()));
+                new TenantRequestFilter(tenants, fhir, properties.maxBodySize().toBytes(), smart));
         registration.addUrlPatterns(SERVLET_PATH + "/*");
         return registration;
     }

@@ -60,7 +60,7 @@ import org.hl7.fhir.dstu3.model.InstantType;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * The ImagingManifest REST interactions of one tenant base (DESIGN.md section 2). Reads, searches
+ * The ImagingManifest REST interactions of one tenant base (docs/architecture.md §2). Reads, searches
  * and history come from the store only; writes go through {@link ManifestWriter}. Everything is
  * scoped to the request's organization: another organization's manifests behave as absent.
  */
@@ -274,7 +274,7 @@ final class ImagingManifestProvider implements IResourceProvider {
                 new IdType(RESOURCE, id.getIdPart())));
     }
 
-    /** HAPI leaves If-Match to the provider (DESIGN.md section 2): 412 unless it names the current version. */
+    /** HAPI leaves If-Match to the provider (docs/architecture.md §2): 412 unless it names the current version. */
     private static void checkIfMatch(RequestDetails request, StoredVersion current) {
         String ifMatch = request.getHeader(Constants.HEADER_IF_MATCH);
         if (ifMatch == null || ifMatch.isBlank()) {

@@ -2,6 +2,7 @@ package com.imagingmanifest.gateway.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.io.DataSetReader;
@@ -17,9 +18,6 @@ import com.imagingmanifest.kos.KosMappingException;
 import com.imagingmanifest.kos.KosToManifest;
 import com.imagingmanifest.kos.RejectedInstance;
 import com.imagingmanifest.pacs.InstanceRef;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +44,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Turns a KOS made on the PACS side into a manifest (DESIGN.md section 4), whichever way it came
+ * Turns a KOS made on the PACS side into a manifest (docs/architecture.md §5), whichever way it came
  * (C-STORE to the gateway's SCP, or the poller). The rules, in order: a KOS the gateway wrote itself
  * is skipped; one already decided about is a duplicate; an IOCM rejection note deletes the manifests
  * whose KOS it rejects; any other KOS becomes manifest version 1, with the KOS recorded as backing it
@@ -111,7 +109,7 @@ public class KosIngestion {
     private final IngestRecords records;
     private final Quarantine quarantine;
     private final FhirContext fhir;
-    private final MeterRegistry meters;
+    private final GatewayMetrics metrics;
     private final Clock clock;
     private final TransactionTemplate savepoint;
     private final KosToManifest translation = new KosToManifest();
@@ -123,7 +121,7 @@ public class KosIngestion {
     private final Map<String, Long> quarantineQuotas = new java.util.HashMap<>();
 
     KosIngestion(ManifestStore store, IngestRecords records, Quarantine quarantine, FhirContext fhir,
-            MeterRegistry meters, Clock clock, PlatformTransactionManager transactions, Tenants tenants,
+            GatewayMetrics metrics, Clock clock, PlatformTransactionManager transactions, Tenants tenants,
             IngestProperties properties) {
         this.maxInflatedBytes = properties.scp().maxObjectSize().toBytes();
         for (IngestProperties.Organization o : properties.organizations()) {
@@ -136,15 +134,16 @@ public class KosIngestion {
         this.records = records;
         this.quarantine = quarantine;
         this.fhir = fhir;
-        this.meters = meters;
+        this.metrics = metrics;
         this.clock = clock;
         this.savepoint = new TransactionTemplate(transactions);
         // joins the poller's page transaction as a savepoint, or runs on its own for the SCP
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         for (Tenant tenant : tenants.all()) {
-            Gauge.builder("gateway.ingest.quarantine", () -> quarantined(tenant.id()))
-                    .description("KOS kept in quarantine because they could not be parsed or mapped")
-                    .tag("org", tenant.id()).register(meters);
+            metrics.quarantineSize(tenant.slug(), () -> quarantined(tenant.id()));
+            metrics.quarantineDroppedCounter(tenant.slug());
+            metrics.quarantineCounters(tenant.slug(), java.util.Arrays.stream(Channel.values()).map(Channel::tag).toList(),
+                    java.util.Arrays.stream(Defect.values()).map(d -> d.name().toLowerCase(Locale.ROOT)).toList());
         }
     }
 
@@ -436,19 +435,17 @@ public class KosIngestion {
         if (dropped[0] > 0) {
             log.warn("organization {}: quarantine above its quota; the {} oldest item(s) dropped", tenant.id(),
                     dropped[0]);
-            Counter.builder("gateway.ingest.quarantine.dropped")
-                    .description("Quarantined KOS dropped, oldest first, to keep an organization within its quota")
-                    .tag("org", tenant.id()).register(meters).increment(dropped[0]);
+            metrics.quarantineDropped(tenant.slug(), dropped[0]);
         }
         return count(tenant, channel, new Result(Outcome.QUARANTINED, reason, null, defect));
     }
 
     private Result count(Tenant tenant, Channel channel, Result result) {
-        Counter.builder("gateway.ingest.kos")
-                .description("KOS made on the PACS side, by what became of them")
-                .tag("org", tenant.id()).tag("source", channel.tag()).tag("outcome", result.outcome().tag())
-                .register(meters).increment();
-        if (result.outcome() != Outcome.QUARANTINED) {
+        if (result.outcome() == Outcome.QUARANTINED) {
+            metrics.quarantined(tenant.slug(), channel.tag(), result.defect() == null ? "unknown"
+                    : result.defect().name().toLowerCase(Locale.ROOT));
+        } else {
+            metrics.ingested(tenant.slug(), channel.tag(), result.outcome().tag());
             log.info("organization {}: KOS via {}: {} ({})", tenant.id(), channel.tag(), result.outcome().tag(),
                     result.detail());
         }

@@ -27,7 +27,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * The gateway's C-STORE SCP (DESIGN.md section 4): one application entity per organization
+ * The gateway's C-STORE SCP (docs/architecture.md §5): one application entity per organization
  * ({@code scp-ae-title}, with its calling-AE allow list) and optionally one shared AE whose calling
  * AE titles name the organization ({@code gateway.scp.calling-ae-organizations}). A KOS is answered
  * only after its manifest is committed (or it is quarantined). Runs when {@code gateway.scp.port} is set.

@@ -7,7 +7,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * KOS that could not be parsed or mapped (DESIGN.md section 4): kept with their reason, source and
+ * KOS that could not be parsed or mapped (docs/architecture.md §5): kept with their reason, source and
  * time so that an operator can look at them; never silently dropped.
  */
 @Repository

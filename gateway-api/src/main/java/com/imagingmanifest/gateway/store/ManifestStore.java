@@ -20,7 +20,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The gateway's FHIR store (DESIGN.md section 5): the current state and every version of each
+ * The gateway's FHIR store (docs/architecture.md §7): the current state and every version of each
  * manifest, its search index and its KOS, kept per organization. A version, its index and its KOS
  * UIDs are written in one transaction, which also closes the write intent that covered the KOS.
  */

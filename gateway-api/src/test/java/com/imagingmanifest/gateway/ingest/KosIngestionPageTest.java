@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Outcome;
+import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Result;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Retrieved;
 import com.imagingmanifest.gateway.store.ManifestStore;
@@ -78,7 +79,7 @@ class KosIngestionPageTest {
             IngestRecords used = records.apply(ds);
             Quarantine quarantine = new Quarantine(JdbcClient.create(ds));
             KosIngestion ingestion = new KosIngestion(store, used, quarantine, FHIR,
-                    meters, Clock.systemUTC(), transactions,
+                    new GatewayMetrics(meters), Clock.systemUTC(), transactions,
                     new Tenants(new GatewayProperties(null, null, null, List.of())), properties);
             return new Rig(ingestion, store, used, new TransactionTemplate(transactions), quarantine);
         }
@@ -142,7 +143,7 @@ class KosIngestionPageTest {
         assertThat(quarantine.list(100)).filteredOn(item -> item.organization().equals(tenant.id()))
                 .extracting(Quarantine.Item::sopInstanceUid)
                 .containsExactlyInAnyOrder(broken.get(1).sopInstanceUid(), broken.get(2).sopInstanceUid());
-        assertThat(meters.get("gateway.ingest.quarantine.dropped").tag("org", tenant.id()).counter().count())
+        assertThat(meters.get("gateway.quarantine.dropped").tag("tenant", tenant.slug()).counter().count())
                 .isEqualTo(1);
     }
 

@@ -353,13 +353,11 @@ class ScpIngestionTest {
     }
 
     private double counter(String source, String outcome) {
-        var c = meters.find("gateway.ingest.kos").tags("org", IngestTestSupport.DEMO_ID, "source", source,
-                "outcome", outcome).counter();
-        return c == null ? 0 : c.count();
+        return IngestTestSupport.kosCount(meters, source, outcome);
     }
 
     private double quarantineGauge() {
-        return meters.get("gateway.ingest.quarantine").tag("org", IngestTestSupport.DEMO_ID).gauge().value();
+        return meters.get(com.imagingmanifest.gateway.metrics.GatewayMetrics.QUARANTINE_SIZE).tag("tenant", IngestTestSupport.DEMO).gauge().value();
     }
 
     private JsonNode getJson(String path) throws IOException, InterruptedException {
