@@ -80,7 +80,7 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
             Ingest ingest) {
 
         public Organization {
-            ingest = ingest == null ? new Ingest(true, null, 100) : ingest;
+            ingest = ingest == null ? new Ingest(true, null, 100, DataSize.ofMegabytes(256)) : ingest;
         }
     }
 
@@ -88,11 +88,15 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
      * @param enabled false: neither SCP nor poller ingests for this organization
      * @param pollInterval time between polls of the PACS's KOS feed; absent or 0: no polling
      * @param pageSize KOS asked of the PACS per page (one transaction per page)
+     * @param quarantineQuota the most bytes of quarantined objects kept for this organization; above
+     *     it the oldest are dropped (counted by {@code gateway.ingest.quarantine.dropped}), so that a
+     *     sender of broken objects cannot fill the store
      */
     public record Ingest(
             @DefaultValue("true") boolean enabled,
             Duration pollInterval,
-            @DefaultValue("100") int pageSize) {
+            @DefaultValue("100") int pageSize,
+            @DefaultValue("256MB") DataSize quarantineQuota) {
 
         public boolean polls() {
             return enabled && pollInterval != null && !pollInterval.isZero() && !pollInterval.isNegative();

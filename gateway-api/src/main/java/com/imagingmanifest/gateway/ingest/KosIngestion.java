@@ -117,14 +117,18 @@ public class KosIngestion {
     private final long maxInflatedBytes;
     private final Map<String, RetrieveUrlPolicy> retrieveUrls = new java.util.HashMap<>();
     private static final RetrieveUrlPolicy ANY_WEB_HOST = new RetrieveUrlPolicy(List.of());
+    private static final long DEFAULT_QUARANTINE_QUOTA = 256L << 20;
+    private final Map<String, Long> quarantineQuotas = new java.util.HashMap<>();
 
     KosIngestion(ManifestStore store, IngestRecords records, Quarantine quarantine, FhirContext fhir,
             GatewayMetrics metrics, Clock clock, PlatformTransactionManager transactions, Tenants tenants,
             IngestProperties properties) {
         this.maxInflatedBytes = properties.scp().maxObjectSize().toBytes();
         for (IngestProperties.Organization o : properties.organizations()) {
-            tenants.find(o.id() == null ? "" : o.id()).ifPresent(t -> retrieveUrls.put(t.id(),
-                    new RetrieveUrlPolicy(o.retrieveHosts())));
+            if (o.id() != null) {
+                retrieveUrls.put(o.id(), new RetrieveUrlPolicy(o.retrieveHosts()));
+                quarantineQuotas.put(o.id(), o.ingest().quarantineQuota().toBytes());
+            }
         }
         this.store = store;
         this.records = records;
@@ -137,6 +141,7 @@ public class KosIngestion {
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         for (Tenant tenant : tenants.all()) {
             metrics.quarantineSize(tenant.slug(), () -> quarantined(tenant.id()));
+            metrics.quarantineDroppedCounter(tenant.slug());
             metrics.quarantineCounters(tenant.slug(), java.util.Arrays.stream(Channel.values()).map(Channel::tag).toList(),
                     java.util.Arrays.stream(Defect.values()).map(d -> d.name().toLowerCase(Locale.ROOT)).toList());
         }
@@ -420,7 +425,18 @@ public class KosIngestion {
     private Result quarantine(Tenant tenant, Channel channel, String source, String sop, Defect defect,
             String reason, Supplier<byte[]> original) {
         log.warn("organization {}: KOS {} from {} quarantined: {}", tenant.id(), sop, source, reason);
-        savepoint.executeWithoutResult(tx -> quarantine.add(tenant.id(), source, sop, reason, now(), original.get()));
+        int[] dropped = {0};
+        savepoint.executeWithoutResult(tx -> {
+            if (quarantine.add(tenant.id(), source, sop, reason, now(), original.get())) {
+                dropped[0] = quarantine.trim(tenant.id(), quarantineQuotas.getOrDefault(tenant.id(),
+                        DEFAULT_QUARANTINE_QUOTA));
+            }
+        });
+        if (dropped[0] > 0) {
+            log.warn("organization {}: quarantine above its quota; the {} oldest item(s) dropped", tenant.id(),
+                    dropped[0]);
+            metrics.quarantineDropped(tenant.slug(), dropped[0]);
+        }
         return count(tenant, channel, new Result(Outcome.QUARANTINED, reason, null, defect));
     }
 

@@ -46,6 +46,27 @@ public class Quarantine {
                 .update();
     }
 
+    /**
+     * Drops the organization's oldest items until what is kept fits {@code quotaBytes} (the newest
+     * item always stays); returns how many were dropped.
+     */
+    int trim(String org, long quotaBytes) {
+        long total = jdbc.sql("SELECT COALESCE(SUM(size_bytes), 0) FROM ingest_quarantine WHERE org_id = ?")
+                .param(org).query(Long.class).single();
+        if (total <= quotaBytes) {
+            return 0;
+        }
+        List<long[]> oldestFirst = jdbc.sql("SELECT item_id, size_bytes FROM ingest_quarantine WHERE org_id = ?"
+                        + " ORDER BY received, item_id").param(org)
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
+        int dropped = 0;
+        for (int i = 0; i < oldestFirst.size() - 1 && total > quotaBytes; i++) {
+            dropped += jdbc.sql("DELETE FROM ingest_quarantine WHERE item_id = ?").param(oldestFirst.get(i)[0]).update();
+            total -= oldestFirst.get(i)[1];
+        }
+        return dropped;
+    }
+
     /** The newest {@code limit} items, newest first. */
     public List<Item> list(int limit) {
         return jdbc.sql(SELECT_ITEM + " ORDER BY received DESC, item_id DESC")

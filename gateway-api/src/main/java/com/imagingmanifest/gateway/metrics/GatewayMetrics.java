@@ -20,6 +20,7 @@ public class GatewayMetrics {
     public static final String QUARANTINED = "gateway.ingestion.quarantined";
     public static final String QUARANTINE_SIZE = "gateway.quarantine.size";
     public static final String POLL_FAILURES = "gateway.ingestion.poll.failures";
+    public static final String QUARANTINE_DROPPED = "gateway.quarantine.dropped";
     public static final String ASSOCIATIONS = "gateway.dicom.associations";
     public static final String INTENTS_OPEN = "gateway.write.intents.open";
 
@@ -82,6 +83,18 @@ public class GatewayMetrics {
     public void pollFailed(String tenant) {
         Counter.builder(POLL_FAILURES).description("Turns of the KOS poller that failed")
                 .tag("tenant", tenant).register(registry).increment();
+    }
+
+    /** {@code count} quarantined KOS of {@code tenant} were dropped, oldest first, to keep within its quota. */
+    public void quarantineDropped(String tenant, int count) {
+        quarantineDroppedCounter(tenant).increment(count);
+    }
+
+    /** Creates (or finds) {@code tenant}'s counter of dropped quarantine items, at 0 until the first drop. */
+    public Counter quarantineDroppedCounter(String tenant) {
+        return Counter.builder(QUARANTINE_DROPPED)
+                .description("Quarantined KOS dropped, oldest first, to keep an organization within its quota")
+                .tag("tenant", tenant).register(registry);
     }
 
     /** Reports the number of quarantined KOS of {@code tenant}, read from {@code size} at each scrape. */
