@@ -143,8 +143,8 @@ class PagingAcrossInstancesTest {
             page = clients[i % 2].loadPage().next(page).execute();
         }
         List<String> ours = seen.stream().filter(id -> id.startsWith("page-")).toList();
-        assertThat(seen).doesNotHaveDuplicates();
-        assertThat(ours).hasSize(MANIFESTS).startsWith("page-39/POST", "page-38/POST");
+        // each of ours has one version: a page overlapping another would show one twice
+        assertThat(ours).hasSize(MANIFESTS).doesNotHaveDuplicates().startsWith("page-39/POST", "page-38/POST");
     }
 
     @Test
