@@ -12,7 +12,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md §1: dicom-kos knows nothing of networks or Spring, and within it only the translation
+ * docs/architecture.md §1: dicom-kos knows nothing of networks or Spring, and within it only the translation
  * package ({@code kos}) may see HAPI FHIR; the DICOM data layer stays a plain library.
  */
 @AnalyzeClasses(packages = {"com.imagingmanifest.dicom", "com.imagingmanifest.kos"},
@@ -26,7 +26,7 @@ class DicomKosArchitectureTest {
                     "com.imagingmanifest.net..", "com.imagingmanifest.pacs..", "com.imagingmanifest.gateway..",
                     "com.imagingmanifest.dicomweb..", "com.imagingmanifest.orthanc..",
                     "org.springframework..", "java.net.http..")
-            .because("dicom-kos is the bottom layer: no PACS, network or Spring code (DESIGN.md §1)");
+            .because("dicom-kos is the bottom layer: no PACS, network or Spring code (docs/architecture.md §1)");
 
     @ArchTest
     static final ArchRule DATA_LAYER_WITHOUT_HAPI = noClasses()

@@ -26,7 +26,7 @@ import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.Reference;
 import org.hl7.fhir.dstu3.model.StringType;
 
-/** DESIGN.md §3 round trips over generated manifests and generated KOS, through Part 10 bytes. */
+/** docs/architecture.md §6 round trips over generated manifests and generated KOS, through Part 10 bytes. */
 class RoundTripPropertiesTest {
     private static final KosToManifest READER = new KosToManifest(ZoneId.of("Europe/Berlin"));
     private static final List<String> SOP_CLASSES = List.of("1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.5.1.4.1.1.4",

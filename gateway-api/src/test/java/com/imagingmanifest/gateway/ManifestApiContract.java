@@ -71,9 +71,10 @@ abstract class ManifestApiContract {
     }
 
     private int typeHistorySize(String org) {
-        Bundle history = client(port, org).history().onType(ImagingManifest.class).returnBundle(Bundle.class)
-                .execute();
-        return history.getTotal();
+        // Bundle.total is counted only when asked for (_total=accurate): every other page reads one page of rows
+        HttpResponse<String> history = get(base(port, org) + "/ImagingManifest/_history?_total=accurate&_count=1");
+        assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+        return ApiTestSupport.CLIENT_FHIR.newJsonParser().parseResource(Bundle.class, history.body()).getTotal();
     }
 
     static OperationOutcome outcome(HttpResponse<String> response) {
@@ -362,12 +363,13 @@ abstract class ManifestApiContract {
         Bundle firstPage = demo().history().onInstance(id.withVersion(null)).returnBundle(Bundle.class).count(2)
                 .execute();
         assertThat(firstPage.getEntry()).hasSize(2);
-        assertThat(firstPage.getTotal()).isEqualTo(3);
+        assertThat(firstPage.hasTotal()).as("not counted unless _total=accurate").isFalse();
         assertThat(firstPage.getLink("next")).isNotNull();
         Bundle secondPage = demo().loadPage().next(firstPage).execute();
         assertThat(firstPage.getLink("next").getUrl()).as("next link").startsWith(base(port, DEMO_SLUG));
         assertThat(secondPage.getEntry()).as(firstPage.getLink("next").getUrl()).extracting(e -> e.getResource().getMeta().getVersionId())
                 .containsExactly("1");
+        assertThat(secondPage.getLink("next")).as("no link to an empty page").isNull();
 
         java.util.Date v2Time = all.getEntry().get(1).getResource().getMeta().getLastUpdated();
         Bundle since = demo().history().onInstance(id.withVersion(null)).returnBundle(Bundle.class).since(v2Time)
@@ -515,7 +517,8 @@ abstract class ManifestApiContract {
         }
         Bundle page = demo().search().forResource(ImagingManifest.class)
                 .where(ImagingManifest.SELECTED_STUDY.matches().value(study.studyUid()))
-                .sort().ascending("_lastUpdated").count(2).returnBundle(Bundle.class).execute();
+                .sort().ascending("_lastUpdated").count(2)
+                .totalMode(ca.uhn.fhir.rest.api.SearchTotalModeEnum.ACCURATE).returnBundle(Bundle.class).execute();
         assertThat(page.getTotal()).isEqualTo(5);
         List<String> seen = new java.util.ArrayList<>();
         String self = page.getLink("self").getUrl();

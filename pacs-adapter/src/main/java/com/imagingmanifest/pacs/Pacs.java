@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The gateway's one port to a tenant's PACS (DESIGN.md section 4). Implementations: DIMSE, DICOMweb,
+ * The gateway's one port to a tenant's PACS (docs/architecture.md §4). Implementations: DIMSE, DICOMweb,
  * Orthanc. Every method either returns or throws a {@link PacsException}; none waits forever.
  */
 public interface Pacs extends AutoCloseable {

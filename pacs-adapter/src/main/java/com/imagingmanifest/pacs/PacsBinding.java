@@ -5,7 +5,7 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 /**
- * How a tenant reaches its PACS (DESIGN.md section 4). {@code dicomwebUrl} is the base the gateway
+ * How a tenant reaches its PACS (docs/architecture.md §4). {@code dicomwebUrl} is the base the gateway
  * uses; {@code publicDicomwebUrl} is the base viewers are given in Retrieve URL and Endpoint.address.
  * {@code tlsContext}, when set, secures both roads to the PACS: DIMSE associations become TLS
  * connections (PS3.15 B.1) and https URLs are trusted by it instead of the JVM's default; the PACS's

@@ -6,7 +6,7 @@ import com.imagingmanifest.dicom.data.Vr;
 
 /**
  * The Patient (PS3.3 C.7.1.1) and General Study (C.7.2.1) attributes a KOS copies from the study it
- * lives in (DESIGN.md section 3), as return keys and as a projection of a STUDY-level match.
+ * lives in (docs/architecture.md §6), as return keys and as a projection of a STUDY-level match.
  */
 public final class StudyContext {
     private static final int[] TAGS = {

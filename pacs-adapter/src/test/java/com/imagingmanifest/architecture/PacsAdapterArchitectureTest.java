@@ -12,7 +12,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md §1: pacs-adapter knows nothing of the FHIR requests or of the application around it —
+ * docs/architecture.md §1: pacs-adapter knows nothing of the FHIR requests or of the application around it —
  * no gateway code, no Spring, no HAPI FHIR server.
  */
 @AnalyzeClasses(packages = {"com.imagingmanifest.net", "com.imagingmanifest.pacs", "com.imagingmanifest.dicomweb",
@@ -26,7 +26,7 @@ class PacsAdapterArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "com.imagingmanifest.gateway..", "org.springframework..", "ca.uhn.fhir.rest.server..")
             .because("pacs-adapter sits below the application: no gateway, Spring or FHIR server code"
-                    + " (DESIGN.md §1)");
+                    + " (docs/architecture.md §1)");
 
     /** The rule is not vacuous: a class breaking it is reported. */
     @Test

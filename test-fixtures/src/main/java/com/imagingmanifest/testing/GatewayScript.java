@@ -46,6 +46,96 @@ public final class GatewayScript {
         return finish(pb, workDir, Duration.ofMinutes(2));
     }
 
+    /**
+     * {@code ./gateway run args...} in {@code workDir} with extra environment, in the background, on the
+     * test's class path (no build); its output goes to files in {@code workDir}. Close to SIGKILL it.
+     */
+    public static Server run(Path workDir, Map<String, String> env, String... args) {
+        List<String> all = new ArrayList<>(List.of("run"));
+        all.addAll(List.of(args));
+        ProcessBuilder pb = command(all.toArray(String[]::new)).directory(workDir.toFile());
+        pb.environment().put("GATEWAY_CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().putAll(env);
+        try {
+            Path out = Files.createTempFile(workDir, "gateway-run-", ".out");
+            Path err = Files.createTempFile(workDir, "gateway-run-", ".err");
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            return new Server(p, out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A {@code ./gateway run} in the background. */
+    public record Server(Process process, Path out, Path err) implements AutoCloseable {
+        /** Waits until {@code http://127.0.0.1:port/actuator/health} answers at all; fails if the process ends first. */
+        public void awaitHttp(int port, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("./gateway run ended with " + process.exitValue() + " before answering\n" + output());
+                }
+                try {
+                    java.net.HttpURLConnection c = (java.net.HttpURLConnection)
+                            java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health").toURL().openConnection();
+                    c.setConnectTimeout(1000);
+                    c.setReadTimeout(5000);
+                    c.getResponseCode();
+                    c.disconnect();
+                    return;
+                } catch (IOException notYet) {
+                    sleep(250);
+                }
+            }
+            throw new AssertionError("./gateway run did not answer on port " + port + " within " + timeout + "\n" + output());
+        }
+
+        /** Standard output so far. */
+        public String stdout() {
+            return read(out);
+        }
+
+        /** Both streams so far, for failure messages. */
+        public String output() {
+            return "--- stdout\n" + read(out) + "--- stderr\n" + read(err);
+        }
+
+        /** SIGKILL of the launcher's process (and of nothing else: what it leaves behind is the test's question). */
+        public void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() {
+            List<ProcessHandle> children = process.descendants().toList();
+            kill();
+            children.forEach(ProcessHandle::destroyForcibly);
+        }
+
+        private static String read(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** A process builder for {@code ./gateway args...}; the caller sets directory, environment and output. */
     public static ProcessBuilder command(String... args) {
         List<String> command = new ArrayList<>(List.of(root().resolve("gateway").toString()));

@@ -6,7 +6,6 @@ import com.imagingmanifest.dicom.data.Sequence;
 import com.imagingmanifest.dicom.data.SpecificCharacterSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Vr;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,6 +27,7 @@ public final class DataSetReader {
 
     private boolean keepFragments = true;
     private int maxDepth = TokenReader.MAX_DEPTH;
+    private long maxInflatedBytes = DEFAULT_MAX_BYTES;
 
     /** Reads a bare data set (as carried in P-DATA, or after the file meta). */
     public static DataSet read(byte[] bytes, int offset, int length, String transferSyntaxUid) {
@@ -51,6 +51,21 @@ public final class DataSetReader {
         return this;
     }
 
+    /**
+     * The most bytes a deflated data set may expand to; more is a {@link DicomParseException}. A
+     * receiver sets what it would accept uncompressed, so that a small deflated object cannot make
+     * it hold more than that (a "deflate bomb").
+     */
+    public DataSetReader maxInflatedBytes(long max) {
+        this.maxInflatedBytes = max;
+        return this;
+    }
+
+    /** Reads a bare data set whose inflated form (if deflated) may not exceed {@link #maxInflatedBytes}. */
+    public DataSet readDataSet(byte[] bytes, int offset, int length, String transferSyntaxUid) {
+        return readDataSet(bytes, offset, length, transferSyntax(transferSyntaxUid, offset), offset);
+    }
+
     static TransferSyntax transferSyntax(String uid, long offset) {
         try {
             return TransferSyntax.forUid(uid);
@@ -62,7 +77,7 @@ public final class DataSetReader {
     /** Reads a data set; {@code baseOffset} is the offset of {@code bytes[offset]} in the whole input. */
     public DataSet readDataSet(byte[] bytes, int offset, int length, TransferSyntax ts, long baseOffset) {
         if (ts.deflated()) {
-            byte[] inflated = inflate(bytes, offset, length, baseOffset, DEFAULT_MAX_BYTES);
+            byte[] inflated = inflate(bytes, offset, length, baseOffset, maxInflatedBytes);
             // offsets now count inflated bytes after baseOffset
             return build(new TokenReader(inflated, 0, inflated.length, true, baseOffset, maxDepth));
         }
@@ -147,24 +162,44 @@ public final class DataSetReader {
         Inflater inflater = new Inflater(true);
         try {
             inflater.setInput(bytes, offset, length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, length * 4));
-            byte[] chunk = new byte[8192];
+            int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16);
+            // the buffer starts near the input's size and at most doubles what has been inflated so
+            // far, never beyond the limit: memory follows what actually arrives, not what a header
+            // or a ratio promises
+            byte[] out = new byte[Math.min(limit, Math.max(64, length))];
+            int size = 0;
             while (!inflater.finished()) {
-                int n = inflater.inflate(chunk);
+                if (size == out.length) {
+                    if (size >= limit) {
+                        if (probe(inflater)) {
+                            throw new DicomParseException(baseOffset, "deflated data set expands beyond " + maxBytes
+                                    + " bytes");
+                        }
+                        break;
+                    }
+                    out = Arrays.copyOf(out, (int) Math.min(limit, 2L * size));
+                }
+                int n = inflater.inflate(out, size, out.length - size);
                 if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
                     break; // ends without a final block: keep what was inflated
                 }
-                out.write(chunk, 0, n);
-                if (out.size() > maxBytes) {
-                    throw new DicomParseException(baseOffset, "deflated data set expands beyond " + maxBytes + " bytes");
-                }
+                size += n;
             }
-            return out.toByteArray();
+            return size == out.length ? out : Arrays.copyOf(out, size);
         } catch (DataFormatException e) {
             throw new DicomParseException(baseOffset + inflater.getBytesRead(), "invalid deflated data: " + e.getMessage());
         } finally {
             inflater.end();
         }
+    }
+
+    /** True when the inflater has at least one more byte to give (the output is full at the limit). */
+    private static boolean probe(Inflater inflater) throws DataFormatException {
+        if (inflater.finished()) {
+            return false;
+        }
+        byte[] one = new byte[1];
+        return inflater.inflate(one) > 0;
     }
 
     /** All bytes of {@code in}, or DicomParseException when there are more than {@code maxBytes}. */

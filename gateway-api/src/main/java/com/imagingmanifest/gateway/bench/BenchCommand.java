@@ -224,7 +224,7 @@ public final class BenchCommand {
                 .getValue().replace("urn:oid:", "");
         byte[] kosFile = orthanc.instanceFile(kosUid);
         Part10Object kos = Part10Object.parse(kosFile);
-        // every KOS the gateway writes is a new instance in a new series of the study (DESIGN.md section 3):
+        // every KOS the gateway writes is a new instance in a new series of the study (docs/architecture.md §6):
         // the baselines store the same, or the PACS would be spared the cost of a new series each time
         String seriesUid = Part10.read(kosFile).dataSet().getString(Tag.SeriesInstanceUID);
         progress("KOS of the create scenario: " + kosFile.length + " bytes, " + kos.sopInstanceUid() + "; creates go round "
@@ -239,7 +239,7 @@ public final class BenchCommand {
             LoadRun.Result floor;
             try (DimseClient client = DimseClient.builder("127.0.0.1", orthanc.dicomPort(), BenchOrthanc.AE_TITLE)
                     .callingAeTitle("BENCHSCU").poolSize(clients).build()) {
-                // the PACS work a create cannot do without: the study's context (DESIGN.md section 3), then
+                // the PACS work a create cannot do without: the study's context (docs/architecture.md §6), then
                 // the store. Measured before the gateway: Orthanc's look-ups grow dearer as its database
                 // grows, so the later runs meet a larger database than this one
                 floor = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
@@ -561,6 +561,9 @@ public final class BenchCommand {
             arguments.add("--gateway.scp.max-associations=" + 2 * Math.max(8, options.ingestClients().stream()
                     .mapToInt(Integer::intValue).max().orElse(1)));
             arguments.add("--gateway.organizations[0].scp-ae-title=" + IngestBench.SCP_AE_TITLE);
+            arguments.add("--gateway.organizations[0].scp-allowed-calling-aes[0]=*");
+            // every SCU client of the bench calls with the same AE title
+            arguments.add("--gateway.scp.max-associations-per-calling-ae=0");
             // Orthanc's change feed, whatever --pacs-kind says: it is how the gateway polls an Orthanc
             arguments.addAll(organization(1, IngestBench.POLLED_ORG, "Bench polled", "orthanc", polled));
             arguments.add("--gateway.organizations[1].ingest.poll-interval=" + options.pollInterval().toMillis() + "ms");

@@ -89,7 +89,7 @@ final class BenchOrthanc implements AutoCloseable {
                 .directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("orthanc.log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        // without it every DIMSE exchange with Orthanc stalls ~40 ms (Nagle + delayed ACK), DESIGN.md section 4
+        // without it every DIMSE exchange with Orthanc stalls ~40 ms (Nagle + delayed ACK), docs/architecture.md §4
         builder.environment().put("TCP_NODELAY", "1");
         BenchOrthanc orthanc = new BenchOrthanc(builder.start(), dir, httpPort, dicomPort, password);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();

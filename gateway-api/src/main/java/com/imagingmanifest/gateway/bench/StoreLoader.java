@@ -91,9 +91,9 @@ final class StoreLoader {
                         + " FROM STDIN WITH (FORMAT csv)", new StringReader(versions.toString()));
                 copy.copyIn("COPY manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
                         + " sop_class_uid) FROM STDIN WITH (FORMAT csv)", new StringReader(kos.toString()));
-                copy.copyIn("COPY search_token (org_id, res_id, param, token_system, token_value)"
+                copy.copyIn("COPY search_token (org_id, res_id, param, token_system, token_value, last_updated)"
                         + " FROM STDIN WITH (FORMAT csv)", new StringReader(tokens.toString()));
-                copy.copyIn("COPY search_reference (org_id, res_id, param, reference)"
+                copy.copyIn("COPY search_reference (org_id, res_id, param, reference, last_updated)"
                         + " FROM STDIN WITH (FORMAT csv)", new StringReader(references.toString()));
                 copy.copyIn("COPY write_intent (intent_id, purpose, org_id, res_id, created, kos, settled, outcome)"
                         + " FROM STDIN WITH (FORMAT csv)", new StringReader(intents.toString()));
@@ -124,10 +124,10 @@ final class StoreLoader {
                 study(n) + " " + study(n) + ".1 " + kosUid + " " + Uid.KeyObjectSelectionDocumentStorage + "\n",
                 updated, "committed");
         for (IndexEntries.Token token : index.tokens()) {
-            csv(tokens, org, id, token.param(), token.system(), token.value());
+            csv(tokens, org, id, token.param(), token.system(), token.value(), updated);
         }
         for (IndexEntries.Reference reference : index.references()) {
-            csv(references, org, id, reference.param(), reference.reference());
+            csv(references, org, id, reference.param(), reference.reference(), updated);
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * A study of CT instances without pixel data, enough for a PACS to answer a study-level C-FIND or
- * QIDO with the Patient and General Study attributes a KOS copies (DESIGN.md section 3). The bench
+ * QIDO with the Patient and General Study attributes a KOS copies (docs/architecture.md §6). The bench
  * seeds its Orthanc with these, and the integration tests use the same builder.
  */
 public record SyntheticCtStudy(String studyUid, String seriesUid, List<String> sopUids, String patientName,

@@ -7,8 +7,10 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
 import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.SigningKeys;
 import com.imagingmanifest.gateway.tenant.Tenants;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.hl7.fhir.dstu3.model.Bundle;
 import org.hl7.fhir.dstu3.model.CapabilityStatement;
@@ -16,6 +18,9 @@ import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.OperationOutcome;
 import org.hl7.fhir.dstu3.model.Parameters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -52,18 +57,21 @@ class FhirServerConfiguration {
 
     @Bean
     ServletRegistrationBean<RestfulServer> fhirServlet(FhirContext fhir, ManifestStore store, ManifestWriter writer,
-            Clock clock) {
+            Clock clock, SmartConfiguration smart, ObjectProvider<BuildProperties> build, SigningKeys signingKeys,
+            @Value("${gateway.paging.link-lifetime:1h}") Duration pageLinkLifetime) {
         RestfulServer server = new RestfulServer(fhir);
         server.setServerName("Imaging Manifest Gateway");
-        server.registerProvider(new ImagingManifestProvider(store, writer, fhir, clock));
+        // CapabilityStatement.software.version: the gateway's (HAPI would report its own otherwise)
+        BuildProperties info = build.getIfAvailable();
+        server.setServerVersion(info != null ? info.getVersion() : "unknown");
+        // pages are read from the store by key; their state is in the signed next link (no paging provider)
+        server.registerProvider(new ImagingManifestProvider(store, writer, fhir, clock,
+                new PageLinks(signingKeys, clock, pageLinkLifetime)));
         server.setTenantIdentificationStrategy(new OrganizationPathStrategy());
-        TenantPagingProvider paging = new TenantPagingProvider(1000);
-        paging.setDefaultPageSize(DEFAULT_PAGE_SIZE);
-        paging.setMaximumPageSize(MAX_PAGE_SIZE);
-        server.setPagingProvider(paging);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
-        server.registerInterceptor(new TenantCapabilityStatement());
+        server.registerInterceptor(new TenantCapabilityStatement(smart));
         server.registerInterceptor(new StoreFailures());
+        server.registerInterceptor(new UnknownTotals());
         ServletRegistrationBean<RestfulServer> registration =
                 new ServletRegistrationBean<>(server, SERVLET_PATH + "/*");
         registration.setName("fhir");
@@ -73,9 +81,9 @@ class FhirServerConfiguration {
 
     @Bean
     FilterRegistrationBean<TenantRequestFilter> tenantRequestFilter(Tenants tenants, FhirContext fhir,
-            GatewayProperties properties) {
+            GatewayProperties properties, SmartConfiguration smart) {
         FilterRegistrationBean<TenantRequestFilter> registration = new FilterRegistrationBean<>(
-                new TenantRequestFilter(tenants, fhir, properties.maxBodySize().toBytes()));
+                new TenantRequestFilter(tenants, fhir, properties.maxBodySize().toBytes(), smart));
         registration.addUrlPatterns(SERVLET_PATH + "/*");
         return registration;
     }

@@ -1,8 +1,10 @@
 package com.imagingmanifest.gateway.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.api.BundleInclusionRule;
 import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum;
+import ca.uhn.fhir.model.valueset.BundleTypeEnum;
 import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.Create;
@@ -17,11 +19,12 @@ import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.annotation.Sort;
 import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.api.BundleLinks;
 import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.IVersionSpecificBundleFactory;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateAndListParam;
 import ca.uhn.fhir.rest.param.DateRangeParam;
@@ -29,6 +32,7 @@ import ca.uhn.fhir.rest.param.ReferenceAndListParam;
 import ca.uhn.fhir.rest.param.TokenAndListParam;
 import ca.uhn.fhir.rest.param.UriAndListParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -40,6 +44,7 @@ import ca.uhn.fhir.util.UrlUtil;
 import com.imagingmanifest.gateway.manifest.ManifestEndpoints;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
 import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.SearchQuery;
 import com.imagingmanifest.gateway.store.StoredVersion;
 import com.imagingmanifest.gateway.store.VersionKey;
 import com.imagingmanifest.gateway.tenant.Tenant;
@@ -50,34 +55,42 @@ import jakarta.json.JsonPatch;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.hl7.fhir.dstu3.model.Bundle;
 import org.hl7.fhir.dstu3.model.IdType;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.InstantType;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * The ImagingManifest REST interactions of one tenant base (DESIGN.md section 2). Reads, searches
+ * The ImagingManifest REST interactions of one tenant base (docs/architecture.md §2). Reads, searches
  * and history come from the store only; writes go through {@link ManifestWriter}. Everything is
  * scoped to the request's organization: another organization's manifests behave as absent.
  */
 final class ImagingManifestProvider implements IResourceProvider {
     private static final String RESOURCE = "ImagingManifest";
+    static final String TOTAL = "_total";
 
     private final ManifestStore store;
     private final ManifestWriter writer;
     private final FhirContext fhir;
     private final Clock clock;
+    private final PageLinks pageLinks;
 
-    ImagingManifestProvider(ManifestStore store, ManifestWriter writer, FhirContext fhir, Clock clock) {
+    ImagingManifestProvider(ManifestStore store, ManifestWriter writer, FhirContext fhir, Clock clock,
+            PageLinks pageLinks) {
         this.store = store;
         this.writer = writer;
         this.fhir = fhir;
         this.clock = clock;
+        this.pageLinks = pageLinks;
     }
 
     @Override
@@ -114,7 +127,7 @@ final class ImagingManifestProvider implements IResourceProvider {
             ManifestWriter.ConditionalCreate outcome = writer.createIfNoneExist(tenant, manifest,
                     ManifestSearchParameters.conditionKey(parameters), () -> {
                         List<VersionKey> matches = store.search(tenant.id(),
-                                ManifestSearchParameters.toQuery(parameters, clock.millis()));
+                                ManifestSearchParameters.toQuery(parameters, clock.millis()), null, 2).keys();
                         if (matches.size() > 1) {
                             throw new PreconditionFailedException("If-None-Exist matched " + matches.size()
                                     + " manifests; it must match at most one");
@@ -190,20 +203,23 @@ final class ImagingManifestProvider implements IResourceProvider {
     }
 
     @History
-    public IBundleProvider instanceHistory(@IdParam IdType id, @Since InstantType since, RequestDetails request) {
+    public Bundle instanceHistory(@IdParam IdType id, @Since InstantType since, RequestDetails request) {
         Tenant tenant = tenant(request);
         existing(tenant, id);
         return history(tenant, id.getIdPart(), since, request);
     }
 
     @History
-    public IBundleProvider typeHistory(@Since InstantType since, RequestDetails request) {
+    public Bundle typeHistory(@Since InstantType since, RequestDetails request) {
         return history(tenant(request), null, since, request);
     }
 
-    /** Parameters are declared for HAPI's routing and CapabilityStatement; all are read from the request. */
+    /**
+     * Parameters are declared for HAPI's routing and CapabilityStatement; all are read from the
+     * request. One page per request, read from the store by key (docs/performance.md).
+     */
     @Search(allowUnknownParams = true)
-    public IBundleProvider search(RequestDetails request,
+    public Bundle search(RequestDetails request,
             @OptionalParam(name = "_id") TokenAndListParam ids,
             @OptionalParam(name = "_language") TokenAndListParam language,
             @OptionalParam(name = "author") ReferenceAndListParam author,
@@ -217,34 +233,135 @@ final class ImagingManifestProvider implements IResourceProvider {
             @Sort SortSpec sort,
             @Count Integer count) {
         Tenant tenant = tenant(request);
-        List<VersionKey> keys = store.search(tenant.id(),
-                ManifestSearchParameters.toQuery(request.getParameters(), clock.millis()));
-        return new StoredBundleProvider(store, tenant.id(), keys, v -> toResource(tenant, v));
+        PageLinks.Cursor cursor = cursor(request, tenant, "search", null, () -> {
+            Map<String, List<String>> criteria = new LinkedHashMap<>();
+            request.getParameters().forEach((name, values) -> {
+                if (!PRESENTATION.contains(name) && !PAGING.contains(name)) {
+                    criteria.put(name, List.of(values));
+                }
+            });
+            return criteria;
+        }, null);
+        Map<String, String[]> criteria = new LinkedHashMap<>();
+        cursor.parameters().forEach((name, values) -> criteria.put(name, values.toArray(String[]::new)));
+        SearchQuery query = ManifestSearchParameters.toQuery(criteria, cursor.now());
+        ManifestStore.Page page = store.search(tenant.id(), query, cursor.after(), cursor.count());
+        Integer total = cursor.total() ? Integer.valueOf((int) store.count(tenant.id(), query)) : null;
+        List<IBaseResource> resources = store.load(tenant.id(), page.keys()).stream()
+                .map(v -> (IBaseResource) toResource(tenant, v)).toList();
+        return bundle(request, BundleTypeEnum.SEARCHSET, RESOURCE, resources, cursor, page, total);
     }
 
-    private IBundleProvider history(Tenant tenant, String id, InstantType since, RequestDetails request) {
-        String[] count = request.getParameters().get(Constants.PARAM_COUNT);
-        if (count != null && count.length > 0 && !count[0].isEmpty() && !count[0].matches("\\d{1,9}")) {
-            throw new InvalidRequestException("_count must be a non-negative integer");
-        }
-        List<VersionKey> keys = store.history(tenant.id(), id, since == null ? null : since.getValue().toInstant());
-        return new StoredBundleProvider(store, tenant.id(), keys, v -> historyEntry(tenant, v), offset(request));
+    private Bundle history(Tenant tenant, String id, InstantType since, RequestDetails request) {
+        PageLinks.Cursor cursor = cursor(request, tenant, "history", id, Map::of,
+                since == null ? null : since.getValue().getTime());
+        Instant from = cursor.since() == null ? null : Instant.ofEpochMilli(cursor.since());
+        ManifestStore.Page page = store.history(tenant.id(), id, from, cursor.after(), cursor.count());
+        Integer total = cursor.total() ? Integer.valueOf((int) store.historyCount(tenant.id(), id, from)) : null;
+        List<IBaseResource> resources = store.load(tenant.id(), page.keys()).stream()
+                .map(v -> historyEntry(tenant, v)).toList();
+        return bundle(request, BundleTypeEnum.HISTORY, RESOURCE + (id == null ? "" : "/" + id) + "/_history",
+                resources, cursor, page, total);
     }
 
-    private static int offset(RequestDetails request) {
-        String[] offset = request.getParameters().get(Constants.PARAM_OFFSET);
-        if (offset == null || offset.length == 0) {
-            return 0;
+    /** Presentation parameters HAPI applies to the response; kept in next links beside the cursor. */
+    private static final List<String> PRESENTATION = List.of(Constants.PARAM_FORMAT, Constants.PARAM_PRETTY,
+            Constants.PARAM_SUMMARY, Constants.PARAM_ELEMENTS);
+    /** Parameters of the paging itself, not search criteria. */
+    private static final List<String> PAGING = List.of(Constants.PARAM_COUNT, TOTAL, PageLinks.PARAMETER);
+
+    /**
+     * The page a request asks for: the first, with the request's criteria, or the one its
+     * {@code _cursor} continues (which then carries every criterion; only the page size and
+     * presentation may be given beside it).
+     */
+    private PageLinks.Cursor cursor(RequestDetails request, Tenant tenant, String kind, String id,
+            Supplier<Map<String, List<String>>> criteria, Long since) {
+        Map<String, String[]> parameters = request.getParameters();
+        if (parameters.containsKey(Constants.PARAM_OFFSET)) {
+            throw new InvalidRequestException("_offset is not supported: follow the Bundle's next link");
         }
-        try {
-            int value = Integer.parseInt(offset[0]);
-            if (value >= 0) {
-                return value;
+        Integer count = pageSize(parameters);
+        String[] token = parameters.get(PageLinks.PARAMETER);
+        if (token == null) {
+            return new PageLinks.Cursor(kind, tenant.id(), id, since, criteria.get(), clock.millis(),
+                    count == null ? FhirServerConfiguration.DEFAULT_PAGE_SIZE : count, totalAsked(parameters),
+                    null, 0);
+        }
+        for (String name : parameters.keySet()) {
+            if (!PRESENTATION.contains(name) && !PAGING.contains(name)) {
+                throw new InvalidRequestException("A page link carries its search: '" + name
+                        + "' cannot be given beside " + PageLinks.PARAMETER);
             }
-        } catch (NumberFormatException e) {
-            // answered below
         }
-        throw new InvalidRequestException("_offset must be a non-negative integer");
+        if (token.length != 1) {
+            throw new InvalidRequestException("One " + PageLinks.PARAMETER + " per request");
+        }
+        PageLinks.Cursor c = pageLinks.verify(token[0], tenant.id(), kind, id);
+        return count == null ? c : new PageLinks.Cursor(c.kind(), c.organization(), c.id(), c.since(), c.parameters(),
+                c.now(), count, c.total(), c.after(), c.expires());
+    }
+
+    /** {@code _total=accurate} (FHIR R4, honoured here too) counts every match; otherwise no count is made. */
+    private static boolean totalAsked(Map<String, String[]> parameters) {
+        String[] total = parameters.get(TOTAL);
+        if (total == null || total.length == 0) {
+            return false;
+        }
+        return switch (total[0]) {
+            case "accurate" -> true;
+            case "none", "estimate" -> false;
+            default -> throw new InvalidRequestException("_total must be none, estimate or accurate");
+        };
+    }
+
+    /** {@code _count}, capped at {@link FhirServerConfiguration#MAX_PAGE_SIZE}; null when not given. */
+    private static Integer pageSize(Map<String, String[]> parameters) {
+        String[] count = parameters.get(Constants.PARAM_COUNT);
+        if (count == null || count.length == 0 || count[0].isEmpty()) {
+            return null;
+        }
+        if (!count[0].matches("\\d{1,9}")) {
+            throw new InvalidRequestException("_count must be a non-negative integer, not '" + count[0] + "'");
+        }
+        return Math.min(Integer.parseInt(count[0]), FhirServerConfiguration.MAX_PAGE_SIZE);
+    }
+
+    /**
+     * The Bundle of one page, with a next link only when another row follows (the store read one
+     * more than the page). {@code Bundle.total} only when it is known without counting every match:
+     * asked for with {@code _total=accurate}, or a first page that is also the last.
+     */
+    private Bundle bundle(RequestDetails request, BundleTypeEnum type, String path, List<IBaseResource> resources,
+            PageLinks.Cursor cursor, ManifestStore.Page page, Integer total) {
+        if (total == null && cursor.after() == null && page.next() == null) {
+            total = resources.size();
+        }
+        String base = request.getFhirServerBase();
+        BundleLinks links = new BundleLinks(base, null,
+                RestfulServerUtils.prettyPrintResponse(request.getServer(), request), type);
+        links.setSelf(RestfulServerUtils.createLinkSelf(base, request));
+        if (page.next() != null) {
+            StringBuilder next = new StringBuilder(base).append('/').append(path).append('?')
+                    .append(PageLinks.PARAMETER).append('=').append(pageLinks.sign(new PageLinks.Cursor(cursor.kind(),
+                            cursor.organization(), cursor.id(), cursor.since(), cursor.parameters(), cursor.now(),
+                            cursor.count(), cursor.total(), page.next(), 0)));
+            for (String name : PRESENTATION) {
+                String[] values = request.getParameters().get(name);
+                for (String value : values == null ? new String[0] : values) {
+                    next.append('&').append(name).append('=').append(UrlUtil.escapeUrlParam(value));
+                }
+            }
+            links.setNext(next.toString());
+        }
+        IVersionSpecificBundleFactory factory = fhir.newBundleFactory();
+        factory.addRootPropertiesToBundle(null, links, total, new InstantType(new Date()));
+        factory.addResourcesToBundle(resources, type, base, BundleInclusionRule.BASED_ON_INCLUDES, Set.of());
+        Bundle bundle = (Bundle) factory.getResourceBundle();
+        if (total == null) {
+            UnknownTotals.mark(bundle);
+        }
+        return bundle;
     }
 
     private IBaseResource historyEntry(Tenant tenant, StoredVersion version) {
@@ -277,7 +394,7 @@ final class ImagingManifestProvider implements IResourceProvider {
                 new IdType(RESOURCE, id.getIdPart())));
     }
 
-    /** HAPI leaves If-Match to the provider (DESIGN.md section 2): 412 unless it names the current version. */
+    /** HAPI leaves If-Match to the provider (docs/architecture.md §2): 412 unless it names the current version. */
     private static void checkIfMatch(RequestDetails request, StoredVersion current) {
         String ifMatch = request.getHeader(Constants.HEADER_IF_MATCH);
         if (ifMatch == null || ifMatch.isBlank()) {

@@ -53,7 +53,8 @@ final class ManifestSearchParameters {
     }
 
     /** Parameters HAPI itself answers (encoding, summary): allowed, not search criteria. */
-    static final Set<String> FORMATTING = Set.of("_format", "_pretty", "_summary", "_elements", "_count");
+    static final Set<String> FORMATTING = Set.of("_format", "_pretty", "_summary", "_elements", "_count", "_total",
+            "_cursor");
 
     private ManifestSearchParameters() {
     }
@@ -89,7 +90,7 @@ final class ManifestSearchParameters {
                             throw new InvalidRequestException("Unknown search parameter '" + name
                                     + "' for ImagingManifest; supported: _id, _language, _lastUpdated, author,"
                                     + " authoring-time, endpoint, identifier, imaging-study, patient,"
-                                    + " patient.identifier, selected-study, _count, _sort");
+                                    + " patient.identifier, selected-study, _count, _sort, _total");
                         }
                     }
                 }

@@ -18,7 +18,7 @@ import org.springframework.transaction.TransactionException;
 /**
  * Failures that are not the server's fault get their proper answer instead of HAPI's 500: the store
  * being unreachable (database restarting, pool exhausted) is a temporary condition like a PACS outage
- * (DESIGN.md section 5), 503; a body the FHIR parser chokes on is the client's, 400.
+ * (docs/architecture.md §8), 503; a body the FHIR parser chokes on is the client's, 400.
  */
 @Interceptor
 final class StoreFailures {

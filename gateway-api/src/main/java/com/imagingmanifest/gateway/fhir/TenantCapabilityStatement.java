@@ -8,9 +8,15 @@ import org.hl7.fhir.instance.model.api.IBaseConformance;
 
 /**
  * Completes HAPI's generated CapabilityStatement for the tenant base: HAPI reports the servlet
- * base, while clients of this organization use {@code /organizations/{org}/fhir/3}.
+ * base, while clients of this organization use {@code /organizations/{org}/fhir/3}; and it declares
+ * the security of the REST interface ({@link SmartConfiguration}).
  */
 final class TenantCapabilityStatement {
+    private final SmartConfiguration smart;
+
+    TenantCapabilityStatement(SmartConfiguration smart) {
+        this.smart = smart;
+    }
 
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
     public void complete(IBaseConformance generated, RequestDetails request) {
@@ -23,6 +29,7 @@ final class TenantCapabilityStatement {
         cs.addFormat("application/fhir+json").addFormat("application/fhir+xml");
         cs.addPatchFormat("application/json-patch+json");
         for (CapabilityStatement.CapabilityStatementRestComponent rest : cs.getRest()) {
+            smart.declare(rest);
             for (CapabilityStatement.CapabilityStatementRestResourceComponent resource : rest.getResource()) {
                 resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONED);
                 resource.setReadHistory(true);

@@ -44,11 +44,13 @@ final class TenantRequestFilter extends OncePerRequestFilter {
     private final Tenants tenants;
     private final FhirContext fhir;
     private final long maxBodySize;
+    private final SmartConfiguration smart;
 
-    TenantRequestFilter(Tenants tenants, FhirContext fhir, long maxBodySize) {
+    TenantRequestFilter(Tenants tenants, FhirContext fhir, long maxBodySize, SmartConfiguration smart) {
         this.tenants = tenants;
         this.fhir = fhir;
         this.maxBodySize = maxBodySize;
+        this.smart = smart;
     }
 
     @Override
@@ -66,6 +68,23 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             OperationOutcomes.write(fhir, response, 404, IssueType.NOTFOUND, "Unknown organization: " + parts[1]);
             return;
         }
+        String rest = parts.length == 5 ? parts[4] : "";
+        if (rest.equals(SmartConfiguration.PATH)) {
+            // not a FHIR interaction: a JSON document of its own beside the FHIR base
+            if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+                response.setHeader("Allow", "GET, HEAD");
+                OperationOutcomes.write(fhir, response, 405, IssueType.NOTSUPPORTED, "Only GET reads " + rest);
+                return;
+            }
+            byte[] doc = smart.document().getBytes(StandardCharsets.UTF_8);
+            response.setStatus(200);
+            response.setContentType("application/json");
+            response.setContentLength(doc.length);
+            if ("GET".equals(request.getMethod())) {
+                response.getOutputStream().write(doc);
+            }
+            return;
+        }
         byte[] body;
         try {
             body = readBody(request);
@@ -74,7 +93,6 @@ final class TenantRequestFilter extends OncePerRequestFilter {
                     "Request body exceeds the limit of " + maxBodySize + " bytes");
             return;
         }
-        String rest = parts.length == 5 ? parts[4] : "";
         Map<String, String[]> parameters = new LinkedHashMap<>();
         String contentType = request.getContentType() == null ? ""
                 : request.getContentType().toLowerCase(Locale.ROOT);

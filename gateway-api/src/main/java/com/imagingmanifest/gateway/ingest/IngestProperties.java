@@ -19,8 +19,8 @@ import org.springframework.util.unit.DataSize;
 public record IngestProperties(Scp scp, @DefaultValue List<Organization> organizations) {
 
     public IngestProperties {
-        scp = scp == null ? new Scp(null, "127.0.0.1", null, Map.of(), 8, DataSize.ofMegabytes(16),
-                Duration.ofSeconds(60), null) : scp;
+        scp = scp == null ? new Scp(null, "127.0.0.1", null, Map.of(), 8, 4, 32, DataSize.ofMegabytes(16),
+                Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(10), null) : scp;
     }
 
     /**
@@ -32,8 +32,15 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
      *     chooses through {@code callingAeOrganizations}; optional
      * @param callingAeOrganizations calling AE title to organization id or slug, for {@code aeTitle}
      * @param maxAssociations associations served at once; more are rejected (transient)
-     * @param maxObjectSize largest data set accepted in one C-STORE; a larger one aborts the association
-     * @param idleTimeout how long an association may stay silent before it is aborted
+     * @param maxAssociationsPerCallingAe associations one calling AE title may hold at once; more are
+     *     rejected (transient), so one peer cannot take every slot
+     * @param maxPendingAssociations connections still sending their association request served at once
+     * @param maxObjectSize largest data set accepted in one C-STORE; a larger one aborts the association.
+     *     A deflated data set may expand to no more than this either
+     * @param idleTimeout how long an association may stay silent between messages before it is aborted
+     * @param associationRequestTimeout time from connect to the whole A-ASSOCIATE-RQ (ARTIM), absolute
+     * @param pduTimeout time for one PDU from its first byte to its last, and the longest pause between
+     *     the PDUs of one message
      * @param sslBundle name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) holding the SCP's
      *     key and, for client authentication, its trust store; set: the SCP speaks DICOM over TLS
      *     only (PS3.15 B.1); absent: plain TCP
@@ -44,25 +51,36 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
             String aeTitle,
             @DefaultValue Map<String, String> callingAeOrganizations,
             @DefaultValue("8") int maxAssociations,
+            @DefaultValue("4") int maxAssociationsPerCallingAe,
+            @DefaultValue("32") int maxPendingAssociations,
             @DefaultValue("16MB") DataSize maxObjectSize,
             @DefaultValue("60s") Duration idleTimeout,
+            @DefaultValue("5s") Duration associationRequestTimeout,
+            @DefaultValue("10s") Duration pduTimeout,
             String sslBundle) {
     }
 
     /**
      * @param id the organization's id (as in {@code gateway.organizations[i].id})
      * @param scpAeTitle the SCP's AE title for this organization; optional
-     * @param scpAllowedCallingAes calling AE titles allowed to store to {@code scpAeTitle}; empty: any
+     * @param scpAllowedCallingAes calling AE titles allowed to store to {@code scpAeTitle}; {@code *}: any;
+     *     empty: none (the AE refuses every association)
+     * @param scpClientCertificates subjects (RFC 4514 distinguished names) of the TLS client certificates
+     *     that may store for this organization; empty: no certificate asked of its peers
+     * @param retrieveHosts hosts a KOS's Retrieve URL may name for this organization (others are dropped);
+     *     empty: any host, as long as the scheme is http or https
      * @param ingest polling and the on/off switch of ingestion for this organization
      */
     public record Organization(
             String id,
             String scpAeTitle,
             @DefaultValue List<String> scpAllowedCallingAes,
+            @DefaultValue List<String> scpClientCertificates,
+            @DefaultValue List<String> retrieveHosts,
             Ingest ingest) {
 
         public Organization {
-            ingest = ingest == null ? new Ingest(true, null, 100) : ingest;
+            ingest = ingest == null ? new Ingest(true, null, 100, DataSize.ofMegabytes(256)) : ingest;
         }
     }
 
@@ -70,11 +88,15 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
      * @param enabled false: neither SCP nor poller ingests for this organization
      * @param pollInterval time between polls of the PACS's KOS feed; absent or 0: no polling
      * @param pageSize KOS asked of the PACS per page (one transaction per page)
+     * @param quarantineQuota the most bytes of quarantined objects kept for this organization; above
+     *     it the oldest are dropped (counted by {@code gateway.ingest.quarantine.dropped}), so that a
+     *     sender of broken objects cannot fill the store
      */
     public record Ingest(
             @DefaultValue("true") boolean enabled,
             Duration pollInterval,
-            @DefaultValue("100") int pageSize) {
+            @DefaultValue("100") int pageSize,
+            @DefaultValue("256MB") DataSize quarantineQuota) {
 
         public boolean polls() {
             return enabled && pollInterval != null && !pollInterval.isZero() && !pollInterval.isNegative();

@@ -117,6 +117,24 @@ class IngestRecords {
         }
     }
 
+    /** Where an ingested KOS came from ({@code source} of its decision), if it was ingested. */
+    Optional<String> ingestedSource(String org, String sopUid) {
+        return jdbc.sql("SELECT source FROM ingested_kos WHERE org_id = ? AND sop_uid = ?").params(org, sopUid)
+                .query(String.class).optional();
+    }
+
+    /**
+     * True when {@code sopUid} was rejected by the gateway itself (no ingested note behind the
+     * rejection) or by a note that came from {@code source}: only then does the rejection bar a KOS
+     * arriving from {@code source}.
+     */
+    boolean rejectedFor(String org, String sopUid, String source) {
+        List<String> noteSources = jdbc.sql("SELECT i.source FROM rejected_kos r LEFT JOIN ingested_kos i"
+                + " ON i.org_id = r.org_id AND i.sop_uid = r.note_sop_uid WHERE r.org_id = ? AND r.sop_uid = ?")
+                .params(org, sopUid).query(String.class).list();
+        return noteSources.stream().anyMatch(s -> s == null || s.equals(source));
+    }
+
     boolean isRejected(String org, String sopUid) {
         return jdbc.sql("SELECT COUNT(*) FROM rejected_kos WHERE org_id = ? AND sop_uid = ?")
                 .params(org, sopUid).query(Long.class).single() > 0;

@@ -2,6 +2,7 @@ package com.imagingmanifest.gateway.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.io.DataSetReader;
@@ -17,9 +18,6 @@ import com.imagingmanifest.kos.KosMappingException;
 import com.imagingmanifest.kos.KosToManifest;
 import com.imagingmanifest.kos.RejectedInstance;
 import com.imagingmanifest.pacs.InstanceRef;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -45,7 +44,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Turns a KOS made on the PACS side into a manifest (DESIGN.md section 4), whichever way it came
+ * Turns a KOS made on the PACS side into a manifest (docs/architecture.md §5), whichever way it came
  * (C-STORE to the gateway's SCP, or the poller). The rules, in order: a KOS the gateway wrote itself
  * is skipped; one already decided about is a duplicate; an IOCM rejection note deletes the manifests
  * whose KOS it rejects; any other KOS becomes manifest version 1, with the KOS recorded as backing it
@@ -110,26 +109,41 @@ public class KosIngestion {
     private final IngestRecords records;
     private final Quarantine quarantine;
     private final FhirContext fhir;
-    private final MeterRegistry meters;
+    private final GatewayMetrics metrics;
     private final Clock clock;
     private final TransactionTemplate savepoint;
     private final KosToManifest translation = new KosToManifest();
+    /** A deflated KOS may expand to no more than the SCP accepts uncompressed ({@code gateway.scp.max-object-size}). */
+    private final long maxInflatedBytes;
+    private final Map<String, RetrieveUrlPolicy> retrieveUrls = new java.util.HashMap<>();
+    private static final RetrieveUrlPolicy ANY_WEB_HOST = new RetrieveUrlPolicy(List.of());
+    private static final long DEFAULT_QUARANTINE_QUOTA = 256L << 20;
+    private final Map<String, Long> quarantineQuotas = new java.util.HashMap<>();
 
     KosIngestion(ManifestStore store, IngestRecords records, Quarantine quarantine, FhirContext fhir,
-            MeterRegistry meters, Clock clock, PlatformTransactionManager transactions, Tenants tenants) {
+            GatewayMetrics metrics, Clock clock, PlatformTransactionManager transactions, Tenants tenants,
+            IngestProperties properties) {
+        this.maxInflatedBytes = properties.scp().maxObjectSize().toBytes();
+        for (IngestProperties.Organization o : properties.organizations()) {
+            if (o.id() != null) {
+                retrieveUrls.put(o.id(), new RetrieveUrlPolicy(o.retrieveHosts()));
+                quarantineQuotas.put(o.id(), o.ingest().quarantineQuota().toBytes());
+            }
+        }
         this.store = store;
         this.records = records;
         this.quarantine = quarantine;
         this.fhir = fhir;
-        this.meters = meters;
+        this.metrics = metrics;
         this.clock = clock;
         this.savepoint = new TransactionTemplate(transactions);
         // joins the poller's page transaction as a savepoint, or runs on its own for the SCP
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         for (Tenant tenant : tenants.all()) {
-            Gauge.builder("gateway.ingest.quarantine", () -> quarantined(tenant.id()))
-                    .description("KOS kept in quarantine because they could not be parsed or mapped")
-                    .tag("org", tenant.id()).register(meters);
+            metrics.quarantineSize(tenant.slug(), () -> quarantined(tenant.id()));
+            metrics.quarantineDroppedCounter(tenant.slug());
+            metrics.quarantineCounters(tenant.slug(), java.util.Arrays.stream(Channel.values()).map(Channel::tag).toList(),
+                    java.util.Arrays.stream(Defect.values()).map(d -> d.name().toLowerCase(Locale.ROOT)).toList());
         }
     }
 
@@ -141,7 +155,7 @@ public class KosIngestion {
             String transferSyntaxUid, byte[] dataSet) {
         DataSet ds;
         try {
-            ds = DataSetReader.read(dataSet, 0, dataSet.length, transferSyntaxUid);
+            ds = reader().readDataSet(dataSet, 0, dataSet.length, transferSyntaxUid);
         } catch (DicomParseException e) {
             return quarantine(tenant, Channel.SCP, source, sopInstanceUid, Defect.UNPARSEABLE,
                     "cannot parse: " + e.getMessage(),
@@ -155,7 +169,7 @@ public class KosIngestion {
     public Result retrieved(Tenant tenant, String source, String sopInstanceUid, byte[] part10) {
         DataSet ds;
         try {
-            ds = Part10.read(part10).dataSet();
+            ds = Part10.read(part10, reader()).dataSet();
         } catch (DicomParseException e) {
             return quarantine(tenant, Channel.POLL, source, sopInstanceUid, Defect.UNPARSEABLE,
                     "cannot parse: " + e.getMessage(), () -> part10);
@@ -196,10 +210,10 @@ public class KosIngestion {
     }
 
     /** The KOS parsed, with the announced valid SOP Instance UID, and is no rejection note; else null. */
-    private static Parsed ordinary(Retrieved r) {
+    private Parsed ordinary(Retrieved r) {
         DataSet ds;
         try {
-            ds = Part10.read(r.part10()).dataSet();
+            ds = Part10.read(r.part10(), reader()).dataSet();
         } catch (DicomParseException e) {
             return null;
         }
@@ -228,10 +242,11 @@ public class KosIngestion {
             } else if (own.contains(p.sop())) {
                 results[i] = count(tenant, Channel.POLL, new Result(Outcome.OWN, "written by the gateway", null));
             } else if (known.get(p.sop()).rejected() || !inBatch.add(p.sop())) {
+                // (a rejection recorded earlier may come from another source: decided alone)
                 alone.add(i);
             } else {
                 try {
-                    prepared.add(prepare(source, p.sop(), p.ds(), mapped(() -> translation.translate(p.ds()))));
+                    prepared.add(prepare(tenant, source, p.sop(), p.ds(), mapped(() -> translation.translate(p.ds()))));
                     batched.add(i);
                 } catch (KosMappingException e) {
                     alone.add(i); // quarantined by the single path, with its reason
@@ -284,7 +299,7 @@ public class KosIngestion {
         try {
             if (KosToManifest.isRejectionNote(ds)) {
                 result = applyRejection(tenant, source, sop, mapped(() -> KosToManifest.rejectedInstances(ds)));
-            } else if (known.rejected()) {
+            } else if (known.rejected() && records.rejectedFor(tenant.id(), sop, source)) {
                 result = decide(tenant, sop, source, new Result(Outcome.REJECTED_EARLIER,
                         "a rejection note named it before it arrived", null), () -> { });
             } else {
@@ -319,7 +334,8 @@ public class KosIngestion {
     private record Prepared(ManifestStore.NewManifest manifest, Result result) {
     }
 
-    private Prepared prepare(String source, String sop, DataSet ds, ImagingManifest manifest) {
+    private Prepared prepare(Tenant tenant, String source, String sop, DataSet ds, ImagingManifest manifest) {
+        retrieveUrls.getOrDefault(tenant.id(), ANY_WEB_HOST).apply(tenant.id(), sop, manifest);
         String id = UUID.randomUUID().toString();
         Instant now = now();
         manifest.setId(id);
@@ -337,37 +353,63 @@ public class KosIngestion {
     }
 
     private Result commitManifest(Tenant tenant, String source, String sop, DataSet ds, ImagingManifest manifest) {
-        Prepared prepared = prepare(source, sop, ds, manifest);
+        Prepared prepared = prepare(tenant, source, sop, ds, manifest);
         return decide(tenant, sop, source, prepared.result(),
                 () -> store.createAll(tenant.id(), List.of(prepared.manifest())));
     }
 
-    /** PS3.3 / IHE IOCM: the note's evidence lists what it rejects; a rejected KOS takes its manifest along. */
+    /**
+     * PS3.3 / IHE IOCM: the note's evidence lists what it rejects; a rejected KOS takes its manifest
+     * along, but only a KOS the note's sender could have made: one ingested from the same source,
+     * or one the gateway wrote when the note comes from the organization's own PACS. A note from
+     * anyone else is recorded and changes nothing (a peer allowed to store may not delete what
+     * another peer or a FHIR client made).
+     */
     private Result applyRejection(Tenant tenant, String source, String noteSop, List<RejectedInstance> rejected) {
         List<String> deleted = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         Result[] result = new Result[1];
         savepoint.executeWithoutResult(tx -> {
             deleted.clear();
+            refused.clear();
             Instant now = now();
             for (RejectedInstance r : rejected) {
                 if (r.sopClassUid() == null || Uid.KeyObjectSelectionDocumentStorage.equals(r.sopClassUid())) {
                     records.recordRejected(tenant.id(), r.sopInstanceUid(), noteSop);
                 }
-                for (StoredVersion v : store.currentBackedBy(tenant.id(), r.sopInstanceUid()).stream().toList()) {
+                List<StoredVersion> backed = store.currentBackedBy(tenant.id(), r.sopInstanceUid()).stream().toList();
+                if (!backed.isEmpty() && !mayReject(tenant, source, r.sopInstanceUid())) {
+                    refused.add(r.sopInstanceUid());
+                    continue;
+                }
+                for (StoredVersion v : backed) {
                     store.commit(tenant.id(), v.resourceId(), v.versionId(), v.versionId() + 1, now, null, null,
                             List.of(), null);
                     deleted.add(v.resourceId());
                 }
             }
+            if (!refused.isEmpty()) {
+                log.warn("organization {}: rejection note {} from {} names KOS {} that came from elsewhere;"
+                        + " not applied to them", tenant.id(), noteSop, source, refused);
+            }
             result[0] = deleted.isEmpty()
-                    ? new Result(Outcome.REJECTION_IGNORED, "rejects " + rejected.size()
-                            + " instance(s), none backing a current manifest", null)
+                    ? new Result(Outcome.REJECTION_IGNORED, "rejects " + rejected.size() + " instance(s), none"
+                            + " backing a current manifest" + (refused.isEmpty() ? "" : " made by its sender"), null)
                     : new Result(Outcome.REJECTION_APPLIED, "deleted ImagingManifest/" + String.join(", ", deleted),
                             deleted.get(0));
             records.record(tenant.id(), noteSop, result[0].resourceId(), result[0].outcome().tag(),
                     result[0].detail(), source, now);
         });
         return result[0];
+    }
+
+    /** Whether a note from {@code source} may reject KOS {@code kosSop} (see {@link #applyRejection}). */
+    private boolean mayReject(Tenant tenant, String source, String kosSop) {
+        Optional<String> from = records.ingestedSource(tenant.id(), kosSop);
+        if (from.isPresent()) {
+            return from.get().equals(source);
+        }
+        return store.isGatewayKos(kosSop) && tenant.pacs() != null && Sources.pacs(tenant.pacs()).equals(source);
     }
 
     /** Records the decision and does {@code change} in one savepoint; a duplicate key undoes both. */
@@ -383,16 +425,27 @@ public class KosIngestion {
     private Result quarantine(Tenant tenant, Channel channel, String source, String sop, Defect defect,
             String reason, Supplier<byte[]> original) {
         log.warn("organization {}: KOS {} from {} quarantined: {}", tenant.id(), sop, source, reason);
-        savepoint.executeWithoutResult(tx -> quarantine.add(tenant.id(), source, sop, reason, now(), original.get()));
+        int[] dropped = {0};
+        savepoint.executeWithoutResult(tx -> {
+            if (quarantine.add(tenant.id(), source, sop, reason, now(), original.get())) {
+                dropped[0] = quarantine.trim(tenant.id(), quarantineQuotas.getOrDefault(tenant.id(),
+                        DEFAULT_QUARANTINE_QUOTA));
+            }
+        });
+        if (dropped[0] > 0) {
+            log.warn("organization {}: quarantine above its quota; the {} oldest item(s) dropped", tenant.id(),
+                    dropped[0]);
+            metrics.quarantineDropped(tenant.slug(), dropped[0]);
+        }
         return count(tenant, channel, new Result(Outcome.QUARANTINED, reason, null, defect));
     }
 
     private Result count(Tenant tenant, Channel channel, Result result) {
-        Counter.builder("gateway.ingest.kos")
-                .description("KOS made on the PACS side, by what became of them")
-                .tag("org", tenant.id()).tag("source", channel.tag()).tag("outcome", result.outcome().tag())
-                .register(meters).increment();
-        if (result.outcome() != Outcome.QUARANTINED) {
+        if (result.outcome() == Outcome.QUARANTINED) {
+            metrics.quarantined(tenant.slug(), channel.tag(), result.defect() == null ? "unknown"
+                    : result.defect().name().toLowerCase(Locale.ROOT));
+        } else {
+            metrics.ingested(tenant.slug(), channel.tag(), result.outcome().tag());
             log.info("organization {}: KOS via {}: {} ({})", tenant.id(), channel.tag(), result.outcome().tag(),
                     result.detail());
         }
@@ -405,6 +458,10 @@ public class KosIngestion {
         } catch (DataAccessException e) {
             return Double.NaN;
         }
+    }
+
+    private DataSetReader reader() {
+        return new DataSetReader().maxInflatedBytes(maxInflatedBytes);
     }
 
     private Instant now() {

@@ -1,5 +1,6 @@
 package com.imagingmanifest.gateway.ingest;
 
+import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
@@ -9,7 +10,6 @@ import com.imagingmanifest.pacs.KosChanges;
 import com.imagingmanifest.pacs.KosLedger;
 import com.imagingmanifest.pacs.Pacs;
 import com.imagingmanifest.pacs.PacsException;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +29,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Polls each organization's PACS for KOS made there (DESIGN.md section 4), through
+ * Polls each organization's PACS for KOS made there (docs/architecture.md §5), through
  * {@link Pacs#kosSince}: Orthanc's change feed, QIDO-RS for other DICOMweb PACS, C-FIND for DIMSE.
  * Every {@code ingest.poll-interval} it reads pages until the feed is exhausted (so a gateway that
  * was down catches up), each page in one transaction that holds the organization's cursor row
@@ -52,13 +52,13 @@ public class KosPoller implements SmartLifecycle {
     private final Quarantine quarantine;
     private final ManifestStore store;
     private final TransactionTemplate transactions;
-    private final MeterRegistry meters;
+    private final GatewayMetrics metrics;
     private final Clock clock;
     private ScheduledExecutorService scheduler;
 
     KosPoller(IngestProperties properties, Tenants tenants, PacsConnections connections, KosIngestion ingestion,
             IngestRecords records, Quarantine quarantine, ManifestStore store,
-            PlatformTransactionManager transactionManager, MeterRegistry meters, Clock clock) {
+            PlatformTransactionManager transactionManager, GatewayMetrics metrics, Clock clock) {
         this.properties = properties;
         this.tenants = tenants;
         this.connections = connections;
@@ -67,7 +67,7 @@ public class KosPoller implements SmartLifecycle {
         this.quarantine = quarantine;
         this.store = store;
         this.transactions = new TransactionTemplate(transactionManager);
-        this.meters = meters;
+        this.metrics = metrics;
         this.clock = clock;
         polled(); // configuration errors stop the start
     }
@@ -107,6 +107,7 @@ public class KosPoller implements SmartLifecycle {
             return t;
         });
         for (Polled p : polled) {
+            metrics.pollFailureCounter(p.tenant().slug());
             long millis = p.ingest().pollInterval().toMillis();
             scheduler.scheduleWithFixedDelay(() -> turn(p), Math.min(millis, 1000), millis, TimeUnit.MILLISECONDS);
             log.info("organization {}: polling its PACS for KOS every {}", p.tenant().id(), p.ingest().pollInterval());
@@ -118,7 +119,7 @@ public class KosPoller implements SmartLifecycle {
         try {
             pollNow(p.tenant(), p.ingest().pageSize());
         } catch (RuntimeException e) {
-            meters.counter("gateway.ingest.poll.failures", "org", p.tenant().id()).increment();
+            metrics.pollFailed(p.tenant().slug());
             log.warn("organization {}: KOS poll failed, retried next turn: {}", p.tenant().id(), e.getMessage());
         }
     }

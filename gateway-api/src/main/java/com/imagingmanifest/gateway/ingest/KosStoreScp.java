@@ -11,11 +11,13 @@ import com.imagingmanifest.net.dimse.StoreRequest;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,14 +27,19 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * The gateway's C-STORE SCP (DESIGN.md section 4): one application entity per organization
+ * The gateway's C-STORE SCP (docs/architecture.md §5): one application entity per organization
  * ({@code scp-ae-title}, with its calling-AE allow list) and optionally one shared AE whose calling
  * AE titles name the organization ({@code gateway.scp.calling-ae-organizations}). A KOS is answered
  * only after its manifest is committed (or it is quarantined). Runs when {@code gateway.scp.port} is set.
  *
- * <p>Statuses (PS3.4 B.2.3, PS3.7 C.5): any other SOP class is refused with 0122 "SOP Class not
- * supported" — the presentation context is accepted so that the sender learns why, but this AE stores
- * nothing but KOS; a KOS that cannot be parsed gets C000 and one that parses but cannot be mapped to
+ * <p>Only Verification and Key Object Selection Document Storage are negotiated: a presentation
+ * context for any other abstract syntax is rejected (result 3, abstract syntax not supported), so a
+ * sender of images learns it at once instead of after sending megabytes. A calling AE must be on
+ * the organization's allow list ({@code *}: any; empty: the AE refuses every association) and, when
+ * the organization lists client certificates, present one of them over TLS.
+ *
+ * <p>Statuses (PS3.4 B.2.3, PS3.7 C.5): a C-STORE whose SOP class differs from the context's gets
+ * 0122 "SOP Class not supported"; a KOS that cannot be parsed gets C000 and one that parses but cannot be mapped to
  * a manifest C001 ("Error: Cannot understand", C000-CFFF), both quarantined; a database failure
  * gets 0110 "Processing failure" (nothing was decided: the sender may retry). Duplicates, the
  * gateway's own KOS and rejection notes are answered with success.
@@ -67,12 +74,23 @@ public class KosStoreScp implements SmartLifecycle {
         return s == null ? -1 : s.port();
     }
 
-    /** One served AE: its allowed calling AE titles (empty: any) and how a calling AE picks the organization. */
-    private record Entity(Set<String> allowedCallingAes, Function<String, Tenant> organization) {
+    /**
+     * One served AE: its allowed calling AE titles ({@code *}: any), how a calling AE picks the
+     * organization, and the client certificate subjects each organization accepts (none listed: any).
+     */
+    private record Entity(Set<String> allowedCallingAes, Function<String, Tenant> organization,
+            Map<String, Set<X500Principal>> certificates) {
+
+        boolean admits(DimseServer.Peer peer) {
+            Tenant tenant = organization.apply(peer.callingAeTitle());
+            Set<X500Principal> subjects = tenant == null ? Set.of() : certificates.getOrDefault(tenant.id(), Set.of());
+            return subjects.isEmpty() || peer.certificateSubject() != null && subjects.contains(peer.certificateSubject());
+        }
     }
 
     private Map<String, Entity> entities() {
         Map<String, Entity> entities = new LinkedHashMap<>();
+        Map<String, Set<X500Principal>> certificates = certificates();
         for (int i = 0; i < properties.organizations().size(); i++) {
             IngestProperties.Organization o = properties.organizations().get(i);
             String where = "gateway.organizations[" + i + "]";
@@ -83,12 +101,17 @@ public class KosStoreScp implements SmartLifecycle {
             String ae = aeTitle(o.scpAeTitle(), where + ".scp-ae-title");
             Set<String> allowed = new LinkedHashSet<>();
             for (String calling : o.scpAllowedCallingAes()) {
-                allowed.add(aeTitle(calling, where + ".scp-allowed-calling-aes"));
+                allowed.add(DimseServer.ANY_CALLING_AE.equals(calling.strip()) ? DimseServer.ANY_CALLING_AE
+                        : aeTitle(calling, where + ".scp-allowed-calling-aes"));
             }
             if (!o.ingest().enabled()) {
                 continue;
             }
-            if (entities.put(ae, new Entity(allowed, calling -> tenant)) != null) {
+            if (allowed.isEmpty()) {
+                log.warn("{}.scp-allowed-calling-aes is empty: AE {} refuses every association (list the"
+                        + " calling AE titles of the organization's senders, or * for any)", where, ae);
+            }
+            if (entities.put(ae, new Entity(allowed, calling -> tenant, certificates)) != null) {
                 throw new IllegalStateException(where + ".scp-ae-title " + ae + " is used twice");
             }
         }
@@ -108,12 +131,37 @@ public class KosStoreScp implements SmartLifecycle {
                 throw new IllegalStateException("gateway.scp.ae-title needs gateway.scp.calling-ae-organizations"
                         + " (calling AE title -> organization with ingestion enabled)");
             }
-            if (entities.put(ae, new Entity(byCallingAe.keySet(), byCallingAe::get)) != null) {
+            if (entities.put(ae, new Entity(byCallingAe.keySet(), byCallingAe::get, certificates)) != null) {
                 throw new IllegalStateException("gateway.scp.ae-title " + ae
                         + " is also an organization's scp-ae-title");
             }
         }
         return entities;
+    }
+
+    /** Per organization id, the client certificate subjects it accepts (only organizations listing some). */
+    private Map<String, Set<X500Principal>> certificates() {
+        Map<String, Set<X500Principal>> out = new LinkedHashMap<>();
+        for (int i = 0; i < properties.organizations().size(); i++) {
+            IngestProperties.Organization o = properties.organizations().get(i);
+            Set<X500Principal> subjects = new LinkedHashSet<>();
+            for (String dn : o.scpClientCertificates()) {
+                try {
+                    subjects.add(new X500Principal(dn));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("gateway.organizations[" + i + "].scp-client-certificates: '" + dn
+                            + "' is not a distinguished name (RFC 4514): " + e.getMessage());
+                }
+            }
+            if (!subjects.isEmpty()) {
+                if (properties.scp().sslBundle() == null && properties.scp().port() != null) {
+                    throw new IllegalStateException("gateway.organizations[" + i + "].scp-client-certificates needs"
+                            + " gateway.scp.ssl-bundle (certificates come only over TLS)");
+                }
+                out.put(tenant(o.id(), "gateway.organizations[" + i + "].id").id(), Set.copyOf(subjects));
+            }
+        }
+        return out;
     }
 
     private Tenant tenant(String idOrSlug, String where) {
@@ -142,14 +190,20 @@ public class KosStoreScp implements SmartLifecycle {
                     + " (or ingestion is disabled for all)");
         }
         DimseServer.Builder builder = DimseServer.builder().bindAddress(scp.host()).port(scp.port())
-                .maxAssociations(scp.maxAssociations()).maxDataSetLength(scp.maxObjectSize().toBytes())
-                .idleTimeout(scp.idleTimeout());
+                .maxAssociations(scp.maxAssociations()).maxAssociationsPerCallingAe(scp.maxAssociationsPerCallingAe())
+                .maxPendingAssociations(scp.maxPendingAssociations())
+                .maxDataSetLength(scp.maxObjectSize().toBytes()).idleTimeout(scp.idleTimeout())
+                .artimTimeout(scp.associationRequestTimeout()).pduTimeout(scp.pduTimeout())
+                // PS3.4 B.5: only what ingestion needs; Verification is always offered
+                .storageSopClasses(List.of(Uid.KeyObjectSelectionDocumentStorage));
         SSLContext tls = NamedSslBundles.tlsContext(sslBundles.getIfAvailable(), scp.sslBundle(),
                 "gateway.scp.ssl-bundle");
         if (tls != null) {
-            builder.tlsContext(tls);
+            // PS3.15 B.1 authenticates both ends: ask every peer; the bundle's trust store decides
+            builder.tlsContext(tls).wantClientCertificates(true);
         }
-        entities.forEach((ae, entity) -> builder.applicationEntity(ae, handler(entity), entity.allowedCallingAes()));
+        entities.forEach((ae, entity) -> builder.applicationEntity(ae, handler(entity), entity.allowedCallingAes(),
+                entity::admits));
         server = builder.start();
         log.info("C-STORE SCP for KOS listening on {}:{} as {}", scp.host(), server.port(), entities.keySet());
     }

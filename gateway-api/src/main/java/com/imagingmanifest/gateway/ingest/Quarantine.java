@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * KOS that could not be parsed or mapped (DESIGN.md section 4): kept with their reason, source and
+ * KOS that could not be parsed or mapped (docs/architecture.md §5): kept with their reason, source and
  * time so that an operator can look at them; never silently dropped.
  */
 @Repository
@@ -53,6 +53,27 @@ public class Quarantine {
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)")
                 .params(org, Text.truncate(source, 256), sop, why, received.toEpochMilli(), part10.length, part10)
                 .update();
+    }
+
+    /**
+     * Drops the organization's oldest items until what is kept fits {@code quotaBytes} (the newest
+     * item always stays); returns how many were dropped.
+     */
+    int trim(String org, long quotaBytes) {
+        long total = jdbc.sql("SELECT COALESCE(SUM(size_bytes), 0) FROM ingest_quarantine WHERE org_id = ?")
+                .param(org).query(Long.class).single();
+        if (total <= quotaBytes) {
+            return 0;
+        }
+        List<long[]> oldestFirst = jdbc.sql("SELECT item_id, size_bytes FROM ingest_quarantine WHERE org_id = ?"
+                        + " ORDER BY received, item_id").param(org)
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
+        int dropped = 0;
+        for (int i = 0; i < oldestFirst.size() - 1 && total > quotaBytes; i++) {
+            dropped += jdbc.sql("DELETE FROM ingest_quarantine WHERE item_id = ?").param(oldestFirst.get(i)[0]).update();
+            total -= oldestFirst.get(i)[1];
+        }
+        return dropped;
     }
 
     /** The newest {@code limit} items, newest first. */

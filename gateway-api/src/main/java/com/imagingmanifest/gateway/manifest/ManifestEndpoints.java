@@ -11,8 +11,8 @@ import org.hl7.fhir.dstu3.model.Reference;
 import org.hl7.fhir.dstu3.model.Resource;
 
 /**
- * Gives every series of a manifest an Endpoint a viewer can fetch the selection from (DESIGN.md
- * section 3): a contained {@code dicom-wado-rs} Endpoint at the binding's public DICOMweb base,
+ * Gives every series of a manifest an Endpoint a viewer can fetch the selection from (docs/architecture.md
+ * §6): a contained {@code dicom-wado-rs} Endpoint at the binding's public DICOMweb base,
  * referenced from each series that does not already reach an endpoint with that address.
  */
 public final class ManifestEndpoints {

@@ -16,7 +16,7 @@ import org.hl7.fhir.dstu3.model.IdType;
 import org.hl7.fhir.dstu3.model.Identifier;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 
-/** The search index rows of a manifest version (search parameters of DESIGN.md section 2). */
+/** The search index rows of a manifest version (the search index of docs/architecture.md §7). */
 public final class ManifestIndexer {
     /** System of the identifier that carries a KOS SOP Instance UID (FHIR STU3 ImagingManifest mapping). */
     public static final String DICOM_UID_SYSTEM = "urn:dicom:uid";

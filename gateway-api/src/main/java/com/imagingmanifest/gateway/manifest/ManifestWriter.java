@@ -40,7 +40,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 /**
- * The write path (DESIGN.md sections 3 and 5): validate, read each selected study's context from
+ * The write path (docs/architecture.md §3): validate, read each selected study's context from
  * the PACS, translate to KOS, record the intent, store the KOS, commit the version with its index
  * and KOS UIDs (closing the intent), then retire the previous version's KOS by the binding's policy.
  * A write is acknowledged only after both the KOS is on the PACS and the version is committed.
@@ -243,7 +243,7 @@ public class ManifestWriter {
     private Prepared prepare(Tenant tenant, Pacs pacs, String id, StoredVersion previous, ImagingManifest manifest) {
         Map<String, DataSet> contexts = studyContexts(pacs, manifest);
 
-        // KOS never change (DESIGN.md section 3): every version gets new SOP Instance UIDs, one per
+        // KOS never change (docs/architecture.md §6): every version gets new SOP Instance UIDs, one per
         // selected study; only a create may name its (first) KOS by a DICOM identifier
         boolean dicomIdentifier = !manifest.hasIdentifier()
                 || DICOM_UID_SYSTEM.equals(manifest.getIdentifier().getSystem());

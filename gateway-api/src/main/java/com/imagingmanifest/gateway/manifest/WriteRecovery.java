@@ -22,7 +22,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Settles write intents left open by a crash or a failed clean-up (DESIGN.md section 5): a KOS
+ * Settles write intents left open by a crash or a failed clean-up (docs/architecture.md §8): a KOS
  * stored without a committed version was never acknowledged, so it is removed from the PACS the way
  * the binding can ({@link com.imagingmanifest.pacs.Pacs#discard}: DELETE, else a rejection note); a KOS
  * of a superseded version that could not be retired then is retired now by the binding's policy. Runs

@@ -4,6 +4,7 @@ import com.imagingmanifest.pacs.Pacs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,8 @@ public class GatewayMetrics {
     public static final String INGESTED = "gateway.ingestion.ingested";
     public static final String QUARANTINED = "gateway.ingestion.quarantined";
     public static final String QUARANTINE_SIZE = "gateway.quarantine.size";
+    public static final String POLL_FAILURES = "gateway.ingestion.poll.failures";
+    public static final String QUARANTINE_DROPPED = "gateway.quarantine.dropped";
     public static final String ASSOCIATIONS = "gateway.dicom.associations";
     public static final String INTENTS_OPEN = "gateway.write.intents.open";
 
@@ -40,16 +43,58 @@ public class GatewayMetrics {
         return new MeteredPacs(pacs, tenant, registry);
     }
 
-    /** One KOS made on the PACS side became a manifest; {@code source} e.g. {@code scp}, {@code poll}. */
-    public void ingested(String tenant, String source) {
-        Counter.builder(INGESTED).description("KOS documents imported as manifests")
-                .tags("tenant", tenant, "source", token(source)).register(registry).increment();
+    /**
+     * One KOS made on the PACS side was decided about and not quarantined: {@code source} {@code scp} or
+     * {@code poll}; {@code outcome} what became of it ({@code manifest}, {@code duplicate}, {@code own},
+     * {@code rejection-applied}, ...).
+     */
+    public void ingested(String tenant, String source, String outcome) {
+        Counter.builder(INGESTED).description("KOS made on the PACS side, by what became of them (not quarantined)")
+                .tags("tenant", tenant, "source", token(source), "outcome", token(outcome)).register(registry).increment();
     }
 
-    /** One KOS could not be imported and was quarantined; {@code reason} e.g. {@code parse}, {@code mapping}. */
-    public void quarantined(String tenant, String reason) {
+    /** One KOS could not be imported and was quarantined; {@code reason} {@code unparseable} or {@code unmappable}. */
+    public void quarantined(String tenant, String source, String reason) {
         Counter.builder(QUARANTINED).description("KOS documents put in quarantine")
-                .tags("tenant", tenant, "reason", token(reason)).register(registry).increment();
+                .tags("tenant", tenant, "source", token(source), "reason", token(reason)).register(registry).increment();
+    }
+
+    /**
+     * Creates {@code tenant}'s quarantine counters at 0 for every source and reason, so that a rate or
+     * an alert on them works before the first bad KOS (a counter born at its first increment has no
+     * earlier sample to compare with).
+     */
+    public void quarantineCounters(String tenant, List<String> sources, List<String> reasons) {
+        for (String source : sources) {
+            for (String reason : reasons) {
+                Counter.builder(QUARANTINED).description("KOS documents put in quarantine")
+                        .tags("tenant", tenant, "source", token(source), "reason", token(reason)).register(registry);
+            }
+        }
+    }
+
+    /** Creates {@code tenant}'s poll failure counter at 0 (see {@link #quarantineCounters}). */
+    public void pollFailureCounter(String tenant) {
+        Counter.builder(POLL_FAILURES).description("Turns of the KOS poller that failed")
+                .tag("tenant", tenant).register(registry);
+    }
+
+    /** One turn of the poller failed (the PACS feed could not be read); the next turn retries. */
+    public void pollFailed(String tenant) {
+        Counter.builder(POLL_FAILURES).description("Turns of the KOS poller that failed")
+                .tag("tenant", tenant).register(registry).increment();
+    }
+
+    /** {@code count} quarantined KOS of {@code tenant} were dropped, oldest first, to keep within its quota. */
+    public void quarantineDropped(String tenant, int count) {
+        quarantineDroppedCounter(tenant).increment(count);
+    }
+
+    /** Creates (or finds) {@code tenant}'s counter of dropped quarantine items, at 0 until the first drop. */
+    public Counter quarantineDroppedCounter(String tenant) {
+        return Counter.builder(QUARANTINE_DROPPED)
+                .description("Quarantined KOS dropped, oldest first, to keep an organization within its quota")
+                .tag("tenant", tenant).register(registry);
     }
 
     /** Reports the number of quarantined KOS of {@code tenant}, read from {@code size} at each scrape. */

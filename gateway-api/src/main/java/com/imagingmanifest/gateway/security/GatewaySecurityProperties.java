@@ -21,11 +21,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param openHealth {@code /actuator/health/**} without a token
  * @param openPrometheus {@code /actuator/prometheus} without a token
  * @param clockSkew tolerance on {@code exp} and {@code nbf}
- * @param startupTokens print a token per organization at start-up (embedded key only)
+ * @param startupTokens print a token per organization at start-up (embedded key only); off unless set:
+ *     only the demo of {@code ./gateway run} sets it, so an image or a site never prints credentials
  * @param startupTokenTtl lifetime of those tokens
  * @param adminScope the scope a token needs for the management endpoints that are not open
  *     ({@code /actuator/quarantine} and any other exposed one): they span every organization, so an
  *     organization's ImagingManifest scopes do not reach them
+ * @param authorizationEndpoint the identity provider's OAuth authorization endpoint, announced in
+ *     {@code rest.security} and the SMART discovery document (default: from {@code issuer-uri}'s metadata)
+ * @param tokenEndpoint the identity provider's OAuth token endpoint, announced likewise
  */
 @ConfigurationProperties("gateway.security")
 public record GatewaySecurityProperties(
@@ -39,9 +43,11 @@ public record GatewaySecurityProperties(
         @DefaultValue("true") boolean openHealth,
         @DefaultValue("true") boolean openPrometheus,
         @DefaultValue("60s") Duration clockSkew,
-        @DefaultValue("true") boolean startupTokens,
+        @DefaultValue("false") boolean startupTokens,
         @DefaultValue("12h") Duration startupTokenTtl,
-        @DefaultValue("gateway.admin") String adminScope) {
+        @DefaultValue("gateway.admin") String adminScope,
+        URI authorizationEndpoint,
+        URI tokenEndpoint) {
 
     public static final String EMBEDDED_ISSUER = "urn:imaging-manifest-gateway";
 

@@ -43,6 +43,9 @@ import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * Spring Security for the API: stateless bearer-token authentication (OAuth 2.0 resource server, RFC
@@ -50,14 +53,20 @@ import org.springframework.security.web.SecurityFilterChain;
  * ride on), and {@link OrganizationAccess} deciding every request under {@code /organizations/}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(GatewaySecurityProperties.class)
+@EnableConfigurationProperties({GatewaySecurityProperties.class, CorsProperties.class})
 public class SecurityConfiguration {
 
     static final String REALM = "imaging-manifest-gateway";
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, GatewaySecurityProperties properties,
+    SecurityFilterChain apiSecurity(HttpSecurity http, GatewaySecurityProperties properties, CorsProperties cors,
             Tenants tenants, ObjectProvider<JwtDecoder> decoder, FhirContext fhir) throws Exception {
+        if (cors.enabled()) {
+            // before authentication: a preflight carries no token and is answered here
+            http.cors(c -> c.configurationSource(corsSource(cors)));
+        } else {
+            http.cors(c -> c.disable());
+        }
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
@@ -85,6 +94,8 @@ public class SecurityConfiguration {
             GatewaySecurityProperties properties, Tenants tenants) {
         // error dispatches only render an error the original request already earned
         a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+        // SMART discovery is read before a client has a token (SMART App Launch, "Conformance")
+        a.requestMatchers("/organizations/*/fhir/3/.well-known/smart-configuration").permitAll();
         if (properties.openMetadata()) {
             a.requestMatchers("/organizations/*/fhir/3/metadata").permitAll();
         }
@@ -100,6 +111,25 @@ public class SecurityConfiguration {
         // data of all of them): an organization's token is not enough, only the admin scope
         a.requestMatchers(EndpointRequest.toAnyEndpoint()).hasAuthority("SCOPE_" + properties.adminScope());
         a.anyRequest().authenticated();
+    }
+
+    /**
+     * Requests a browser viewer makes: FHIR reads and writes with a bearer token and the gateway's own
+     * headers ({@code log-cdata}, {@code X-Request-Id}, named here as text: logging depends on security).
+     */
+    static CorsConfigurationSource corsSource(CorsProperties cors) {
+        CorsConfiguration c = new CorsConfiguration();
+        c.setAllowedOriginPatterns(cors.allowedOrigins());
+        c.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"));
+        c.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "If-Match", "If-None-Match",
+                "If-None-Exist", "If-Modified-Since", "Prefer", "log-cdata", "X-Request-Id"));
+        c.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate",
+                "X-Request-Id"));
+        c.setAllowCredentials(cors.allowCredentials());
+        c.setMaxAge(cors.maxAge());
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/**", c);
+        return source;
     }
 
     /**

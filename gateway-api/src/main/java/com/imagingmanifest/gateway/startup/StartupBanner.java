@@ -48,14 +48,15 @@ class StartupBanner {
 
     /**
      * The Authorization header of the example: a write token of the embedded issuer, so the curl works
-     * as pasted; none when security is off, and a placeholder with an external issuer.
+     * as pasted when start-up tokens are on (the demo); none when security is off, and a placeholder
+     * otherwise (an external issuer, or a site that prints no credentials).
      */
     private String authorizationHeader(Tenant tenant) {
         if (!security.enabled()) {
             return "";
         }
         LocalTokenIssuer local = issuer.getIfAvailable();
-        String token = local == null ? "$TOKEN"
+        String token = local == null || !security.startupTokens() ? "$TOKEN"
                 : local.issue(tenant.slug(), "user/ImagingManifest.write", security.startupTokenTtl(),
                         "startup-example-" + tenant.slug());
         return " -H \"Authorization: Bearer " + token + "\"";

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The gateway's FHIR store (DESIGN.md section 5): the current state and every version of each
+ * The gateway's FHIR store (docs/architecture.md §7): the current state and every version of each
  * manifest, its search index and its KOS, kept per organization. A version, its index and its KOS
  * UIDs are written in one transaction, which also closes the write intent that covered the KOS.
  */
@@ -57,12 +57,55 @@ public class ManifestStore {
     }
 
     /**
-     * Versions newest first, of one manifest ({@code id} non-null) or of all; {@code since}
-     * (inclusive) limits them to those changed at or after it.
+     * One page of keys in a store order, and the sort values of its last key when more rows follow
+     * ({@code next} null: this is the last page).
      */
-    public List<VersionKey> history(String org, String id, Instant since) {
-        StringBuilder sql = new StringBuilder("SELECT res_id, version_id FROM manifest_version WHERE org_id = ?");
-        List<Object> args = new ArrayList<>(List.of(org));
+    public record Page(List<VersionKey> keys, List<Object> next) {
+    }
+
+    /**
+     * One page of versions, newest first, of one manifest ({@code id} non-null) or of all;
+     * {@code since} (inclusive) limits them to those changed at or after it. {@code after} is the
+     * {@link Page#next()} of the previous page (null for the first). Instance history walks the
+     * primary key backwards; type history the (org_id, last_updated, res_id, version_id) index.
+     */
+    public Page history(String org, String id, Instant since, List<Object> after, int count) {
+        StringBuilder sql = new StringBuilder();
+        List<Object> args = new ArrayList<>();
+        List<SearchQuery.Key> keys;
+        historyWhere(org, id, since, sql, args);
+        if (id != null) {
+            keys = List.of(new SearchQuery.Key("version_id", true));
+        } else {
+            keys = List.of(new SearchQuery.Key("last_updated", true), new SearchQuery.Key("res_id", true),
+                    new SearchQuery.Key("version_id", true));
+        }
+        if (after != null) {
+            sql.append(" AND ");
+            SearchQuery.keyset(keys, after, sql, args);
+        }
+        // the equality columns ahead of the keys: H2 takes the index's order only when named from its first column
+        sql.append(id != null ? " ORDER BY org_id DESC, res_id DESC, version_id DESC"
+                : " ORDER BY org_id, last_updated DESC, res_id DESC, version_id DESC");
+        sql.append(" LIMIT ?");
+        args.add(count + 1);
+        List<Object[]> rows = jdbc.sql("SELECT res_id, version_id, " + (id != null ? "version_id"
+                        : "last_updated, res_id, version_id") + " FROM manifest_version WHERE " + sql)
+                .params(args).query((rs, n) -> row(rs, keys.size())).list();
+        return page(rows, count);
+    }
+
+    /** How many versions {@link #history} pages through ({@code _total=accurate}). */
+    public long historyCount(String org, String id, Instant since) {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM manifest_version WHERE ");
+        List<Object> args = new ArrayList<>();
+        historyWhere(org, id, since, sql, args);
+        return jdbc.sql(sql.toString()).params(args).query(Long.class).single();
+    }
+
+    private static void historyWhere(String org, String id, Instant since, StringBuilder sql, List<Object> args) {
+        sql.append("org_id = ?");
+        args.add(org);
         if (id != null) {
             sql.append(" AND res_id = ?");
             args.add(id);
@@ -71,21 +114,72 @@ public class ManifestStore {
             sql.append(" AND last_updated >= ?");
             args.add(since.toEpochMilli());
         }
-        sql.append(" ORDER BY last_updated DESC, version_id DESC, res_id");
-        return jdbc.sql(sql.toString()).params(args)
-                .query((rs, n) -> new VersionKey(rs.getString(1), rs.getLong(2))).list();
     }
 
-    /** The current versions that match, in the query's order. */
-    public List<VersionKey> search(String org, SearchQuery query) {
-        List<Object> args = new ArrayList<>();
-        args.add(org);
+    /**
+     * One page of the current versions that match, in the query's order, after {@code after} (the
+     * {@link Page#next()} of the previous page; null for the first). Reads {@code count + 1} rows
+     * to know whether another page follows. A manifest with two index rows of the driving
+     * parameter's value (the same value in two systems) comes out twice, side by side: once here.
+     */
+    public Page search(String org, SearchQuery query, List<Object> after, int count) {
         Long widest = query.needsWidestAuthoringSpan() ? widestAuthoringSpan(org) : null;
-        for (Object arg : query.args()) {
-            args.add(arg instanceof SearchQuery.LowerBoundOfLow bound ? bound.value(widest) : arg);
+        int keyLength = query.keyLength();
+        List<Object[]> rows = new ArrayList<>();
+        List<Object> from = after;
+        while (true) {
+            int wanted = count + 1 - rows.size();
+            SearchQuery.Statement page = query.page(org, from, wanted);
+            List<Object[]> fetched = jdbc.sql(page.sql()).params(resolve(page.args(), widest))
+                    .query((rs, n) -> row(rs, keyLength)).list();
+            for (Object[] row : fetched) {
+                if (rows.isEmpty() || !rows.get(rows.size() - 1)[0].equals(row[0])) {
+                    rows.add(row);
+                }
+            }
+            if (fetched.size() < wanted || rows.size() > count) {
+                break;
+            }
+            from = keyValues(fetched.get(fetched.size() - 1));
         }
-        return jdbc.sql(query.sql()).params(args)
-                .query((rs, n) -> new VersionKey(rs.getString(1), rs.getLong(2))).list();
+        return page(rows, count);
+    }
+
+    /** How many current versions match ({@code _total=accurate}): the one query that reads every match. */
+    public long count(String org, SearchQuery query) {
+        Long widest = query.needsWidestAuthoringSpan() ? widestAuthoringSpan(org) : null;
+        SearchQuery.Statement count = query.count(org);
+        return jdbc.sql(count.sql()).params(resolve(count.args(), widest)).query(Long.class).single();
+    }
+
+    private static List<Object> resolve(List<Object> args, Long widest) {
+        List<Object> resolved = new ArrayList<>(args.size());
+        for (Object arg : args) {
+            resolved.add(arg instanceof SearchQuery.LowerBoundOfLow bound ? bound.value(widest) : arg);
+        }
+        return resolved;
+    }
+
+    /** res_id, version_id, then the sort values of the row (columns 3 ...). */
+    private static Object[] row(java.sql.ResultSet rs, int keyLength) throws java.sql.SQLException {
+        Object[] row = new Object[2 + keyLength];
+        row[0] = rs.getString(1);
+        row[1] = rs.getLong(2);
+        for (int i = 0; i < keyLength; i++) {
+            Object value = rs.getObject(3 + i);
+            row[2 + i] = value instanceof Number number ? (Object) number.longValue() : value;
+        }
+        return row;
+    }
+
+    private static List<Object> keyValues(Object[] row) {
+        return List.of(java.util.Arrays.copyOfRange(row, 2, row.length));
+    }
+
+    private static Page page(List<Object[]> rows, int count) {
+        List<VersionKey> keys = rows.stream().limit(count).map(r -> new VersionKey((String) r[0], (Long) r[1]))
+                .toList();
+        return new Page(keys, rows.size() > count && count > 0 ? keyValues(rows.get(count - 1)) : null);
     }
 
     /**
@@ -420,10 +514,11 @@ public class ManifestStore {
             if (!v.deleted()) {
                 for (IndexEntries.Token t : v.index().tokens()) {
                     tokens.add(new Object[] {org, v.id(), t.param(), truncate(t.system(), 512),
-                        truncate(t.value(), 512)});
+                        truncate(t.value(), 512), v.millis()});
                 }
                 for (IndexEntries.Reference ref : v.index().references()) {
-                    references.add(new Object[] {org, v.id(), ref.param(), truncate(ref.reference(), 1024)});
+                    references.add(new Object[] {org, v.id(), ref.param(), truncate(ref.reference(), 1024),
+                        v.millis()});
                 }
             }
             for (InstanceRef ref : v.kos()) {
@@ -431,10 +526,11 @@ public class ManifestStore {
                     ref.sopInstanceUid(), ref.sopClassUid()});
             }
         }
-        batches.batchUpdate("INSERT INTO search_token (org_id, res_id, param, token_system, token_value)"
-                + " VALUES (?, ?, ?, ?, ?)", tokens);
-        batches.batchUpdate("INSERT INTO search_reference (org_id, res_id, param, reference) VALUES (?, ?, ?, ?)",
-                references);
+        // last_updated: the driving index of a search gives the page's order (V7__keyset_paging.sql)
+        batches.batchUpdate("INSERT INTO search_token (org_id, res_id, param, token_system, token_value,"
+                + " last_updated) VALUES (?, ?, ?, ?, ?, ?)", tokens);
+        batches.batchUpdate("INSERT INTO search_reference (org_id, res_id, param, reference, last_updated)"
+                + " VALUES (?, ?, ?, ?, ?)", references);
         batches.batchUpdate("INSERT INTO manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
                 + " sop_class_uid) VALUES (?, ?, ?, ?, ?, ?, ?)", kos);
     }

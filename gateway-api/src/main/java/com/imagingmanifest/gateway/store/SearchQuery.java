@@ -1,6 +1,7 @@
 package com.imagingmanifest.gateway.store;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -8,6 +9,13 @@ import java.util.StringJoiner;
  * Criteria of one manifest search, built up by the FHIR layer and run by {@link ManifestStore}.
  * Each call adds one AND-ed condition; the values given to one call are OR-ed (FHIR search
  * parameter semantics: repeated parameters AND, comma-separated values OR).
+ *
+ * <p>A page is one statement that reads no more rows than the page needs where an index gives the
+ * order (docs/performance.md, "Search plans"): a search with a token or reference parameter is
+ * driven from that parameter's index rows, which carry their manifest's {@code last_updated}, so the
+ * default order (newest first) and {@code _lastUpdated} come out of the index; the other conditions
+ * are checked per driving row. Paging is by key (the sort values of the last row of the previous
+ * page), never by offset.
  */
 public final class SearchQuery {
 
@@ -35,13 +43,7 @@ public final class SearchQuery {
 
     /** Sort keys supported by the index. */
     public enum SortColumn {
-        LAST_UPDATED("r.last_updated"), AUTHORING_TIME("r.authoring_low"), ID("r.res_id");
-
-        final String column;
-
-        SortColumn(String column) {
-            this.column = column;
-        }
+        LAST_UPDATED, AUTHORING_TIME, ID
     }
 
     public record SortKey(SortColumn column, boolean descending) {
@@ -58,53 +60,306 @@ public final class SearchQuery {
         }
     }
 
-    private final List<String> conditions = new ArrayList<>();
-    private final List<Object> args = new ArrayList<>();
+    /** One column (or expression) of an order, compared by key when a page resumes. */
+    record Key(String expression, boolean descending) {
+    }
+
+    /** A statement and its arguments (LowerBoundOfLow still unresolved). */
+    record Statement(String sql, List<Object> args) {
+    }
+
+    private sealed interface Condition permits Ids, Languages, Tokens, References, Dates {
+    }
+
+    private record Ids(List<String> values) implements Condition {
+    }
+
+    private record Languages(List<String> values) implements Condition {
+    }
+
+    private record Tokens(String param, List<TokenValue> values) implements Condition {
+    }
+
+    private record References(String param, List<String> values) implements Condition {
+    }
+
+    private record Dates(DateColumn column, List<DateValue> values, long now) implements Condition {
+    }
+
+    /**
+     * Which index drives a search when several could: the parameters likely to match fewest
+     * manifests first (a KOS UID, a study, then a patient, and only then an author or endpoint).
+     */
+    private static final List<String> DRIVING_PREFERENCE = List.of("identifier", "selected-study", "imaging-study",
+            "patient.identifier", "patient", "endpoint", "author");
+
+    /**
+     * Ends the subquery of a condition checked per driving row. PostgreSQL otherwise turns the
+     * EXISTS into a semi-join and may read every index row of the condition's value (all manifests
+     * of one author) into a bitmap; with OFFSET 0 it stays a look-up per row (org_id, res_id).
+     */
+    private static final String PER_ROW = " OFFSET 0";
+
+    private final List<Condition> conditions = new ArrayList<>();
     private final List<SortKey> sort = new ArrayList<>();
 
     public SearchQuery ids(List<String> anyOf) {
-        conditions.add("r.res_id IN (" + placeholders(anyOf.size()) + ")");
-        args.addAll(anyOf);
+        conditions.add(new Ids(nonEmpty(anyOf)));
         return this;
     }
 
     public SearchQuery languages(List<String> anyOf) {
-        conditions.add("r.language IN (" + placeholders(anyOf.size()) + ")");
-        args.addAll(anyOf);
+        conditions.add(new Languages(nonEmpty(anyOf)));
         return this;
     }
 
     public SearchQuery tokens(String param, List<TokenValue> anyOf) {
-        StringJoiner or = new StringJoiner(" OR ", "(", ")");
-        for (TokenValue token : anyOf) {
-            if (token.system() == null) {
-                or.add("t.token_value = ?");
-                args.add(token.value());
-            } else {
-                or.add("(t.token_system = ? AND t.token_value = ?)");
-                args.add(token.system());
-                args.add(token.value());
-            }
-        }
-        conditions.add("EXISTS (SELECT 1 FROM search_token t WHERE t.org_id = r.org_id AND t.res_id = r.res_id"
-                + " AND t.param = '" + checkedName(param) + "' AND " + or + ")");
+        conditions.add(new Tokens(checkedName(param), nonEmpty(anyOf)));
         return this;
     }
 
     public SearchQuery references(String param, List<String> anyOf) {
-        conditions.add("EXISTS (SELECT 1 FROM search_reference x WHERE x.org_id = r.org_id"
-                + " AND x.res_id = r.res_id AND x.param = '" + checkedName(param) + "' AND x.reference IN ("
-                + placeholders(anyOf.size()) + "))");
-        args.addAll(anyOf);
+        conditions.add(new References(checkedName(param), nonEmpty(anyOf)));
         return this;
     }
 
     /** FHIR date comparison of the stored range [low, high] against each value's range. */
     public SearchQuery dates(DateColumn column, List<DateValue> anyOf, long now) {
-        StringJoiner or = new StringJoiner(" OR ", "(", ")");
         for (DateValue d : anyOf) {
-            String lo = column.low;
-            String hi = column.high;
+            if (!List.of("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap").contains(d.prefix())) {
+                throw new IllegalArgumentException("unknown date prefix " + d.prefix());
+            }
+        }
+        conditions.add(new Dates(column, nonEmpty(anyOf), now));
+        return this;
+    }
+
+    public SearchQuery sortBy(SortKey key) {
+        sort.add(key);
+        return this;
+    }
+
+    /**
+     * The order of the results: the requested keys up to the first {@code _id} (which makes it
+     * total), else followed by {@code _id} in the direction of the last key; newest first by
+     * default.
+     */
+    List<SortKey> order() {
+        List<SortKey> keys = new ArrayList<>();
+        for (SortKey key : sort) {
+            if (keys.stream().noneMatch(k -> k.column() == key.column())) {
+                keys.add(key);
+            }
+            if (key.column() == SortColumn.ID) {
+                return keys;
+            }
+        }
+        if (keys.isEmpty()) {
+            keys.add(new SortKey(SortColumn.LAST_UPDATED, true));
+        }
+        keys.add(new SortKey(SortColumn.ID, keys.get(keys.size() - 1).descending()));
+        return keys;
+    }
+
+    /** How many values a page key of this query has. */
+    int keyLength() {
+        return order().size();
+    }
+
+    /** The rows of one page: {@code limit} rows after {@code after} (null: from the first). */
+    Statement page(String org, List<Object> after, int limit) {
+        Shape shape = shape();
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT r.res_id, r.version_id");
+        for (Key key : shape.keys) {
+            sql.append(", ").append(key.expression());
+        }
+        sql.append(" FROM ");
+        where(shape, org, sql, args);
+        if (after != null) {
+            sql.append(" AND ");
+            keyset(shape.keys, after, sql, args);
+        }
+        sql.append(" ORDER BY ");
+        StringJoiner order = new StringJoiner(", ");
+        shape.prefix.forEach(order::add);
+        for (Key key : shape.keys) {
+            order.add(key.expression() + (key.descending() ? " DESC" : " ASC"));
+        }
+        sql.append(order).append(" LIMIT ?");
+        args.add(limit);
+        return new Statement(sql.toString(), args);
+    }
+
+    /** The number of all matches ({@code _total=accurate}). */
+    Statement count(String org) {
+        Shape shape = shape();
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT COUNT(DISTINCT r.res_id) FROM ");
+        where(shape, org, sql, args);
+        return new Statement(sql.toString(), args);
+    }
+
+    /**
+     * The driving index and the order. {@code prefix} repeats, ahead of the sort keys, the index
+     * columns that the WHERE clause fixes to one value: H2 takes an index's order for ORDER BY only
+     * when the ORDER BY names the index's columns from the first (PostgreSQL ignores them), and
+     * scans an index backwards only when every column is reversed.
+     */
+    private record Shape(Condition driver, List<Key> keys, List<String> prefix) {
+    }
+
+    private Shape shape() {
+        Condition driver = driver();
+        List<SortKey> order = order();
+        String table = driver == null ? "r" : "d";
+        List<Key> keys = new ArrayList<>();
+        for (SortKey key : order) {
+            keys.add(new Key(switch (key.column()) {
+                case LAST_UPDATED -> table + ".last_updated";
+                case ID -> table + ".res_id";
+                // missing authoring times sort last in either direction
+                case AUTHORING_TIME -> "COALESCE(r.authoring_low, " + (key.descending() ? Long.MIN_VALUE : Long.MAX_VALUE)
+                        + ")";
+            }, key.descending()));
+        }
+        List<String> prefix = new ArrayList<>();
+        boolean newestFirstOrder = order.size() == 2 && order.get(0).column() == SortColumn.LAST_UPDATED
+                && order.get(0).descending() == order.get(1).descending();
+        // forward scan of an index (..., last_updated DESC, res_id DESC) gives newest first
+        String fixed = order.get(0).descending() ? " ASC" : " DESC";
+        if (driver != null && newestFirstOrder && singleValued(driver)) {
+            String valueColumn = driver instanceof Tokens ? "d.token_value" : "d.reference";
+            for (String column : List.of("d.org_id", "d.param", valueColumn)) {
+                prefix.add(column + fixed);
+            }
+        } else if (driver == null && newestFirstOrder && conditions.stream().allMatch(
+                c -> c instanceof Languages || c instanceof Dates d && d.column() == DateColumn.LAST_UPDATED)) {
+            // a language matches most manifests: filter them in index order. With an authoring-time
+            // or _id condition, let the planner pick that index instead
+            prefix.add("r.org_id" + fixed);
+            prefix.add("r.deleted" + fixed);
+        } else if (driver == null && order.size() == 1 && conditions.stream().noneMatch(c -> c instanceof Ids)) {
+            // _sort=_id: the index (org_id, deleted, res_id) gives the order
+            String direction = order.get(0).descending() ? " DESC" : " ASC";
+            prefix.add("r.org_id" + direction);
+            prefix.add("r.deleted" + direction);
+        }
+        return new Shape(driver, keys, prefix);
+    }
+
+    private Condition driver() {
+        if (conditions.stream().anyMatch(c -> c instanceof Ids)) {
+            return null; // primary-key look-ups: few rows whatever else is asked
+        }
+        Condition best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (Condition c : conditions) {
+            String param = c instanceof Tokens t ? t.param() : c instanceof References r ? r.param() : null;
+            if (param == null) {
+                continue;
+            }
+            int rank = DRIVING_PREFERENCE.indexOf(param);
+            rank = (rank < 0 ? DRIVING_PREFERENCE.size() : rank) + (singleValued(c) ? 0 : 100);
+            if (rank < bestRank) {
+                best = c;
+                bestRank = rank;
+            }
+        }
+        return best;
+    }
+
+    private Ids firstIds() {
+        return (Ids) conditions.stream().filter(c -> c instanceof Ids).findFirst().orElse(null);
+    }
+
+    private static boolean singleValued(Condition c) {
+        return c instanceof Tokens t ? t.values().size() == 1 : c instanceof References r && r.values().size() == 1;
+    }
+
+    private void where(Shape shape, String org, StringBuilder sql, List<Object> args) {
+        if (shape.driver instanceof Tokens t) {
+            sql.append("search_token d JOIN manifest_resource r ON r.org_id = d.org_id AND r.res_id = d.res_id"
+                    + " WHERE d.org_id = ? AND d.param = '").append(t.param()).append("' AND ");
+            args.add(org);
+            tokenMatch("d", t.values(), sql, args);
+        } else if (shape.driver instanceof References x) {
+            sql.append("search_reference d JOIN manifest_resource r ON r.org_id = d.org_id AND r.res_id = d.res_id"
+                    + " WHERE d.org_id = ? AND d.param = '").append(x.param()).append("' AND ");
+            args.add(org);
+            referenceMatch("d", x.values(), sql, args);
+        } else if (firstIds() != null) {
+            // the listed ids as a derived table joined on the primary key: H2 ranges an IN list (with
+            // parameters) over an index only on its first column, and would walk the organization
+            Ids ids = firstIds();
+            sql.append("(VALUES ").append(String.join(", ", Collections.nCopies(ids.values().size(), "(?)")))
+                    .append(") ids(id) JOIN manifest_resource r ON r.org_id = ? AND r.res_id = ids.id WHERE TRUE");
+            args.addAll(ids.values());
+            args.add(org);
+        } else {
+            sql.append("manifest_resource r WHERE r.org_id = ?");
+            args.add(org);
+        }
+        sql.append(" AND r.deleted = FALSE");
+        for (Condition c : conditions) {
+            if (c == shape.driver || (shape.driver == null && c == firstIds())) {
+                continue;
+            }
+            sql.append(" AND ");
+            if (c instanceof Ids ids) {
+                sql.append("r.res_id IN (").append(placeholders(ids.values().size())).append(')');
+                args.addAll(ids.values());
+            } else if (c instanceof Languages languages) {
+                sql.append("r.language IN (").append(placeholders(languages.values().size())).append(')');
+                args.addAll(languages.values());
+            } else if (c instanceof Tokens t) {
+                sql.append("EXISTS (SELECT 1 FROM search_token t WHERE t.org_id = r.org_id AND t.res_id = r.res_id"
+                        + " AND t.param = '").append(t.param()).append("' AND ");
+                tokenMatch("t", t.values(), sql, args);
+                sql.append(PER_ROW).append(')');
+            } else if (c instanceof References x) {
+                sql.append("EXISTS (SELECT 1 FROM search_reference x WHERE x.org_id = r.org_id"
+                        + " AND x.res_id = r.res_id AND x.param = '").append(x.param()).append("' AND ");
+                referenceMatch("x", x.values(), sql, args);
+                sql.append(PER_ROW).append(')');
+            } else {
+                dates((Dates) c, sql, args);
+            }
+        }
+    }
+
+    /** Values as an IN list the index can range over, with the systems checked on the rows found. */
+    private static void tokenMatch(String alias, List<TokenValue> values, StringBuilder sql, List<Object> args) {
+        sql.append(alias).append(".token_value").append(in(values.size()));
+        values.forEach(v -> args.add(v.value()));
+        if (values.stream().allMatch(v -> v.system() == null)) {
+            return;
+        }
+        StringJoiner or = new StringJoiner(" OR ", " AND (", ")");
+        for (TokenValue token : values) {
+            if (token.system() == null) {
+                or.add(alias + ".token_value = ?");
+                args.add(token.value());
+            } else {
+                or.add("(" + alias + ".token_system = ? AND " + alias + ".token_value = ?)");
+                args.add(token.system());
+                args.add(token.value());
+            }
+        }
+        sql.append(or);
+    }
+
+    private static void referenceMatch(String alias, List<String> values, StringBuilder sql, List<Object> args) {
+        sql.append(alias).append(".reference").append(in(values.size()));
+        args.addAll(values);
+    }
+
+    private static void dates(Dates dates, StringBuilder sql, List<Object> args) {
+        StringJoiner or = new StringJoiner(" OR ", "(", ")");
+        DateColumn column = dates.column();
+        String lo = column.low;
+        String hi = column.high;
+        for (DateValue d : dates.values()) {
             switch (d.prefix()) {
                 case "eq" -> { or.add("(" + lo + " >= ? AND " + hi + " <= ?)"); args.add(d.low()); args.add(d.high()); }
                 case "ne" -> { or.add("NOT (" + lo + " >= ? AND " + hi + " <= ?)"); args.add(d.low()); args.add(d.high()); }
@@ -134,7 +389,7 @@ public final class SearchQuery {
                 case "eb" -> { or.add(hi + " < ?"); args.add(d.low()); }
                 case "ap" -> {
                     // FHIR R3 search 2.1.1.5.7: "approximately", here within 10% of the distance to now
-                    long slack = Math.abs(now - d.low()) / 10;
+                    long slack = Math.abs(dates.now() - d.low()) / 10;
                     or.add("(" + lo + " <= ? AND " + hi + " >= ?)");
                     args.add(d.high() + slack);
                     args.add(d.low() - slack);
@@ -142,43 +397,58 @@ public final class SearchQuery {
                 default -> throw new IllegalArgumentException("unknown date prefix " + d.prefix());
             }
         }
-        conditions.add(or.toString());
-        return this;
+        sql.append(or);
     }
 
-    public SearchQuery sortBy(SortKey key) {
-        sort.add(key);
-        return this;
-    }
-
-    String sql() {
-        StringBuilder sql = new StringBuilder(
-                "SELECT r.res_id, r.version_id FROM manifest_resource r WHERE r.org_id = ? AND r.deleted = FALSE");
-        for (String condition : conditions) {
-            sql.append(" AND ").append(condition);
+    /**
+     * Rows after {@code after} in the order of {@code keys}: the first key bounds the index range
+     * ({@code k1 <= a1} newest first), the nested comparisons then skip the rows up to and including
+     * the key itself. Without that leading bound the OR would leave the planner no range to scan.
+     */
+    static void keyset(List<Key> keys, List<Object> after, StringBuilder sql, List<Object> args) {
+        if (after.size() != keys.size()) {
+            throw new IllegalArgumentException("a page key of " + keys.size() + " values expected");
         }
-        sql.append(" ORDER BY ");
-        for (SortKey key : sort) {
-            sql.append(key.column().column).append(key.descending() ? " DESC NULLS LAST, " : " ASC NULLS LAST, ");
-        }
-        // a stable order so pages never overlap; newest first when the client asked for none
-        sql.append(sort.isEmpty() ? "r.last_updated DESC, r.res_id" : "r.res_id");
-        return sql.toString();
+        Key first = keys.get(0);
+        sql.append(first.expression()).append(first.descending() ? " <= ?" : " >= ?").append(" AND ");
+        args.add(after.get(0));
+        nested(keys, after, 0, sql, args);
     }
 
-    List<Object> args() {
-        return args;
+    private static void nested(List<Key> keys, List<Object> after, int i, StringBuilder sql, List<Object> args) {
+        Key key = keys.get(i);
+        String strictly = key.descending() ? " < ?" : " > ?";
+        if (i == keys.size() - 1) {
+            sql.append(key.expression()).append(strictly);
+            args.add(after.get(i));
+            return;
+        }
+        sql.append('(').append(key.expression()).append(strictly).append(" OR (").append(key.expression())
+                .append(" = ? AND ");
+        args.add(after.get(i));
+        args.add(after.get(i));
+        nested(keys, after, i + 1, sql, args);
+        sql.append("))");
     }
 
     boolean needsWidestAuthoringSpan() {
-        return args.stream().anyMatch(a -> a instanceof LowerBoundOfLow);
+        return conditions.stream().anyMatch(c -> c instanceof Dates d && d.column() == DateColumn.AUTHORING_TIME);
+    }
+
+    private static <T> List<T> nonEmpty(List<T> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("a search parameter needs at least one value");
+        }
+        return List.copyOf(values);
+    }
+
+    /** "= ?" for one value (an equality the planner surely ranges on), else an IN list. */
+    private static String in(int n) {
+        return n == 1 ? " = ?" : " IN (" + placeholders(n) + ")";
     }
 
     private static String placeholders(int n) {
-        if (n == 0) {
-            throw new IllegalArgumentException("a search parameter needs at least one value");
-        }
-        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     // parameter names are written into SQL, so only the index's own names are allowed

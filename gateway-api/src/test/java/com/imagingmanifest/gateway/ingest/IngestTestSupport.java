@@ -36,6 +36,23 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Organizations, KOS and image files, DCMTK and FHIR calls shared by the ingestion tests. */
 final class IngestTestSupport {
+
+    /**
+     * How many KOS of organization demo from {@code source} ended as {@code outcome}, by the gateway's
+     * meters: {@code quarantined} counts {@code gateway.ingestion.quarantined} over every reason, the
+     * other outcomes {@code gateway.ingestion.ingested}.
+     */
+    static double kosCount(io.micrometer.core.instrument.MeterRegistry meters, String source, String outcome) {
+        if ("quarantined".equals(outcome)) {
+            return meters.find(com.imagingmanifest.gateway.metrics.GatewayMetrics.QUARANTINED)
+                    .tags("tenant", DEMO, "source", source).counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+        }
+        var c = meters.find(com.imagingmanifest.gateway.metrics.GatewayMetrics.INGESTED)
+                .tags("tenant", DEMO, "source", source, "outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
     static final String DEMO_ID = "1";
     static final String DEMO = "demo";
     static final String OTHER_ID = "2";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Outcome;
+import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Result;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Retrieved;
 import com.imagingmanifest.gateway.store.ManifestStore;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The poller's page path ({@link KosIngestion#retrievedPage}) gives every KOS the outcome the
@@ -61,17 +64,24 @@ class KosIngestionPageTest {
     }
 
     /** The parts of an ingestion on one database; {@code records} may be a stale-looking one. */
-    private record Rig(KosIngestion ingestion, ManifestStore store, IngestRecords records, TransactionTemplate tx) {
+    private record Rig(KosIngestion ingestion, ManifestStore store, IngestRecords records, TransactionTemplate tx,
+            Quarantine quarantine) {
         static Rig on(String database, Function<DataSource, IngestRecords> records) {
+            return on(database, records, new IngestProperties(null, List.of()), new SimpleMeterRegistry());
+        }
+
+        static Rig on(String database, Function<DataSource, IngestRecords> records, IngestProperties properties,
+                SimpleMeterRegistry meters) {
             DataSource ds = TestDatabases.migrated(database, POSTGRES);
             DataSourceTransactionManager transactions = new DataSourceTransactionManager(ds);
             ManifestStore store = new ManifestStore(JdbcClient.create(ds), new JdbcTemplate(ds),
                     new TransactionTemplate(transactions));
             IngestRecords used = records.apply(ds);
-            KosIngestion ingestion = new KosIngestion(store, used, new Quarantine(JdbcClient.create(ds)), FHIR,
-                    new SimpleMeterRegistry(), Clock.systemUTC(), transactions,
-                    new Tenants(new GatewayProperties(null, null, null, List.of())));
-            return new Rig(ingestion, store, used, new TransactionTemplate(transactions));
+            Quarantine quarantine = new Quarantine(JdbcClient.create(ds));
+            KosIngestion ingestion = new KosIngestion(store, used, quarantine, FHIR,
+                    new GatewayMetrics(meters), Clock.systemUTC(), transactions,
+                    new Tenants(new GatewayProperties(null, null, null, List.of())), properties);
+            return new Rig(ingestion, store, used, new TransactionTemplate(transactions), quarantine);
         }
 
         /** As the poller calls it: inside the page's transaction. */
@@ -109,6 +119,32 @@ class KosIngestionPageTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void theQuarantineKeepsWithinItsQuotaDroppingTheOldestFirst(String database) {
+        Tenant tenant = tenant();
+        IngestProperties properties = new IngestProperties(null, List.of(new IngestProperties.Organization(
+                tenant.id(), null, List.of(), List.of(), List.of(),
+                new IngestProperties.Ingest(true, null, 100, DataSize.ofBytes(2500)))));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Rig rig = Rig.on(database, TestDatabases::records, properties, meters);
+        List<Retrieved> broken = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] notDicom = new byte[1000];
+            Arrays.fill(notDicom, (byte) ('a' + i));
+            broken.add(new Retrieved(TestData.newUid(), notDicom));
+        }
+        assertThat(rig.oneByOne(tenant, broken)).containsOnly(Outcome.QUARANTINED);
+
+        Quarantine quarantine = rig.quarantine();
+        assertThat(quarantine.count(tenant.id())).as("3000 bytes against a 2500-byte quota").isEqualTo(2);
+        assertThat(quarantine.list(100)).filteredOn(item -> item.organization().equals(tenant.id()))
+                .extracting(Quarantine.Item::sopInstanceUid)
+                .containsExactlyInAnyOrder(broken.get(1).sopInstanceUid(), broken.get(2).sopInstanceUid());
+        assertThat(meters.get("gateway.quarantine.dropped").tag("tenant", tenant.slug()).counter().count())
+                .isEqualTo(1);
     }
 
     @ParameterizedTest

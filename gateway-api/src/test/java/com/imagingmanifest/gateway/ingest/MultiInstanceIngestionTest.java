@@ -12,7 +12,6 @@ import com.imagingmanifest.gateway.GatewayApplication;
 import com.imagingmanifest.testing.PostgresDatabase;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import com.imagingmanifest.testing.TestData;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -97,9 +96,7 @@ class MultiInstanceIngestionTest {
     }
 
     private static double count(ConfigurableApplicationContext context, String outcome) {
-        Counter c = context.getBean(MeterRegistry.class).find("gateway.ingest.kos")
-                .tags("org", IngestTestSupport.DEMO_ID, "source", "poll", "outcome", outcome).counter();
-        return c == null ? 0 : c.count();
+        return IngestTestSupport.kosCount(context.getBean(MeterRegistry.class), "poll", outcome);
     }
 
     private static long manifests(PostgresDatabase db) throws Exception {

@@ -165,7 +165,7 @@ class PollingIngestionTest {
         awaitManifest(demo, good.get("SOP_UID"));
         assertThat(IngestTestSupport.byKos(demo, bad.get("SOP_UID"))).isEmpty();
         assertThat(counter("quarantined")).isGreaterThanOrEqualTo(1);
-        assertThat(meters.get("gateway.ingest.quarantine").tag("org", IngestTestSupport.DEMO_ID).gauge().value())
+        assertThat(meters.get(com.imagingmanifest.gateway.metrics.GatewayMetrics.QUARANTINE_SIZE).tag("tenant", IngestTestSupport.DEMO).gauge().value())
                 .isGreaterThanOrEqualTo(1);
     }
 
@@ -225,8 +225,6 @@ class PollingIngestionTest {
     }
 
     private double counter(String outcome) {
-        var c = meters.find("gateway.ingest.kos").tags("org", IngestTestSupport.DEMO_ID, "source", "poll",
-                "outcome", outcome).counter();
-        return c == null ? 0 : c.count();
+        return IngestTestSupport.kosCount(meters, "poll", outcome);
     }
 }

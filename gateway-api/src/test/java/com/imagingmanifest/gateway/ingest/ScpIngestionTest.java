@@ -189,15 +189,17 @@ class ScpIngestionTest {
     }
 
     @Test
-    void nonKosIsRefusedWithSopClassNotSupportedAndNotStored() {
+    void nonKosIsRefusedAtNegotiationAndNotStored() {
         String study = TestData.newUid();
         String sop = TestData.newUid();
         Path ct = IngestTestSupport.ctFile(dir, study, TestData.newUid(), sop, 1);
         double quarantinedBefore = quarantineGauge();
 
         ToolResult sent = storescu(scp.port(), "STORESCU", DEMO_AE, ct);
-        // PS3.7 C.5: 0122 Refused: SOP Class not supported, as DCMTK names it
-        assertThat(sent.output()).contains("Refused: SOPClassNotSupported");
+        // PS3.8 9.3.3.2: the CT context is answered "abstract syntax not supported"; storescu has
+        // nowhere to send the image and says so
+        assertThat(sent.exitCode()).as(sent.output()).isNotZero();
+        assertThat(sent.output()).containsPattern("(?i)no (acceptable )?presentation context");
         assertThat(quarantineGauge()).isEqualTo(quarantinedBefore);
         assertThat(bySelectedStudy(client(httpPort, DEMO), study)).isEmpty();
 
@@ -292,6 +294,17 @@ class ScpIngestionTest {
         String noteUid = TestData.newUid();
         Path note = IngestTestSupport.rejectionNote(dir, noteUid, uids.get("STUDY_UID"), uids.get("KOS_SERIES_UID"),
                 uids.get("SOP_UID"));
+
+        // the same note from another allowed sender changes nothing: it did not make the KOS
+        String forgedUid = TestData.newUid();
+        Path forged = IngestTestSupport.rejectionNote(dir, forgedUid, uids.get("STUDY_UID"),
+                uids.get("KOS_SERIES_UID"), uids.get("SOP_UID"));
+        ToolResult forgedSent = storescu(scp.port(), "LOOPBACK", DEMO_AE, forged);
+        assertThat(forgedSent.exitCode()).as(forgedSent.output()).isZero();
+        assertThat(demo.read().resource(ImagingManifest.class).withId(id).execute().getIdElement().getIdPart())
+                .isEqualTo(id);
+        assertThat(counter("scp", "rejection-ignored")).isGreaterThanOrEqualTo(1);
+
         ToolResult sent = storescu(scp.port(), "STORESCU", DEMO_AE, note);
         assertThat(sent.exitCode()).as(sent.output()).isZero();
 
@@ -340,13 +353,11 @@ class ScpIngestionTest {
     }
 
     private double counter(String source, String outcome) {
-        var c = meters.find("gateway.ingest.kos").tags("org", IngestTestSupport.DEMO_ID, "source", source,
-                "outcome", outcome).counter();
-        return c == null ? 0 : c.count();
+        return IngestTestSupport.kosCount(meters, source, outcome);
     }
 
     private double quarantineGauge() {
-        return meters.get("gateway.ingest.quarantine").tag("org", IngestTestSupport.DEMO_ID).gauge().value();
+        return meters.get(com.imagingmanifest.gateway.metrics.GatewayMetrics.QUARANTINE_SIZE).tag("tenant", IngestTestSupport.DEMO).gauge().value();
     }
 
     private JsonNode getJson(String path) throws IOException, InterruptedException {

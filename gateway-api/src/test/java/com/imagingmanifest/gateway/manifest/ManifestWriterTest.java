@@ -91,7 +91,7 @@ class ManifestWriterTest {
                 .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
                         .isEqualTo(503));
         assertThat(pacs.stored).isEmpty();
-        assertThat(store.history("1", null, null)).isEmpty();
+        assertThat(store.history("1", null, null, null, 1).keys()).isEmpty();
         assertThat(openIntents()).isZero();
     }
 

@@ -178,16 +178,53 @@ final class GatewayChild implements AutoCloseable {
 
     /** VmRSS of the child, in KiB. */
     long residentKib() {
+        return statusKib("VmRSS");
+    }
+
+    /** VmHWM of the child (peak resident set since it started), in KiB. */
+    long peakResidentKib() {
+        return statusKib("VmHWM");
+    }
+
+    private long statusKib(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field + ":")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("no VmRSS for pid " + pid());
+        throw new IllegalStateException("no " + field + " for pid " + pid());
+    }
+
+    /** Heap in use now (the sum of the heap pools of {@code jvm_memory_used_bytes}), or -1 when not scraped. */
+    long heapUsedBytes() {
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        try {
+            String body = HttpClient.newHttpClient().send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+            long sum = 0;
+            boolean any = false;
+            for (String line : body.split("\n")) {
+                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    any = true;
+                }
+            }
+            return any ? sum : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** The SCP port when {@code gateway.scp.port} was given. */
+    int scpPort() {
+        return Integer.parseInt(properties.get("gateway.scp.port"));
     }
 
     /** Entries of /proc/PID/fd. */

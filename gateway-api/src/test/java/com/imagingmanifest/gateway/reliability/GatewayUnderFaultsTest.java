@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * DESIGN.md section 5 under faults, against one gateway child JVM on PostgreSQL and its own
+ * docs/architecture.md §8 under faults, against one gateway child JVM on PostgreSQL and its own
  * private Orthanc: concurrent If-Match updates, the PACS killed during writes, the gateway killed
  * during writes (and KOS arriving for ingestion while it is down), then a soak with resource-leak
  * checks. One child process serves all of them (start-up is the expensive part).

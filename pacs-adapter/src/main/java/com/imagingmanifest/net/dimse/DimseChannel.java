@@ -51,6 +51,16 @@ final class DimseChannel {
      * that cannot be parsed abort the association.
      */
     DimseMessage receive(int timeoutMillis, long maxDataSetLength) throws IOException {
+        return receive(timeoutMillis, timeoutMillis, maxDataSetLength);
+    }
+
+    /**
+     * As {@link #receive(int, long)}, waiting up to {@code firstMillis} for the message's first PDU and
+     * up to {@code nextMillis} for each later one: a peer may stay silent between messages, not in
+     * the middle of one.
+     */
+    DimseMessage receive(int firstMillis, int nextMillis, long maxDataSetLength) throws IOException {
+        int timeoutMillis = firstMillis;
         ByteArrayOutputStream commandBytes = new ByteArrayOutputStream(256);
         ByteArrayOutputStream dataBytes = null;
         DataSet command = null;
@@ -60,6 +70,7 @@ final class DimseChannel {
             if (pdata == null) {
                 return null;
             }
+            timeoutMillis = nextMillis;
             for (PresentationDataValue pdv : pdata.values()) {
                 if (association.presentationContext(pdv.presentationContextId()) == null) {
                     throw protocolError("fragment for presentation context " + pdv.presentationContextId()

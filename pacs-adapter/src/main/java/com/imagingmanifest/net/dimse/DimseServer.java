@@ -22,7 +22,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.security.auth.x500.X500Principal;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,16 +40,40 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A DIMSE service provider (SCP): answers C-ECHO for every application entity it serves and hands
- * C-STORE requests to the entity's {@link StoreHandler}. Each association runs in a thread of a
- * bounded pool; above the limit new associations are rejected (transient, local limit exceeded).
+ * C-STORE requests to the entity's {@link StoreHandler}.
+ *
+ * <p>Work per peer is bounded: a connection still negotiating holds one of a pool of threads for at
+ * most ARTIM (absolute, from connect to the last byte of the A-ASSOCIATE-RQ); established
+ * associations are limited in all and per calling AE title (above either limit the request is
+ * rejected, transient, local limit exceeded); each later PDU must arrive within the PDU timeout
+ * once begun, a message's next PDU within the PDU timeout too, and the next message within the
+ * idle timeout. A watchdog closes any transport whose read outlives its deadline by a second (a TLS
+ * record trickled in is one read for the socket timeout).
  */
 public final class DimseServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DimseServer.class.getName());
+    /** In an allow list: any calling AE title. */
+    public static final String ANY_CALLING_AE = "*";
+    private static final long WATCHDOG_GRACE_NANOS = 1_000_000_000L;
 
-    /** An application entity served: its handler (null: C-ECHO only) and allowed calling AE titles (empty: any). */
-    public record ApplicationEntity(String aeTitle, StoreHandler storeHandler, Set<String> allowedCallingAeTitles) {
+    /** Who asks for an association: AE titles, the TLS client certificate's subject (null without), address. */
+    public record Peer(String callingAeTitle, String calledAeTitle, X500Principal certificateSubject, String address) {
+    }
+
+    /**
+     * An application entity served: its handler (null: C-ECHO only), the calling AE titles allowed
+     * ({@link #ANY_CALLING_AE} for any; empty: none), and a further check of the peer.
+     */
+    public record ApplicationEntity(String aeTitle, StoreHandler storeHandler, Set<String> allowedCallingAeTitles,
+            Predicate<Peer> admits) {
         public ApplicationEntity {
             allowedCallingAeTitles = Set.copyOf(allowedCallingAeTitles);
+            admits = admits == null ? peer -> true : admits;
+        }
+
+        boolean allows(Peer peer) {
+            return (allowedCallingAeTitles.contains(ANY_CALLING_AE)
+                    || allowedCallingAeTitles.contains(peer.callingAeTitle())) && admits.test(peer);
         }
     }
 
@@ -54,6 +86,10 @@ public final class DimseServer implements AutoCloseable {
         private int port;
         private final Map<String, ApplicationEntity> entities = new LinkedHashMap<>();
         private int maxAssociations = 16;
+        private int maxAssociationsPerCallingAe;
+        private int maxPendingAssociations = 32;
+        private Duration pduTimeout = Duration.ofSeconds(10);
+        private boolean wantClientCertificates;
         private long maxDataSetLength = 64L << 20;
         private long maxPduLength = 65536;
         private Duration artimTimeout = Duration.ofSeconds(5);
@@ -74,13 +110,45 @@ public final class DimseServer implements AutoCloseable {
             return this;
         }
 
+        /** An AE that lets the calling AE titles {@code allowedCallingAeTitles} in ({@link #ANY_CALLING_AE}: any). */
         public Builder applicationEntity(String aeTitle, StoreHandler handler, Set<String> allowedCallingAeTitles) {
-            entities.put(aeTitle, new ApplicationEntity(aeTitle, handler, allowedCallingAeTitles));
+            return applicationEntity(aeTitle, handler, allowedCallingAeTitles, null);
+        }
+
+        /** As above, and only peers that {@code admits} accepts (its certificate, say). */
+        public Builder applicationEntity(String aeTitle, StoreHandler handler, Set<String> allowedCallingAeTitles,
+                Predicate<Peer> admits) {
+            entities.put(aeTitle, new ApplicationEntity(aeTitle, handler, allowedCallingAeTitles, admits));
             return this;
         }
 
+        /** Associations established at once; more are rejected (transient, local limit exceeded). */
         public Builder maxAssociations(int v) {
             maxAssociations = v;
+            return this;
+        }
+
+        /** Associations established at once by one calling AE title; 0 (the default): only the overall limit. */
+        public Builder maxAssociationsPerCallingAe(int v) {
+            maxAssociationsPerCallingAe = v;
+            return this;
+        }
+
+        /** Connections still negotiating (before the A-ASSOCIATE-RQ is decided) served at once. */
+        public Builder maxPendingAssociations(int v) {
+            maxPendingAssociations = v;
+            return this;
+        }
+
+        /** How long one PDU may take from its first byte to its last, and the wait for a message's next PDU. */
+        public Builder pduTimeout(Duration v) {
+            pduTimeout = v;
+            return this;
+        }
+
+        /** With TLS: ask each peer for its certificate (checked against the trust store when sent). */
+        public Builder wantClientCertificates(boolean v) {
+            wantClientCertificates = v;
             return this;
         }
 
@@ -135,6 +203,13 @@ public final class DimseServer implements AutoCloseable {
     private final Map<String, ApplicationEntity> entities;
     private final long maxDataSetLength;
     private final int idleMillis;
+    private final int pduMillis;
+    private final long artimNanos;
+    private final Semaphore established;
+    private final int maxPerCallingAe;
+    private final Map<String, AtomicInteger> perCallingAe = new ConcurrentHashMap<>();
+    private final Map<Socket, Watch> watched = new ConcurrentHashMap<>();
+    private final Thread watchdog;
     private final List<String> transferSyntaxes;
     private final List<String> storageSopClasses;
     private final Association.AcceptorSettings settings;
@@ -150,19 +225,32 @@ public final class DimseServer implements AutoCloseable {
         this.entities = Map.copyOf(b.entities);
         this.maxDataSetLength = b.maxDataSetLength;
         this.idleMillis = (int) b.idleTimeout.toMillis();
+        // a PDU never gets longer than the silence allowed before it
+        Duration pdu = b.pduTimeout.compareTo(b.idleTimeout) > 0 ? b.idleTimeout : b.pduTimeout;
+        this.pduMillis = (int) Math.max(1, pdu.toMillis());
+        this.artimNanos = b.artimTimeout.toNanos();
+        this.established = new Semaphore(b.maxAssociations);
+        this.maxPerCallingAe = b.maxAssociationsPerCallingAe;
         this.transferSyntaxes = b.transferSyntaxes;
         this.storageSopClasses = b.storageSopClasses;
-        this.settings = new Association.AcceptorSettings(b.maxPduLength, b.artimTimeout);
+        this.settings = new Association.AcceptorSettings(b.maxPduLength, b.artimTimeout, pdu);
         try {
             serverSocket = b.tlsContext != null ? b.tlsContext.getServerSocketFactory().createServerSocket()
                     : new ServerSocket();
+            if (serverSocket instanceof SSLServerSocket ssl && b.wantClientCertificates) {
+                // a peer without a certificate still connects; an AE that needs one refuses it by its check
+                ssl.setWantClientAuth(true);
+            }
             serverSocket.setReuseAddress(true);
             serverSocket.bind(new InetSocketAddress(InetAddress.getByName(b.bindAddress), b.port), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind " + b.bindAddress + ":" + b.port, e);
         }
         AtomicInteger n = new AtomicInteger();
-        workers = new ThreadPoolExecutor(b.maxAssociations, b.maxAssociations, 60, TimeUnit.SECONDS,
+        // established associations plus connections still negotiating: a slow request holds a thread
+        // for ARTIM at most, and cannot take the place of an established association
+        int threads = b.maxAssociations + b.maxPendingAssociations;
+        workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "dimse-scp-" + n.incrementAndGet()));
         workers.allowCoreThreadTimeOut(true);
         // a few threads that only turn away associations above the limit, so the accept loop never blocks
@@ -171,6 +259,34 @@ public final class DimseServer implements AutoCloseable {
         rejecters.allowCoreThreadTimeOut(true);
         acceptor = daemon(this::acceptLoop, "dimse-scp-accept-" + port());
         acceptor.start();
+        watchdog = daemon(this::watchLoop, "dimse-scp-watchdog-" + port());
+        watchdog.start();
+    }
+
+    /** A served transport: until established, bounded by ARTIM from accept; then by the association's reads. */
+    private static final class Watch {
+        final long acceptedNanos = System.nanoTime();
+        volatile Association association;
+    }
+
+    private void watchLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            watched.forEach((socket, watch) -> {
+                Association a = watch.association;
+                long deadline = a != null ? a.readDeadlineNanos() : watch.acceptedNanos + artimNanos;
+                if (deadline != Long.MAX_VALUE && now - deadline > WATCHDOG_GRACE_NANOS) {
+                    LOG.log(Level.INFO, () -> "closing " + socket.getRemoteSocketAddress()
+                            + ": a read outlived its deadline");
+                    closeQuietly(socket);
+                }
+            });
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -206,6 +322,7 @@ public final class DimseServer implements AutoCloseable {
         }
         workers.shutdownNow();
         rejecters.shutdownNow();
+        watchdog.interrupt();
         try {
             acceptor.join(2000);
             workers.awaitTermination(2, TimeUnit.SECONDS);
@@ -227,7 +344,7 @@ public final class DimseServer implements AutoCloseable {
             }
             open.add(socket);
             try {
-                workers.execute(() -> serve(socket));
+                workers.execute(() -> watched(socket));
             } catch (RejectedExecutionException full) {
                 try {
                     rejecters.execute(() -> turnAway(socket));
@@ -239,29 +356,67 @@ public final class DimseServer implements AutoCloseable {
     }
 
     private void turnAway(Socket socket) {
+        Watch watch = new Watch();
+        watched.put(socket, watch);
         try {
             // PS3.8 Table 9-21: rejected-transient, service-provider (presentation), local-limit-exceeded
             Association.accept(socket, settings, rq -> new AcceptorDecision.Reject(new AAssociateRj(
                     AAssociateRj.REJECTED_TRANSIENT, AAssociateRj.SOURCE_SERVICE_PROVIDER_PRESENTATION,
                     AAssociateRj.REASON_LOCAL_LIMIT_EXCEEDED)));
         } finally {
+            watched.remove(socket);
             open.remove(socket);
             closeQuietly(socket);
         }
     }
 
-    private void serve(Socket socket) {
-        Association a = null;
+    private void watched(Socket socket) {
+        Watch watch = new Watch();
+        watched.put(socket, watch);
         try {
-            a = Association.accept(socket, settings, this::decide);
+            serve(socket, watch);
+        } finally {
+            watched.remove(socket);
+        }
+    }
+
+    /** The limits an association holds while established: released when it ends. */
+    private final class Slots {
+        boolean overall;
+        String callingAe;
+
+        void release() {
+            if (overall) {
+                established.release();
+                overall = false;
+            }
+            if (callingAe != null) {
+                perCallingAe.computeIfPresent(callingAe, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+                callingAe = null;
+            }
+        }
+    }
+
+    private void serve(Socket socket, Watch watch) {
+        Association a = null;
+        Slots slots = new Slots();
+        try {
+            if (socket instanceof SSLSocket ssl) {
+                // the handshake first, bounded by the socket timeout here and by the watchdog in all
+                ssl.setSoTimeout((int) Math.max(1, artimNanos / 1_000_000L));
+                ssl.startHandshake();
+            }
+            X500Principal subject = peerSubject(socket);
+            a = Association.accept(socket, settings, rq -> decide(rq, subject, socket, slots));
             if (a == null) {
                 return;
             }
+            watch.association = a;
             served.incrementAndGet();
             DimseChannel ch = new DimseChannel(a);
             ApplicationEntity ae = entities.get(a.calledAeTitle());
             while (true) {
-                DimseMessage msg = ch.receive(idleMillis, maxDataSetLength);
+                DimseMessage msg = ch.receive(idleMillis, pduMillis, maxDataSetLength);
                 if (msg == null) {
                     return; // released
                 }
@@ -275,8 +430,21 @@ public final class DimseServer implements AutoCloseable {
                 a.abort();
             }
         } finally {
+            slots.release();
             open.remove(socket);
             closeQuietly(socket);
+        }
+    }
+
+    private static X500Principal peerSubject(Socket socket) {
+        if (!(socket instanceof SSLSocket ssl)) {
+            return null;
+        }
+        try {
+            Certificate[] chain = ssl.getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509.getSubjectX500Principal() : null;
+        } catch (SSLPeerUnverifiedException none) {
+            return null;
         }
     }
 
@@ -320,8 +488,11 @@ public final class DimseServer implements AutoCloseable {
         }
     }
 
-    /** The acceptor's policy: known called AE, allowed calling AE, then presentation negotiation. */
-    private AcceptorDecision decide(AAssociateRq rq) {
+    /**
+     * The acceptor's policy: known called AE, allowed peer, a free slot overall and for the calling
+     * AE, then presentation negotiation.
+     */
+    private AcceptorDecision decide(AAssociateRq rq, X500Principal subject, Socket socket, Slots slots) {
         if (!Uid.DicomApplicationContextName.equals(rq.applicationContextName())) {
             return reject(AAssociateRj.REASON_APPLICATION_CONTEXT_NAME_NOT_SUPPORTED);
         }
@@ -329,8 +500,24 @@ public final class DimseServer implements AutoCloseable {
         if (ae == null) {
             return reject(AAssociateRj.REASON_CALLED_AE_TITLE_NOT_RECOGNIZED);
         }
-        if (!ae.allowedCallingAeTitles().isEmpty() && !ae.allowedCallingAeTitles().contains(rq.callingAeTitle())) {
+        Peer peer = new Peer(rq.callingAeTitle(), rq.calledAeTitle(), subject,
+                String.valueOf(socket.getRemoteSocketAddress()));
+        if (!ae.allows(peer)) {
+            LOG.log(Level.INFO, () -> "association from " + peer.callingAeTitle() + " at " + peer.address() + " to "
+                    + peer.calledAeTitle() + " rejected: calling AE title or certificate not allowed");
             return reject(AAssociateRj.REASON_CALLING_AE_TITLE_NOT_RECOGNIZED);
+        }
+        if (!established.tryAcquire()) {
+            return limitExceeded(peer, "associations");
+        }
+        slots.overall = true;
+        if (maxPerCallingAe > 0) {
+            AtomicInteger n = perCallingAe.computeIfAbsent(rq.callingAeTitle(), k -> new AtomicInteger());
+            slots.callingAe = rq.callingAeTitle();
+            if (n.incrementAndGet() > maxPerCallingAe) {
+                slots.release();
+                return limitExceeded(peer, "associations of calling AE " + peer.callingAeTitle());
+            }
         }
         return new AcceptorDecision.Accept(PresentationNegotiation.negotiate(rq.presentationContexts(),
                 abstractSyntax -> acceptedTransferSyntaxes(ae, abstractSyntax)), List.of());
@@ -343,6 +530,14 @@ public final class DimseServer implements AutoCloseable {
         boolean storage = storageSopClasses != null ? storageSopClasses.contains(abstractSyntax)
                 : abstractSyntax.startsWith(SopClasses.STORAGE_ROOT);
         return storage && ae.storeHandler() != null ? transferSyntaxes : new ArrayList<>();
+    }
+
+    private static AcceptorDecision limitExceeded(Peer peer, String what) {
+        LOG.log(Level.INFO, () -> "association from " + peer.callingAeTitle() + " at " + peer.address()
+                + " rejected: too many " + what);
+        // PS3.8 Table 9-21: rejected-transient, service-provider (presentation), local-limit-exceeded
+        return new AcceptorDecision.Reject(new AAssociateRj(AAssociateRj.REJECTED_TRANSIENT,
+                AAssociateRj.SOURCE_SERVICE_PROVIDER_PRESENTATION, AAssociateRj.REASON_LOCAL_LIMIT_EXCEEDED));
     }
 
     private static AcceptorDecision reject(int reason) {

@@ -21,7 +21,6 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -62,15 +61,23 @@ public final class Association implements Closeable {
         }
     }
 
-    /** Settings of the association acceptor. */
-    public record AcceptorSettings(long maxPduLength, Duration artimTimeout) {
+    /**
+     * Settings of the association acceptor. ARTIM bounds the whole association request, from the
+     * transport connection to the last byte of the A-ASSOCIATE-RQ; {@code pduTimeout} bounds each
+     * later PDU from its first byte to its last (zero: only the caller's wait applies).
+     */
+    public record AcceptorSettings(long maxPduLength, Duration artimTimeout, Duration pduTimeout) {
+        public AcceptorSettings(long maxPduLength, Duration artimTimeout) {
+            this(maxPduLength, artimTimeout, Duration.ZERO);
+        }
     }
 
     private final boolean requestor;
     private final long ourMaxPduLength;
     private final int artimMillis;
+    private long pduMillis;
     private Socket socket;
-    private InputStream in;
+    private volatile DeadlineInputStream in;
     private OutputStream out;
     private State state = State.STA1;
     private AAssociateRq request;
@@ -123,10 +130,12 @@ public final class Association implements Closeable {
     public static Association accept(Socket socket, AcceptorSettings settings,
             Function<AAssociateRq, AcceptorDecision> decide) {
         Association a = new Association(false, settings.maxPduLength(), settings.artimTimeout());
+        a.pduMillis = settings.pduTimeout() == null ? 0 : settings.pduTimeout().toMillis();
         try {
             a.fire(Event.EVT5, socket);
             while (a.state == State.STA2) {
-                a.receivePdu(a.artimMillis, "A-ASSOCIATE-RQ");
+                // ARTIM is absolute: a request dripped in byte by byte gets no more than ARTIM in all
+                a.receivePdu((int) Math.max(1, a.artimDeadline - System.currentTimeMillis()), "A-ASSOCIATE-RQ");
             }
             if (a.state != State.STA3) {
                 a.awaitTransportClose();
@@ -313,6 +322,16 @@ public final class Association implements Closeable {
         return acceptance == null ? List.of() : acceptance.userInformation().roleSelections();
     }
 
+    /**
+     * When the read in progress must be done ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}
+     * when none is: lets a watchdog close a transport whose reads do not end in time (a TLS record
+     * trickled in defeats the socket timeout inside one read).
+     */
+    public long readDeadlineNanos() {
+        DeadlineInputStream stream = in;
+        return stream == null ? Long.MAX_VALUE : stream.deadlineNanos();
+    }
+
     public String remoteAddress() {
         return socket == null ? "?" : String.valueOf(socket.getRemoteSocketAddress());
     }
@@ -332,8 +351,12 @@ public final class Association implements Closeable {
     private void receivePdu(int timeoutMillis, String awaiting) throws IOException {
         Pdu pdu;
         try {
-            socket.setSoTimeout(Math.max(1, timeoutMillis));
-            pdu = PduReader.read(in, ourMaxPduLength);
+            in.arm(timeoutMillis, state == State.STA2 ? 0 : pduMillis);
+            try {
+                pdu = PduReader.read(in, ourMaxPduLength);
+            } finally {
+                in.disarm();
+            }
         } catch (SocketTimeoutException e) {
             if (state == State.STA2 || state == State.STA13) {
                 fire(Event.EVT18, null);
@@ -523,7 +546,7 @@ public final class Association implements Closeable {
     }
 
     private void openStreams() throws IOException {
-        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        in = new DeadlineInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024), socket);
         out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
     }
 

@@ -32,7 +32,7 @@ class LoopbackTest {
         return DimseServer.builder().applicationEntity("GATEWAY", rq -> {
             received.put(rq.sopInstanceUid(), rq);
             return DimseStatus.success();
-        }, Set.of());
+        }, Set.of(DimseServer.ANY_CALLING_AE));
     }
 
     private static DimseClient.Builder client(DimseServer server) {
@@ -112,7 +112,7 @@ class LoopbackTest {
     @Test
     void handlerStatusIsReturnedAndFailureIsThrownWithErrorComment() {
         try (DimseServer server = DimseServer.builder().applicationEntity("GATEWAY",
-                rq -> new DimseStatus(0xA700, "disk full"), Set.of()).start();
+                rq -> new DimseStatus(0xA700, "disk full"), Set.of(DimseServer.ANY_CALLING_AE)).start();
                 DimseClient client = client(server).build()) {
             Part10Object o = KosFixture.newKos(dir).object();
             DimseException e = assertThrows(DimseException.class,
@@ -164,7 +164,7 @@ class LoopbackTest {
 
     @Test
     void sopClassWithoutStorageHandlerHasNoPresentationContext() {
-        try (DimseServer server = DimseServer.builder().applicationEntity("ECHOONLY", null, Set.of()).start();
+        try (DimseServer server = DimseServer.builder().applicationEntity("ECHOONLY", null, Set.of(DimseServer.ANY_CALLING_AE)).start();
                 DimseClient client = DimseClient.builder("127.0.0.1", server.port(), "ECHOONLY").build()) {
             client.echo();
             Part10Object o = KosFixture.newKos(dir).object();

@@ -42,7 +42,7 @@ class BadPeerTest {
 
     @BeforeEach
     void start() {
-        server = DimseServer.builder().applicationEntity("GATEWAY", rq -> DimseStatus.success(), Set.of())
+        server = DimseServer.builder().applicationEntity("GATEWAY", rq -> DimseStatus.success(), Set.of(DimseServer.ANY_CALLING_AE))
                 .artimTimeout(Duration.ofMillis(500)).idleTimeout(Duration.ofSeconds(1)).start();
     }
 

@@ -46,7 +46,7 @@ class HostilePduTest {
 
     @BeforeAll
     void start() {
-        server = DimseServer.builder().applicationEntity("GATEWAY", rq -> DimseStatus.success(), Set.of())
+        server = DimseServer.builder().applicationEntity("GATEWAY", rq -> DimseStatus.success(), Set.of(DimseServer.ANY_CALLING_AE))
                 .artimTimeout(Duration.ofMillis(300)).idleTimeout(Duration.ofMillis(500)).start();
     }
 
