@@ -34,6 +34,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+import org.hl7.fhir.dstu3.model.Bundle;
 import org.hl7.fhir.dstu3.model.DateTimeType;
 import org.hl7.fhir.dstu3.model.Identifier;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
@@ -199,6 +200,9 @@ public final class BenchCommand {
                 report.figure(new BenchReport.Figure("resident memory under read load (peak VmRSS)", mib(peak),
                         "< 512 MiB", peak < 512));
             }
+            if (options.instances() > 1) {
+                instances(work, jvm, arguments, metadata, running, studies);
+            }
             if (polled != null) {
                 running.resetPeak();
                 new IngestBench(options, report, this::progress, jdbcUrl, study.manifest()).run(scpPort, orthanc, polled);
@@ -269,6 +273,86 @@ public final class BenchCommand {
             progress("create x" + clients + " done");
         }
         storescu(orthanc, kosFile, kos.sopInstanceUid(), seriesUid, studyUid, studies, work);
+    }
+
+    // ---- several instances on one database (--instances 2)
+
+    /**
+     * Read, create and search paging with the same clients on one instance and then spread over two
+     * instances on the same PostgreSQL database (a second gateway process started now, same settings
+     * and signing key). On one machine the two share its cores: the figure shows what a second instance
+     * costs, not what it gains on a second machine. Paging: the second page, through the signed cursor
+     * the first page's next link carries (a keyset seek in the database, continued by either instance),
+     * beside the first page of the same search.
+     */
+    private void instances(Path work, List<String> jvm, List<String> arguments, String metadata, GatewayProcess first,
+            List<Study> studies) throws Exception {
+        try (GatewayProcess second = GatewayProcess.start(Files.createDirectories(work.resolve("instance-2")),
+                gatewayJar(), jvm, arguments, metadata)) {
+            progress(String.format(Locale.ROOT, "second gateway pid %d ready in %.2f s", second.pid(),
+                    second.startSeconds()));
+            List<String> bases = List.of(fhirBase(first.port()), fhirBase(second.port()));
+            List<String> bodies = studies.stream().map(s -> fhir.newJsonParser().encodeResourceToString(s.manifest()))
+                    .toList();
+            int clients = Math.max(2, options.readClients());
+            String label = clients + " clients";
+            AtomicLong next = new AtomicLong();
+            List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());
+            LoadRun.Result[] create = new LoadRun.Result[2];
+            LoadRun.Result[] read = new LoadRun.Result[2];
+            for (int n = 1; n <= 2; n++) {
+                List<String> targets = bases.subList(0, n);
+                DoubleSupplier cpu = n == 1 ? first::cpuSeconds : () -> first.cpuSeconds() + second.cpuSeconds();
+                // client c always asks instance c mod n, as a load balancer with sticky connections would
+                create[n - 1] = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
+                    HttpResponse<String> response = send(post(targets.get(c % targets.size()) + "/ImagingManifest",
+                            bodies.get(nextStudy(next, studies))));
+                    if (response.statusCode() != 201) {
+                        throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
+                    }
+                    created.add(fhir.newJsonParser().parseResource(ImagingManifest.class, response.body())
+                            .getIdElement().getIdPart());
+                }, cpu);
+                read[n - 1] = LoadRun.run(clients, options.warmup(), options.duration(), (c, r) -> {
+                    String id = created.get(r.nextInt(created.size()));
+                    ok(send(get(targets.get(c % targets.size()) + "/ImagingManifest/" + id)));
+                }, cpu);
+                progress("instances: " + n + " done");
+            }
+            report.add(new BenchReport.Row("create, 2 instances", label, clients, create[1], "1 instance", create[0],
+                    null, null));
+            report.add(new BenchReport.Row("read, 2 instances", label, clients, read[1], "1 instance", read[0], null,
+                    null));
+            // every created manifest names the bench patient: a search with many pages
+            String search = "/ImagingManifest?patient.identifier=" + enc(ISSUER + "|" + PATIENT_ID) + "&_count=10";
+            Bundle page1 = fhir.newJsonParser().parseResource(Bundle.class, ok(send(get(bases.get(0) + search))).body());
+            if (page1.getLink(Bundle.LINK_NEXT) == null) {
+                throw new IllegalStateException("the paging search has one page only");
+            }
+            // the link as the first instance made it, followed on the second
+            String page2 = page1.getLink(Bundle.LINK_NEXT).getUrl().replace(bases.get(0), bases.get(1));
+            LoadRun.Result firstPage = LoadRun.run(clients, options.warmup(), options.duration(),
+                    (c, r) -> ok(send(get(bases.get(c % 2) + search))),
+                    () -> first.cpuSeconds() + second.cpuSeconds());
+            LoadRun.Result secondPage = LoadRun.run(clients, options.warmup(), options.duration(),
+                    (c, r) -> ok(send(get(page2))), () -> first.cpuSeconds() + second.cpuSeconds());
+            report.add(new BenchReport.Row("search page 2 (signed cursor, other instance)", label, clients, secondPage,
+                    "page 1 of the same search", firstPage, null, null));
+            report.note("instances: a second gateway process on the same PostgreSQL database; both share this"
+                    + " machine's cores, so two instances show the overhead of sharing one database, not a speed-up;"
+                    + " paging: " + created.size() + " manifests of one patient, pages of 10");
+        }
+    }
+
+    private static String fhirBase(int port) {
+        return "http://127.0.0.1:" + port + "/organizations/" + ORG + "/fhir/3";
+    }
+
+    private static HttpResponse<String> ok(HttpResponse<String> response) {
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
+        }
+        return response;
     }
 
     private static int nextStudy(AtomicLong next, List<Study> studies) {

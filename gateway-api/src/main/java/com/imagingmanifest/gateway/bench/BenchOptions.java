@@ -13,7 +13,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         List<Long> sizes, List<Integer> createClients, int readClients, int storescuFiles, int startups,
         String pacsKind, Path gatewayJar, List<String> jvmOptions, Path jmhResults, String postgresUrl,
         String postgresUser, boolean keepDatabase, int ingestCount, List<Integer> ingestClients,
-        Duration pollInterval, int createStudies) {
+        Duration pollInterval, int createStudies, int instances) {
 
     static final Set<String> SCENARIOS = Set.of("startup", "create", "read", "ingest");
     static final String USAGE = "usage: gateway bench [--quick] [--scenarios startup,create,read,ingest] [--out FILE]"
@@ -21,7 +21,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
             + " [--read-clients 8] [--storescu-files 500] [--startups 3] [--pacs-kind dimse|orthanc]"
             + " [--gateway-jar FILE] [--jvm-opt OPTION]... [--jmh FILE] [--postgres jdbc:postgresql://127.0.0.1:5432/]"
             + " [--postgres-user postgres] [--keep-db] [--ingest-count 500] [--ingest-clients 1,8]"
-            + " [--poll-interval 500ms] [--create-studies 100]";
+            + " [--poll-interval 500ms] [--create-studies 100] [--instances 1|2]";
 
     static BenchOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
@@ -47,6 +47,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         // creates go round a set of studies, as a department's manifests spread over its studies: one
         // study collecting thousands of KOS series is no workload a PACS meets
         int createStudies = quick ? 20 : 100;
+        int instances = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -99,6 +100,12 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
                         case "--postgres-user" -> postgresUser = v;
                         case "--ingest-count" -> ingestCount = positive(a, v);
                         case "--create-studies" -> createStudies = positive(a, v);
+                        case "--instances" -> {
+                            instances = positive(a, v);
+                            if (instances > 2) {
+                                throw new IllegalArgumentException("--instances must be 1 or 2");
+                            }
+                        }
                         case "--ingest-clients" -> ingestClients = list(a, v).stream().map(Long::intValue).toList();
                         case "--poll-interval" -> {
                             pollInterval = duration(a, v);
@@ -113,7 +120,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         }
         return new BenchOptions(quick, scenarios, out, warmup, duration, sizes, createClients, readClients,
                 storescuFiles, startups, pacsKind, jar, List.copyOf(jvm), jmh, postgres, postgresUser, keep, ingestCount,
-                ingestClients, pollInterval, createStudies);
+                ingestClients, pollInterval, createStudies, instances);
     }
 
     private static Duration duration(String name, String v) {

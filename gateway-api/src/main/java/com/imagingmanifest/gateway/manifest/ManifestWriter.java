@@ -173,9 +173,12 @@ public class ManifestWriter {
     /** {@code heldIntent}: the intent a conditional create opened with its claim, else null. */
     private StoredVersion write(Tenant tenant, String id, StoredVersion previous, ImagingManifest manifest,
             String heldIntent) {
-        List<KosTranslation.Problem> problems = translation.validate(manifest);
-        if (!problems.isEmpty()) {
-            throw invalid(problems);
+        if (heldIntent == null) {
+            // a conditional create (heldIntent set) validated before it claimed its condition
+            List<KosTranslation.Problem> problems = translation.validate(manifest);
+            if (!problems.isEmpty()) {
+                throw invalid(problems);
+            }
         }
         Pacs pacs = connections.of(tenant);
         // an update claims its version before it asks the PACS anything: a concurrent loser is refused

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The ingestion options of {@code gateway bench}: defaults, --quick, values and refusals. */
+/** Options of {@code gateway bench}: defaults, --quick, values and refusals. */
 class BenchOptionsTest {
 
     @Test
@@ -39,5 +39,15 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse("--ingest-clients", "1,x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--ingest-clients");
         assertThat(BenchOptions.USAGE).contains("--ingest-count", "--ingest-clients", "--poll-interval");
+    }
+
+    @Test
+    void instances() {
+        assertThat(BenchOptions.parse().instances()).isEqualTo(1);
+        assertThat(BenchOptions.parse("--instances", "2").instances()).isEqualTo(2);
+        assertThatThrownBy(() -> BenchOptions.parse("--instances", "3"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--instances must be 1 or 2");
+        assertThatThrownBy(() -> BenchOptions.parse("--instances", "0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--instances");
     }
 }
