@@ -90,6 +90,9 @@ class ScopedDicomwebTest {
 
         assertJpeg(get(data.ct(port, ORG, 0, "/rendered")));
         assertJpeg(get(data.ct(port, ORG, 1, "/rendered?quality=80")));
+        // what a browser's img element asks for
+        assertJpeg(get(data.ct(port, ORG, 1, "/rendered"), TestTokens.token(ApiTestSupport.DATA_DIR, ORG,
+                TestTokens.READ), Map.of("Accept", "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8")));
         assertJpeg(get(data.multiFrame(port, ORG, "/frames/1/rendered")));
         assertJpeg(get(data.multiFrame(port, ORG, "/frames/3/rendered")));
 
