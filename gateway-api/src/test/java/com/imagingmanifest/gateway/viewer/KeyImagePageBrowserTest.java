@@ -13,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -25,10 +24,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The key-image page in a real browser: Debian's chromium, driven by its chromedriver through
@@ -37,23 +32,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * fragment and drop it from the address, navigate by keyboard, and see nothing with another
  * organization's token. Writes {@code target/key-image-page.png}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KeyImagePageBrowserTest {
+class KeyImagePageBrowserTest extends ViewerGatewayTest {
     static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
-    static final String ORG = ApiTestSupport.DEMO_SLUG;
     static final Duration SETTLE = Duration.ofSeconds(60);
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        ViewerTestData.organizations(registry);
-    }
-
-    @LocalServerPort
-    int port;
-
-    ViewerTestData data;
     WebDriver browser;
     Path profile;
 

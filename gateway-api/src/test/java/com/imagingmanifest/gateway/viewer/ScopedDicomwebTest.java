@@ -14,32 +14,15 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The selection-scoped DICOMweb against a real Orthanc on the embedded H2 store: what a current
  * manifest selects is relayed (instance, metadata, rendered, selected frames), everything else is
  * the same 404 whatever the token, and other organizations' tokens see nothing.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ScopedDicomwebTest {
-    static final String ORG = ApiTestSupport.DEMO_SLUG;
+class ScopedDicomwebTest extends ViewerGatewayTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        ViewerTestData.organizations(registry);
-    }
-
-    @LocalServerPort
-    int port;
-
-    ViewerTestData data;
 
     @BeforeAll
     void selection() {
