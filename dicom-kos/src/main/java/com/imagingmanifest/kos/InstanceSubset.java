@@ -132,7 +132,7 @@ public record InstanceSubset(List<Integer> frames, List<Integer> segments) {
     }
 
     /** The numbers of a valid instance (see {@link ManifestValidator}); values that are not are skipped. */
-    static InstanceSubset of(ImagingManifest.InstanceComponent instance) {
+    public static InstanceSubset of(ImagingManifest.InstanceComponent instance) {
         return new InstanceSubset(values(instance, FRAME_EXTENSION), values(instance, SEGMENT_EXTENSION));
     }
 

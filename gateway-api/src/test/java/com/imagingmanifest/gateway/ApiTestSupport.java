@@ -94,6 +94,13 @@ public final class ApiTestSupport {
         }
     }
 
+    /** Registers {@code database} as the gateway's store. */
+    public static void datasource(DynamicPropertyRegistry registry, com.imagingmanifest.testing.PostgresDatabase database) {
+        registry.add("spring.datasource.url", database::jdbcUrl);
+        registry.add("spring.datasource.username", database::username);
+        registry.add("spring.datasource.password", () -> database.password() == null ? "" : database.password());
+    }
+
     private static Path tempDir() {
         try {
             Path dir = Files.createTempDirectory("gateway-api-test");

@@ -16,9 +16,7 @@ class OrthancPostgresApiTest extends OrthancApiContract {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         orthancOrganizations(registry);
-        registry.add("spring.datasource.url", DATABASE::jdbcUrl);
-        registry.add("spring.datasource.username", DATABASE::username);
-        registry.add("spring.datasource.password", () -> DATABASE.password() == null ? "" : DATABASE.password());
+        ApiTestSupport.datasource(registry, DATABASE);
     }
 
     @AfterAll

@@ -185,6 +185,19 @@ public final class DicomwebClient {
         }
     }
 
+    /**
+     * Relays one WADO-RS request on an instance (PS3.18 10.4.1): {@code resource} is what follows the
+     * instance path, "" (the instance), {@code /metadata}, {@code /rendered}, {@code /frames/1,2} or
+     * {@code /frames/1/rendered}, with an optional query; the caller has checked it. The answer is
+     * returned as it comes, body unread.
+     */
+    public HttpTransport.Streamed relay(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid,
+            String resource, Map<String, String> headers) throws DicomwebException {
+        URI uri = URI.create(base + "/studies/" + uid(studyInstanceUid) + "/series/" + uid(seriesInstanceUid)
+                + "/instances/" + uid(sopInstanceUid) + resource);
+        return http.stream(uri, headers);
+    }
+
     /** Metadata (PS3.18 10.4.1.1.2) of a study, a series or an instance, as far as UIDs are given. */
     public List<DataSet> metadata(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid)
             throws DicomwebException {

@@ -1,7 +1,9 @@
 package com.imagingmanifest.dicomweb;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -47,6 +49,17 @@ public final class HttpTransport {
 
         public boolean ok() {
             return status >= 200 && status < 300;
+        }
+    }
+
+    /**
+     * A response whose body is still on the connection: for relaying large objects without holding
+     * them in memory. Closing it releases the connection (or drops it when the body was not read).
+     */
+    public record Streamed(int status, HttpHeaders headers, InputStream body) implements Closeable {
+        @Override
+        public void close() throws IOException {
+            body.close();
         }
     }
 
@@ -141,6 +154,29 @@ public final class HttpTransport {
         StaleConnection(DicomwebException failure) {
             super(failure);
             this.failure = failure;
+        }
+    }
+
+    /**
+     * Sends a GET and returns as soon as the response headers are in (within the request timeout);
+     * the body is read by the caller, at the caller's pace, and is not bounded by
+     * {@link #maxResponseBytes}. Any status is returned; only transport failures throw.
+     */
+    public Streamed stream(URI uri, Map<String, String> headers) throws DicomwebException {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
+        headers.forEach(rb::header);
+        auth.authorization().ifPresent(v -> rb.header("Authorization", v));
+        try {
+            HttpResponse<InputStream> r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return new Streamed(r.statusCode(), r.headers(), r.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DicomwebException(DicomwebException.Kind.TIMEOUT, -1, "GET " + uri + ": interrupted", e);
+        } catch (IOException e) {
+            String where = "GET " + uri + ": ";
+            DicomwebException known = knownFailure(where, e);
+            throw known != null ? known : new DicomwebException(DicomwebException.Kind.UNREACHABLE, -1,
+                    where + "connection failed: " + e, e);
         }
     }
 

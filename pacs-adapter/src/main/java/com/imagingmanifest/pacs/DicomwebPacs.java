@@ -35,6 +35,11 @@ public class DicomwebPacs implements Pacs {
     }
 
     @Override
+    public Optional<DicomwebClient> dicomweb() {
+        return Optional.of(client);
+    }
+
+    @Override
     public Set<PacsCapability> capabilities() {
         return PacsCapability.of(PacsBinding.Kind.DICOMWEB);
     }

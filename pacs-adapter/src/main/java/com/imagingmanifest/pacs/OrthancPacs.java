@@ -97,6 +97,11 @@ public final class OrthancPacs implements Pacs {
     }
 
     @Override
+    public Optional<com.imagingmanifest.dicomweb.DicomwebClient> dicomweb() {
+        return dicomweb.dicomweb();
+    }
+
+    @Override
     public void remove(InstanceRef kos, SupersededPolicy policy) throws PacsException {
         if (policy != SupersededPolicy.DELETE) {
             dicomweb.remove(kos, policy);

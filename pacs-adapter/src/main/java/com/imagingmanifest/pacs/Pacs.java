@@ -1,6 +1,7 @@
 package com.imagingmanifest.pacs;
 
 import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicomweb.DicomwebClient;
 import com.imagingmanifest.net.dimse.DimseClient;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +101,14 @@ public interface Pacs extends AutoCloseable {
      */
     default KosChanges kosSince(String cursor, int limit, KosLedger ledger) throws PacsException {
         return kosSince(cursor, limit);
+    }
+
+    /**
+     * The binding's DICOMweb client, for relaying WADO-RS requests (a viewer's) as they are: present
+     * for the kinds that speak DICOMweb ({@code orthanc}, {@code dicomweb}), empty for DIMSE.
+     */
+    default Optional<DicomwebClient> dicomweb() {
+        return Optional.empty();
     }
 
     /** The pooled DICOM associations to the PACS, for kinds that keep them (DIMSE); empty otherwise. */

@@ -4,6 +4,7 @@ import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.gateway.store.IndexEntries;
+import com.imagingmanifest.kos.InstanceSubset;
 import com.imagingmanifest.gateway.store.IndexEntries.Reference;
 import com.imagingmanifest.gateway.store.IndexEntries.Token;
 import java.util.ArrayList;
@@ -71,7 +72,35 @@ public final class ManifestIndexer {
             high = range[1];
         }
         String language = manifest.hasLanguage() ? manifest.getLanguage() : null;
-        return new IndexEntries(List.copyOf(tokens), List.copyOf(references), language, low, high);
+        return new IndexEntries(List.copyOf(tokens), List.copyOf(references), language, low, high,
+                selected(manifest));
+    }
+
+    /**
+     * What the selection-scoped DICOMweb may serve of the manifest: each selected instance, whole, or
+     * only its selected frames. Segments are not frames: an instance selected by segments is served
+     * whole (its frames are what the segments are made of).
+     */
+    public static List<IndexEntries.Selected> selected(ImagingManifest manifest) {
+        Set<IndexEntries.Selected> rows = new LinkedHashSet<>();
+        for (ImagingManifest.StudyComponent study : manifest.getStudy()) {
+            for (ImagingManifest.SeriesComponent series : study.getSeries()) {
+                for (ImagingManifest.InstanceComponent instance : series.getInstance()) {
+                    if (!study.hasUid() || !series.hasUid() || !instance.hasUid()) {
+                        continue;
+                    }
+                    String studyUid = bareUid(study.getUid());
+                    String seriesUid = bareUid(series.getUid());
+                    String sopUid = bareUid(instance.getUid());
+                    List<Integer> frames = InstanceSubset.of(instance).frames();
+                    if (frames.isEmpty()) {
+                        rows.add(new IndexEntries.Selected(studyUid, seriesUid, sopUid, null));
+                    }
+                    frames.forEach(f -> rows.add(new IndexEntries.Selected(studyUid, seriesUid, sopUid, f)));
+                }
+            }
+        }
+        return List.copyOf(rows);
     }
 
     /** The first and last millisecond a date-time denotes at its precision (FHIR search 2.1.1.5.7). */

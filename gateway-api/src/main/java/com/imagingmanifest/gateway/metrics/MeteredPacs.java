@@ -111,6 +111,11 @@ public final class MeteredPacs implements Pacs {
     }
 
     @Override
+    public Optional<com.imagingmanifest.dicomweb.DicomwebClient> dicomweb() {
+        return pacs.dicomweb();
+    }
+
+    @Override
     public void close() {
         pacs.close();
     }

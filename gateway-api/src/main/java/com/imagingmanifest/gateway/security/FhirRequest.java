@@ -25,6 +25,10 @@ public record FhirRequest(String organization, String resourceType, String id, O
     /** The API's FHIR version segment: {@code /organizations/{org}/fhir/3}. */
     static final List<String> FHIR_BASE = List.of("fhir", "3");
 
+    /** The selection-scoped DICOMweb base and the key-image page beside the FHIR base (docs/viewers.md). */
+    public static final String DICOMWEB_SEGMENT = "dicomweb";
+    public static final String VIEWER_SEGMENT = "viewer";
+
     /** FHIR interactions; {@link #write} is what needs a write scope. */
     public enum Operation {
         METADATA("metadata", false),
@@ -42,6 +46,10 @@ public record FhirRequest(String organization, String resourceType, String id, O
         DELETE("delete", true),
         TRANSACTION("transaction", true),
         EXTENDED_OPERATION_WRITE("extended-operation", true),
+        /** A request to the selection-scoped DICOMweb, {@code /organizations/{org}/dicomweb/...}. */
+        WADO_RS("wado-rs", false),
+        /** The key-image page and its files, {@code /organizations/{org}/viewer/...}. */
+        VIEWER("viewer", false),
         /** Anything else under the organization (not a FHIR path): classified by method alone. */
         OTHER_READ("other", false),
         OTHER_WRITE("other", true);
@@ -78,6 +86,10 @@ public record FhirRequest(String organization, String resourceType, String id, O
         String organization = segments.get(1);
         boolean read = isReadMethod(method);
         List<String> rest = segments.subList(2, segments.size());
+        if (read && !rest.isEmpty() && (rest.get(0).equals(DICOMWEB_SEGMENT) || rest.get(0).equals(VIEWER_SEGMENT))) {
+            return Optional.of(new FhirRequest(organization, null, null,
+                    rest.get(0).equals(DICOMWEB_SEGMENT) ? Operation.WADO_RS : Operation.VIEWER));
+        }
         if (rest.size() < 2 || !rest.subList(0, 2).equals(FHIR_BASE)) {
             return Optional.of(new FhirRequest(organization, null, null,
                     read ? Operation.OTHER_READ : Operation.OTHER_WRITE));

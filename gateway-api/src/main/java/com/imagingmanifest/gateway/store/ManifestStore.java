@@ -397,6 +397,58 @@ public class ManifestStore {
         return found;
     }
 
+    /** What a current manifest of an organization selects of one instance. */
+    public enum Selection {
+        /** No current manifest selects it. */
+        NONE,
+        /** Only some of its frames are selected. */
+        FRAMES,
+        /** Some current manifest selects it whole. */
+        WHOLE
+    }
+
+    /**
+     * What the current, not deleted manifests of {@code org} select of the instance: one range of the
+     * index {@code selected_instance_sop} (V8__selected_instance.sql).
+     */
+    public Selection selection(String org, String studyUid, String seriesUid, String sopUid) {
+        return jdbc.sql("SELECT COUNT(*), COUNT(frame) FROM selected_instance WHERE org_id = ? AND sop_uid = ?"
+                        + " AND study_uid = ? AND series_uid = ?")
+                .params(org, sopUid, studyUid, seriesUid)
+                .query((rs, row) -> rs.getLong(1) == 0 ? Selection.NONE
+                        : rs.getLong(1) > rs.getLong(2) ? Selection.WHOLE : Selection.FRAMES)
+                .single();
+    }
+
+    /**
+     * True when every one of {@code frames} of the instance is selected by a current manifest of
+     * {@code org}: selected as a frame, or the instance selected whole.
+     */
+    public boolean framesSelected(String org, String studyUid, String seriesUid, String sopUid,
+            Collection<Integer> frames) {
+        Set<Integer> wanted = new HashSet<>(frames);
+        if (wanted.isEmpty() || wanted.size() > IN_LIST) {
+            return false;
+        }
+        List<Object> params = new ArrayList<>(List.of(org, sopUid, studyUid, seriesUid));
+        params.addAll(wanted);
+        Set<Integer> found = new HashSet<>();
+        boolean[] whole = {false};
+        jdbc.sql("SELECT DISTINCT frame FROM selected_instance WHERE org_id = ? AND sop_uid = ? AND study_uid = ?"
+                        + " AND series_uid = ? AND (frame IS NULL OR frame IN ("
+                        + String.join(", ", Collections.nCopies(wanted.size(), "?")) + "))")
+                .params(params)
+                .query(rs -> {
+                    int f = rs.getInt(1);
+                    if (rs.wasNull()) {
+                        whole[0] = true;
+                    } else {
+                        found.add(f);
+                    }
+                });
+        return whole[0] || found.containsAll(wanted);
+    }
+
     /** The current, not deleted, version of the manifest of {@code org} that KOS {@code sopUid} backs. */
     public Optional<StoredVersion> currentBackedBy(String org, String sopUid) {
         return jdbc.sql("SELECT v.res_id, v.version_id, v.last_updated, v.deleted, v.resource_json"
@@ -433,6 +485,7 @@ public class ManifestStore {
                 // a new resource has no index rows yet (its resource row was just inserted): two round trips saved
                 jdbc.sql("DELETE FROM search_token WHERE org_id = ? AND res_id = ?").params(org, id).update();
                 jdbc.sql("DELETE FROM search_reference WHERE org_id = ? AND res_id = ?").params(org, id).update();
+                jdbc.sql("DELETE FROM selected_instance WHERE org_id = ? AND res_id = ?").params(org, id).update();
             }
             insertVersions(org, List.of(v));
             if (intentId != null) {
@@ -510,8 +563,12 @@ public class ManifestStore {
         List<Object[]> tokens = new ArrayList<>();
         List<Object[]> references = new ArrayList<>();
         List<Object[]> kos = new ArrayList<>();
+        List<Object[]> selected = new ArrayList<>();
         for (Version v : versions) {
             if (!v.deleted()) {
+                for (IndexEntries.Selected sel : v.index().selected()) {
+                    selected.add(new Object[] {org, v.id(), sel.studyUid(), sel.seriesUid(), sel.sopUid(), sel.frame()});
+                }
                 for (IndexEntries.Token t : v.index().tokens()) {
                     tokens.add(new Object[] {org, v.id(), t.param(), truncate(t.system(), 512),
                         truncate(t.value(), 512), v.millis()});
@@ -533,7 +590,13 @@ public class ManifestStore {
                 + " VALUES (?, ?, ?, ?, ?)", references);
         batches.batchUpdate("INSERT INTO manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
                 + " sop_class_uid) VALUES (?, ?, ?, ?, ?, ?, ?)", kos);
+        batches.batchUpdate("INSERT INTO selected_instance (org_id, res_id, study_uid, series_uid, sop_uid, frame)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", selected, SELECTED_TYPES);
     }
+
+    /** Column types of a selected_instance row: a null frame must be bound as an INTEGER null. */
+    private static final int[] SELECTED_TYPES = {java.sql.Types.VARCHAR, java.sql.Types.VARCHAR,
+        java.sql.Types.VARCHAR, java.sql.Types.VARCHAR, java.sql.Types.VARCHAR, java.sql.Types.INTEGER};
 
     private static StoredVersion version(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new StoredVersion(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),

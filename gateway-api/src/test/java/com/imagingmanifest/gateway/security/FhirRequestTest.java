@@ -38,6 +38,10 @@ class FhirRequestTest {
             {"POST", base + "/ImagingManifest/1/_history/2", Operation.OTHER_WRITE},
             {"POST", base + "/metadata", Operation.OTHER_WRITE},
             {"GET", "/organizations/demo/other", Operation.OTHER_READ},
+            {"GET", "/organizations/demo/dicomweb/studies/1/series/2/instances/3/rendered", Operation.WADO_RS},
+            {"HEAD", "/organizations/demo/dicomweb", Operation.WADO_RS},
+            {"POST", "/organizations/demo/dicomweb/studies", Operation.OTHER_WRITE},
+            {"GET", "/organizations/demo/viewer/ImagingManifest/1", Operation.VIEWER},
         };
         for (Object[] c : cases) {
             assertEquals(c[2], parse((String) c[0], (String) c[1]).operation(), c[0] + " " + c[1]);
@@ -49,7 +53,8 @@ class FhirRequestTest {
         for (Operation op : Operation.values()) {
             boolean read = op.name().startsWith("SEARCH") || op.name().startsWith("HISTORY")
                     || op == Operation.READ || op == Operation.VREAD || op == Operation.METADATA
-                    || op == Operation.EXTENDED_OPERATION_READ || op == Operation.OTHER_READ;
+                    || op == Operation.EXTENDED_OPERATION_READ || op == Operation.OTHER_READ
+                    || op == Operation.WADO_RS || op == Operation.VIEWER;
             assertEquals(!read, op.write(), op.name());
         }
     }

@@ -1,0 +1,238 @@
+package com.imagingmanifest.gateway.viewer;
+
+import com.imagingmanifest.dicomweb.DicomwebClient;
+import com.imagingmanifest.dicomweb.DicomwebException;
+import com.imagingmanifest.dicomweb.HttpTransport;
+import com.imagingmanifest.dicomweb.MultipartRelated;
+import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
+import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.tenant.PacsConnections;
+import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.pacs.Pacs;
+import com.imagingmanifest.pacs.PacsException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
+
+/**
+ * The selection-scoped DICOMweb of one organization (docs/viewers.md): instance-level WADO-RS under
+ * {@code /organizations/{org}/dicomweb}, relayed to the organization's PACS, for the instances (and
+ * frames) that a current manifest of the organization selects. Everything else is the same 404, so
+ * that nobody learns from the answer what the PACS holds. Authentication and the organization check
+ * happened before (Spring Security: a token of this organization with {@code ImagingManifest.read}).
+ *
+ * <p>Bodies are relayed as they arrive, never held whole. DICOM instances do not change under their
+ * SOP Instance UID (PS3.3 C.12.1.1.1), so an answer's ETag is made from what was asked, and a
+ * revalidation with {@code If-None-Match} is answered 304 after the selection check alone, without
+ * the PACS. {@code Range} is passed on, so it is served where the PACS serves it.
+ */
+final class SelectionScopedDicomweb {
+    static final String NOT_SELECTED = "Not selected by a current manifest of this organization";
+
+    private static final String MULTIPART_DICOM_AS_STORED =
+            "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
+    private static final String MULTIPART_FRAMES_AS_STORED =
+            "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
+    private static final String DICOM_JSON = "application/dicom+json";
+    /** Rendering parameters of PS3.18 8.3.5 (viewport, quality, window, annotation...): plain text only. */
+    private static final Pattern RENDER_QUERY = Pattern.compile("[A-Za-z0-9=&,.%_:+-]{0,512}");
+    /** Response headers that describe the relayed body. */
+    private static final List<String> RELAYED = List.of("Content-Type", "Content-Length", "Content-Range",
+            "Accept-Ranges", "Last-Modified");
+    private static final int BUFFER = 64 * 1024;
+    private static final List<String> RENDERED_TYPES = List.of("image/jpeg", "image/png", "image/gif");
+
+    private final ManifestStore store;
+    private final PacsConnections connections;
+    private final OperationOutcomeResponse outcomes;
+
+    SelectionScopedDicomweb(ManifestStore store, PacsConnections connections, OperationOutcomeResponse outcomes) {
+        this.store = store;
+        this.connections = connections;
+        this.outcomes = outcomes;
+    }
+
+    /** Answers a GET or HEAD; {@code segments}: the decoded path after {@code dicomweb}. */
+    void serve(Tenant tenant, List<String> segments, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Optional<WadoPath> parsed;
+        try {
+            parsed = WadoPath.parse(segments);
+        } catch (WadoPath.BadPath e) {
+            outcomes.send(response, 400, IssueType.INVALID, e.getMessage());
+            return;
+        }
+        if (parsed.isEmpty() || !selected(tenant, parsed.get())) {
+            outcomes.send(response, 404, IssueType.NOTFOUND, NOT_SELECTED);
+            return;
+        }
+        WadoPath path = parsed.get();
+        String query = request.getQueryString();
+        if (query != null && (!path.resource().name().startsWith("RENDERED") || !RENDER_QUERY.matcher(query).matches())) {
+            outcomes.send(response, 400, IssueType.INVALID,
+                    "Only rendered resources take query parameters (PS3.18 8.3.5), in plain characters");
+            return;
+        }
+        String accept = accept(path.resource(), request.getHeader("Accept"));
+        String etag = etag(path, query, accept);
+        response.setHeader("ETag", etag);
+        // the selection may end at any time: caches keep the answer but must ask again each time
+        response.setHeader("Cache-Control", "private, no-cache");
+        response.setHeader("Vary", "Authorization, Accept");
+        if (etag.equals(request.getHeader("If-None-Match"))) {
+            response.setStatus(304);
+            return;
+        }
+        Pacs pacs = connections.of(tenant);
+        Optional<DicomwebClient> dicomweb = pacs.dicomweb();
+        if (dicomweb.isPresent()) {
+            relay(dicomweb.get(), path, query, accept, request, response);
+        } else {
+            fromDimse(pacs, path, request, response);
+        }
+    }
+
+    private boolean selected(Tenant tenant, WadoPath p) {
+        if (!p.frames().isEmpty()) {
+            return store.framesSelected(tenant.id(), p.study(), p.series(), p.sop(), p.frames());
+        }
+        ManifestStore.Selection selection = store.selection(tenant.id(), p.study(), p.series(), p.sop());
+        // a frame selection does not give away the whole instance's pixel data; its metadata it does
+        return p.resource().wholeInstance() ? selection == ManifestStore.Selection.WHOLE
+                : selection != ManifestStore.Selection.NONE;
+    }
+
+    /**
+     * The client's Accept, or what a browser's {@code *}/{@code *} (or none) means for the resource.
+     * For a rendered resource, the first of the types PS3.18 8.7.4 names that the client lists, so that
+     * a browser's long image Accept (with q-values and types no PACS renders) still gets an image.
+     */
+    private static String accept(WadoPath.Resource resource, String offered) {
+        if (offered != null && !offered.isBlank() && !offered.trim().equals("*/*")) {
+            if (resource == WadoPath.Resource.RENDERED || resource == WadoPath.Resource.RENDERED_FRAMES) {
+                for (String range : offered.split(",")) {
+                    String type = range.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+                    if (RENDERED_TYPES.contains(type)) {
+                        return type;
+                    }
+                    if (type.equals("image/*") || type.equals("*/*")) {
+                        return "image/jpeg";
+                    }
+                }
+            }
+            return offered;
+        }
+        return switch (resource) {
+            case INSTANCE -> MULTIPART_DICOM_AS_STORED;
+            case METADATA -> DICOM_JSON;
+            case RENDERED, RENDERED_FRAMES -> "image/jpeg";
+            case FRAMES -> MULTIPART_FRAMES_AS_STORED;
+        };
+    }
+
+    private static String etag(WadoPath p, String query, String accept) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            String key = p.study() + '/' + p.series() + '/' + p.sop() + p.suffix() + '?' + (query == null ? "" : query)
+                    + '\n' + accept;
+            return "W/\"" + HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)), 0, 12) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
+        }
+    }
+
+    private void relay(DicomwebClient dicomweb, WadoPath path, String query, String accept,
+            HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", accept);
+        for (String h : List.of("Range", "If-Range")) {
+            String v = request.getHeader(h);
+            if (v != null) {
+                headers.put(h, v);
+            }
+        }
+        String resource = path.suffix() + (query == null ? "" : "?" + query);
+        try (HttpTransport.Streamed answer = dicomweb.relay(path.study(), path.series(), path.sop(), resource,
+                headers)) {
+            int status = answer.status();
+            if (status == 200 || status == 206) {
+                response.setStatus(status);
+                for (String h : RELAYED) {
+                    answer.headers().firstValue(h).ifPresent(v -> response.setHeader(h, v));
+                }
+                if (!"HEAD".equals(request.getMethod())) {
+                    copy(answer.body(), response.getOutputStream());
+                }
+            } else if (status == 404) {
+                outcomes.send(response, 404, IssueType.NOTFOUND, "The PACS has no " + path.resource().name()
+                        .toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " for this instance");
+            } else if (status == 406 || status == 416 || status == 400) {
+                answer.headers().firstValue("Content-Range").ifPresent(v -> response.setHeader("Content-Range", v));
+                outcomes.send(response, status, IssueType.NOTSUPPORTED, "The PACS answered HTTP " + status
+                        + " to " + path.suffix() + " with Accept: " + accept);
+            } else {
+                outcomes.send(response, 502, IssueType.EXCEPTION, "The PACS answered HTTP " + status);
+            }
+        } catch (DicomwebException e) {
+            if (!response.isCommitted()) {
+                outcomes.send(response, 503, IssueType.TRANSIENT, "PACS " + e.kind().name()
+                        .toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+        }
+    }
+
+    /**
+     * A DIMSE-only PACS: the instance by C-GET (Pacs.retrieve), sent as the one part of a
+     * multipart/related answer. C-GET hands over a whole object, so this one answer is held in
+     * memory. Rendering and frames need a codec the gateway does not have: 501.
+     */
+    private void fromDimse(Pacs pacs, WadoPath path, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (path.resource() != WadoPath.Resource.INSTANCE) {
+            outcomes.send(response, 501, IssueType.NOTSUPPORTED, "This organization's PACS speaks DIMSE only: the"
+                    + " gateway serves its selected instances as application/dicom; " + path.suffix().substring(1)
+                    + " needs a PACS with WADO-RS (pacs.kind orthanc or dicomweb)");
+            return;
+        }
+        Optional<byte[]> part10;
+        try {
+            part10 = pacs.retrieve(path.study(), path.series(), path.sop());
+        } catch (PacsException e) {
+            int status = e.kind() == PacsException.Kind.UNREACHABLE || e.kind() == PacsException.Kind.TIMEOUT
+                    ? 503 : 502;
+            outcomes.send(response, status, status == 503 ? IssueType.TRANSIENT : IssueType.EXCEPTION,
+                    "PACS " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+            return;
+        }
+        if (part10.isEmpty()) {
+            outcomes.send(response, 404, IssueType.NOTFOUND, "The PACS has no instance for this selection");
+            return;
+        }
+        MultipartRelated.Encoded body = MultipartRelated.encode("application/dicom", List.of(part10.get()));
+        response.setStatus(200);
+        response.setContentType(body.contentType());
+        response.setContentLength(body.body().length);
+        if (!"HEAD".equals(request.getMethod())) {
+            response.getOutputStream().write(body.body());
+        }
+    }
+}
