@@ -155,4 +155,36 @@ class ScopedDicomwebTest extends ViewerGatewayTest {
         assertThat(get(gone.ct(port, ORG, 0, "/rendered")).statusCode()).isEqualTo(404);
         assertThat(get(gone.multiFrame(port, ORG, "/frames/1/rendered")).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void manifestsLinkTheirKeyImagePageAndTheChosenDicomwebBase() {
+        String gateway = "http://127.0.0.1:" + port + "/organizations/";
+        org.hl7.fhir.dstu3.model.ImagingManifest read = ApiTestSupport.client(port, ORG).read()
+                .resource(org.hl7.fhir.dstu3.model.ImagingManifest.class).withId(data.manifestId()).execute();
+        assertThat(endpoint(read, "ihe-iid").getAddress())
+                .isEqualTo(gateway + ORG + "/viewer/ImagingManifest/" + data.manifestId());
+        assertThat(read.getStudyFirstRep().getEndpoint()).extracting(r -> r.getReference())
+                .contains("#" + endpoint(read, "ihe-iid").getIdElement().getIdPart());
+        assertThat(endpoint(read, "dicom-wado-rs").getAddress())
+                .isEqualTo(com.imagingmanifest.testing.PrivateOrthanc.shared().dicomwebUrl().toString());
+
+        // viewer-dicomweb=gateway: a DICOMweb client that follows the Endpoint gets the selection, with the token
+        ViewerTestData other = ViewerTestData.store(port, ApiTestSupport.OTHER_SLUG, "P-OTHER-" + System.nanoTime());
+        org.hl7.fhir.dstu3.model.ImagingManifest otherRead = ApiTestSupport.client(port, ApiTestSupport.OTHER_SLUG)
+                .read().resource(org.hl7.fhir.dstu3.model.ImagingManifest.class).withId(other.manifestId()).execute();
+        String base = endpoint(otherRead, "dicom-wado-rs").getAddress();
+        assertThat(base).isEqualTo(gateway + ApiTestSupport.OTHER_SLUG + "/dicomweb");
+        String token = TestTokens.token(ApiTestSupport.DATA_DIR, ApiTestSupport.OTHER_SLUG, TestTokens.READ);
+        String instance = base + "/studies/" + other.study().studyUid() + "/series/" + other.study().seriesUid()
+                + "/instances/";
+        assertThat(get(instance + other.study().sopUids().get(0), token, Map.of()).statusCode()).isEqualTo(200);
+        assertThat(get(instance + other.study().sopUids().get(2), token, Map.of()).statusCode()).isEqualTo(404);
+    }
+
+    /** The contained Endpoint of {@code connectionType} that a study or series of the manifest refers to. */
+    static org.hl7.fhir.dstu3.model.Endpoint endpoint(org.hl7.fhir.dstu3.model.ImagingManifest m, String type) {
+        return m.getContained().stream().filter(r -> r instanceof org.hl7.fhir.dstu3.model.Endpoint)
+                .map(r -> (org.hl7.fhir.dstu3.model.Endpoint) r)
+                .filter(e -> type.equals(e.getConnectionType().getCode())).findFirst().orElseThrow();
+    }
 }

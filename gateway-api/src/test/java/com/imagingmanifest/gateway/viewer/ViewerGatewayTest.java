@@ -16,6 +16,8 @@ abstract class ViewerGatewayTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         ViewerTestData.organizations(registry);
+        // the second organization's manifests name the gateway's scoped DICOMweb, the first's the PACS
+        registry.add("gateway.organizations[1].viewer-dicomweb", () -> "gateway");
     }
 
     @LocalServerPort
