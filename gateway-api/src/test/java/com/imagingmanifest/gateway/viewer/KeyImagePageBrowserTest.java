@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagingmanifest.gateway.ApiTestSupport;
 import com.imagingmanifest.gateway.security.TestTokens;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -21,14 +18,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The key-image page in a real browser: Debian's chromium, driven by its chromedriver through
@@ -37,55 +26,21 @@ import org.springframework.test.context.DynamicPropertySource;
  * fragment and drop it from the address, navigate by keyboard, and see nothing with another
  * organization's token. Writes {@code target/key-image-page.png}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KeyImagePageBrowserTest {
-    static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
-    static final String ORG = ApiTestSupport.DEMO_SLUG;
-    static final Duration SETTLE = Duration.ofSeconds(60);
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        ViewerTestData.organizations(registry);
-    }
-
-    @LocalServerPort
-    int port;
-
-    ViewerTestData data;
+class KeyImagePageBrowserTest extends ViewerGatewayTest {
+    Chromium chromium;
     WebDriver browser;
-    Path profile;
 
     @BeforeAll
     void start() throws IOException {
-        for (Path tool : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(tool)) {
-                throw new IllegalStateException(tool + " is missing: the real-browser test needs Debian's chromium"
-                        + " and chromium-driver (apt-get install -y chromium chromium-driver; .ci/run installs them)");
-            }
-        }
         data = ViewerTestData.store(port, ORG, "P-PAGE-" + System.nanoTime());
-        profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        chromium = Chromium.start();
+        browser = chromium.driver();
     }
 
     @AfterAll
     void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -94,12 +49,8 @@ class KeyImagePageBrowserTest {
                 + "#token=" + token;
     }
 
-    void open(String org, String token) {
-        browser.get("about:blank"); // a new fragment alone would not load the page again
-        browser.get(page(org, token));
-        new WebDriverWait(browser, SETTLE).until(b -> "true".equals(
-                b.findElement(By.tagName("body")).getDomAttribute("data-settled"))
-                || b.findElement(By.id("status")).getAttribute("class").contains("error"));
+    List<WebElement> open(String org, String token) {
+        return chromium.openKeyImages(page(org, token));
     }
 
     /** The HTTP status of a GET the page's own script could make with {@code token}. */
@@ -113,8 +64,7 @@ class KeyImagePageBrowserTest {
     @Test
     void everySelectedImageLoadsAndTheRestIsRefused() throws IOException {
         String token = TestTokens.token(ApiTestSupport.DATA_DIR, ORG, TestTokens.READ);
-        open(ORG, token);
-        List<WebElement> images = browser.findElements(By.cssSelector("#grid img"));
+        List<WebElement> images = open(ORG, token);
         assertThat(images).hasSize(4);
         for (WebElement img : images) {
             assertThat(img.getDomAttribute("data-state")).as(img.getDomAttribute("data-src")).isEqualTo("loaded");
