@@ -112,9 +112,9 @@ class ImagingSelectionsTest {
     void whatAKosCannotSayIsRefusedByElement() {
         ImagingSelection s = ImagingSelections.toSelection(Manifests.of(1, 1, 2));
         s.getInstanceFirstRep().addImageRegion2D().setRegionType(ImagingSelection.ImagingSelection2DGraphicType.POINT)
-                .addCoordinate(10).addCoordinate(20);
+                .addCoordinate(java.math.BigDecimal.TEN).addCoordinate(java.math.BigDecimal.ONE);
         s.getInstance().get(1).addImageRegion3D().setRegionType(ImagingSelection.ImagingSelection3DGraphicType.POINT)
-                .addCoordinate(1).addCoordinate(2).addCoordinate(3);
+                .addCoordinate(java.math.BigDecimal.ONE).addCoordinate(java.math.BigDecimal.ONE).addCoordinate(java.math.BigDecimal.TEN);
         s.getBodySite().setConcept(new org.hl7.fhir.r5.model.CodeableConcept().setText("chest"));
         s.getInstanceFirstRep().addSubset("two");
         ManifestValidationException e = assertThrows(ManifestValidationException.class,
