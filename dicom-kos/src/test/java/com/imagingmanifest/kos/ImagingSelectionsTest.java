@@ -96,6 +96,48 @@ class ImagingSelectionsTest {
     }
 
     @Test
+    void theOfflineConverterWritesAndReadsSelectionsWithTheirFrames() throws IOException {
+        Path kos = FramesTest.kosWithFrames(dir);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        assertEquals(0, com.imagingmanifest.kos.tools.ToManifestCommand.run(new String[] {"--fhir", "5",
+                kos.toString()}, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true)), err.toString());
+        String json = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        ImagingSelection s = R5.newJsonParser().parseResource(ImagingSelection.class, json);
+        assertEquals(List.of("1", "3", "5"), s.getInstanceFirstRep().getSubset().stream().map(StringType::getValue)
+                .toList());
+
+        // a Bundle of two, back through to-kos: one KOS each, the frames as the PACS-side KOS had them
+        org.hl7.fhir.r5.model.Bundle bundle = new org.hl7.fhir.r5.model.Bundle()
+                .setType(org.hl7.fhir.r5.model.Bundle.BundleType.COLLECTION);
+        bundle.addEntry().setResource(s);
+        bundle.addEntry().setResource(ImagingSelections.toSelection(Manifests.of(1, 1, 1)));
+        Path input = dir.resolve("selections.json");
+        Files.writeString(input, R5.newJsonParser().encodeResourceToString(bundle));
+        Path outDir = dir.resolve("kos-out");
+        out.reset();
+        assertEquals(0, com.imagingmanifest.kos.tools.ToKosCommand.run(new String[] {input.toString(),
+                outDir.toString()}, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true)), err.toString());
+        List<String> written = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, written.size());
+        DataSet first = Part10.read(Files.readAllBytes(outDir.resolve(written.get(0) + ".dcm"))).dataSet();
+        String frames = first.getSequence(Tag.ContentSequence).stream()
+                .filter(item -> "IMAGE".equals(item.getString(Tag.ValueType)))
+                .map(item -> item.getItem(Tag.ReferencedSOPSequence, 0).getString(Tag.ReferencedFrameNumber))
+                .filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+        assertEquals("1\\3\\5", frames);
+
+        // a bad subset is one line naming the element and exit code 1
+        Path bad = dir.resolve("bad.json");
+        s.getInstanceFirstRep().getSubset().get(0).setValue("0");
+        Files.writeString(bad, R5.newJsonParser().encodeResourceToString(s));
+        err.reset();
+        assertEquals(1, com.imagingmanifest.kos.tools.ToKosCommand.run(new String[] {bad.toString(),
+                outDir.toString()}, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true)));
+        assertTrue(err.toString().contains("ImagingSelection.instance[0].subset[0]"), err.toString());
+    }
+
+    @Test
     void segmentsOfASegmentationAreTheSubsetToo() {
         ImagingManifest m = Manifests.of(1, 1, 1);
         ImagingManifest.InstanceComponent seg = m.getStudyFirstRep().getSeriesFirstRep().getInstanceFirstRep()
