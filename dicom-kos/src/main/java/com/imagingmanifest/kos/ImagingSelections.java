@@ -133,9 +133,16 @@ public final class ImagingSelections {
             target.addDerivedFrom(r5(study.getImagingStudy()));
         }
         target.setSeriesUid(bareUid(series.getUid()));
-        List<org.hl7.fhir.dstu3.model.Reference> endpoints = series.hasEndpoint() ? series.getEndpoint()
-                : study.getEndpoint();
-        endpoints.forEach(e -> target.addEndpoint(r5(e)));
+        // R5 has endpoints per selection only: the series' and then the study's (a key-image page, say)
+        List<String> seen = new ArrayList<>();
+        for (List<org.hl7.fhir.dstu3.model.Reference> refs : List.of(series.getEndpoint(), study.getEndpoint())) {
+            for (org.hl7.fhir.dstu3.model.Reference e : refs) {
+                if (!seen.contains(e.getReference()) || e.getReference() == null) {
+                    seen.add(e.getReference());
+                    target.addEndpoint(r5(e));
+                }
+            }
+        }
         for (ImagingManifest.InstanceComponent instance : series.getInstance()) {
             ImagingSelection.ImagingSelectionInstanceComponent out = target.addInstance()
                     .setUid(bareUid(instance.getUid()));
@@ -165,14 +172,19 @@ public final class ImagingSelections {
         }
         if (in.hasConnectionType()) {
             org.hl7.fhir.dstu3.model.Coding c = in.getConnectionType();
-            out.addConnectionType(new CodeableConcept(new Coding(c.getSystem(), c.getCode(), c.getDisplay())));
+            out.addConnectionType(new CodeableConcept(new Coding(terminology(c.getSystem(), true), c.getCode(),
+                    c.getDisplay())));
         }
         if (in.hasName()) {
             out.setName(in.getName());
         }
         if (in.hasPayloadType() || in.hasPayloadMimeType()) {
             Endpoint.EndpointPayloadComponent payload = out.addPayload();
-            in.getPayloadType().forEach(t -> payload.addType(r5(t)));
+            in.getPayloadType().forEach(t -> {
+                CodeableConcept type = r5(t);
+                type.getCoding().forEach(c -> c.setSystem(terminology(c.getSystem(), true)));
+                payload.addType(type);
+            });
             in.getPayloadMimeType().forEach(m -> payload.addMimeType(m.getValue()));
         }
         out.setAddress(in.getAddress());
@@ -433,13 +445,18 @@ public final class ImagingSelections {
         }
         if (in.hasConnectionType() && in.getConnectionTypeFirstRep().hasCoding()) {
             Coding c = in.getConnectionTypeFirstRep().getCodingFirstRep();
-            out.setConnectionType(new org.hl7.fhir.dstu3.model.Coding(c.getSystem(), c.getCode(), c.getDisplay()));
+            out.setConnectionType(new org.hl7.fhir.dstu3.model.Coding(terminology(c.getSystem(), false), c.getCode(),
+                    c.getDisplay()));
         }
         if (in.hasName()) {
             out.setName(in.getName());
         }
         for (Endpoint.EndpointPayloadComponent payload : in.getPayload()) {
-            payload.getType().forEach(t -> out.addPayloadType(stu3(t)));
+            payload.getType().forEach(t -> {
+                org.hl7.fhir.dstu3.model.CodeableConcept type = stu3(t);
+                type.getCoding().forEach(c -> c.setSystem(terminology(c.getSystem(), false)));
+                out.addPayloadType(type);
+            });
             payload.getMimeType().forEach(mt -> out.addPayloadMimeType(mt.getValue()));
         }
         out.setAddress(in.getAddress());
@@ -472,6 +489,24 @@ public final class ImagingSelections {
         String json = R5.newJsonParser().encodeResourceToString(p);
         return (T) ManifestJson.context().newJsonParser().parseResource(org.hl7.fhir.dstu3.model.Parameters.class,
                 json).getParameterFirstRep().getValue();
+    }
+
+    /**
+     * Endpoint code systems moved to terminology.hl7.org after STU3 ({@code http://hl7.org/fhir/X} became
+     * {@code http://terminology.hl7.org/CodeSystem/X}); other systems are kept.
+     */
+    private static String terminology(String system, boolean toR5) {
+        String stu3 = "http://hl7.org/fhir/";
+        String r5 = "http://terminology.hl7.org/CodeSystem/";
+        for (String name : List.of("endpoint-connection-type", "endpoint-payload-type")) {
+            if (toR5 && (stu3 + name).equals(system)) {
+                return r5 + name;
+            }
+            if (!toR5 && (r5 + name).equals(system)) {
+                return stu3 + name;
+            }
+        }
+        return system;
     }
 
     static String bareUid(String uid) {
