@@ -232,9 +232,11 @@ abstract class ManifestApiContract {
         assertThat(kosOnPacs(study.studyUid(), kos2)).isTrue();
         verifyKos(study.studyUid(), kos2);
         assertThat(kosRetired(study.studyUid(), kos1)).isTrue();
-        // the client re-sent the contained endpoint: still one per series, not two
-        assertThat(v2.getContained()).hasSize(1);
+        // the client re-sent the contained endpoints (dicom-wado-rs, and the ihe-iid key-image page):
+        // still one of each, one reference per series and per study, not two
+        assertThat(v2.getContained()).hasSize(2);
         assertThat(v2.getStudyFirstRep().getSeriesFirstRep().getEndpoint()).hasSize(1);
+        assertThat(v2.getStudyFirstRep().getEndpoint()).hasSize(1);
     }
 
     @Test

@@ -58,6 +58,7 @@ class FhirServerConfiguration {
     @Bean
     ServletRegistrationBean<RestfulServer> fhirServlet(FhirContext fhir, ManifestStore store, ManifestWriter writer,
             Clock clock, SmartConfiguration smart, ObjectProvider<BuildProperties> build, SigningKeys signingKeys,
+            com.imagingmanifest.gateway.viewer.ViewerLinks viewerLinks,
             @Value("${gateway.paging.link-lifetime:1h}") Duration pageLinkLifetime) {
         RestfulServer server = new RestfulServer(fhir);
         server.setServerName("Imaging Manifest Gateway");
@@ -66,7 +67,7 @@ class FhirServerConfiguration {
         server.setServerVersion(info != null ? info.getVersion() : "unknown");
         // pages are read from the store by key; their state is in the signed next link (no paging provider)
         server.registerProvider(new ImagingManifestProvider(store, writer, fhir, clock,
-                new PageLinks(signingKeys, clock, pageLinkLifetime)));
+                new PageLinks(signingKeys, clock, pageLinkLifetime), viewerLinks));
         server.setTenantIdentificationStrategy(new OrganizationPathStrategy());
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.registerInterceptor(new TenantCapabilityStatement(smart));

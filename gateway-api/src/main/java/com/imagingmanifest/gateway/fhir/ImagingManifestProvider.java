@@ -41,7 +41,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.UrlUtil;
-import com.imagingmanifest.gateway.manifest.ManifestEndpoints;
+import com.imagingmanifest.gateway.viewer.ViewerLinks;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
 import com.imagingmanifest.gateway.store.ManifestStore;
 import com.imagingmanifest.gateway.store.SearchQuery;
@@ -83,9 +83,11 @@ final class ImagingManifestProvider implements IResourceProvider {
     private final FhirContext fhir;
     private final Clock clock;
     private final PageLinks pageLinks;
+    private final ViewerLinks links;
 
     ImagingManifestProvider(ManifestStore store, ManifestWriter writer, FhirContext fhir, Clock clock,
-            PageLinks pageLinks) {
+            PageLinks pageLinks, ViewerLinks links) {
+        this.links = links;
         this.store = store;
         this.writer = writer;
         this.fhir = fhir;
@@ -385,7 +387,7 @@ final class ImagingManifestProvider implements IResourceProvider {
     private ImagingManifest toResource(Tenant tenant, StoredVersion version) {
         ImagingManifest manifest = fhir.newJsonParser().parseResource(ImagingManifest.class, version.json());
         manifest.setId(versionedId(version));
-        ManifestEndpoints.addDicomWeb(manifest, tenant.pacs().viewerDicomwebUrl());
+        links.add(manifest, tenant, version.resourceId());
         return manifest;
     }
 

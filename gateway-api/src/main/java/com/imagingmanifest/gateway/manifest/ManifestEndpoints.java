@@ -27,15 +27,8 @@ public final class ManifestEndpoints {
             return;
         }
         String address = dicomwebBase.toString();
-        String containedId = null;
         Set<String> ids = new HashSet<>();
-        for (Resource contained : manifest.getContained()) {
-            String cid = localId(contained.getId());
-            ids.add(cid);
-            if (contained instanceof Endpoint e && address.equals(e.getAddress()) && containedId == null) {
-                containedId = cid;
-            }
-        }
+        String containedId = containedWith(manifest, address, ids);
         boolean existing = containedId != null;
         boolean added = false;
         for (ImagingManifest.StudyComponent study : manifest.getStudy()) {
@@ -45,10 +38,7 @@ public final class ManifestEndpoints {
                     continue;
                 }
                 if (containedId == null) {
-                    containedId = "pacs-dicomweb";
-                    for (int n = 2; ids.contains(containedId); n++) {
-                        containedId = "pacs-dicomweb-" + n;
-                    }
+                    containedId = freeId(ids, "pacs-dicomweb");
                 }
                 series.addEndpoint(new Reference("#" + containedId));
                 added = true;
@@ -64,6 +54,56 @@ public final class ManifestEndpoints {
             endpoint.setAddress(address);
             manifest.addContained(endpoint);
         }
+    }
+
+    /**
+     * Gives the manifest a link to its key-image page (IHE IID's "invoke image display"): a contained
+     * Endpoint with connection type {@code ihe-iid} at {@code pageAddress}, referenced from each study
+     * (study.endpoint: the services that give access to the study, viewing included). A contained
+     * Endpoint that already has the address is used again, so a manifest written back keeps one.
+     */
+    public static void addImageDisplay(ImagingManifest manifest, String pageAddress) {
+        Set<String> ids = new HashSet<>();
+        String containedId = containedWith(manifest, pageAddress, ids);
+        if (containedId == null) {
+            containedId = freeId(ids, "key-image-page");
+            Endpoint endpoint = new Endpoint();
+            endpoint.setId(containedId);
+            endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
+            endpoint.setConnectionType(new Coding(CONNECTION_TYPE_SYSTEM, "ihe-iid", "IHE IID"));
+            endpoint.setName("Key-image page");
+            endpoint.addPayloadType().setText("IHE IID image display");
+            endpoint.addPayloadMimeType("text/html");
+            endpoint.setAddress(pageAddress);
+            manifest.addContained(endpoint);
+        }
+        for (ImagingManifest.StudyComponent study : manifest.getStudy()) {
+            if (!refersTo(study.getEndpoint(), containedId)) {
+                study.addEndpoint(new Reference("#" + containedId));
+            }
+        }
+    }
+
+    /** The id of the first contained Endpoint at {@code address}, or null; every contained id goes into {@code ids}. */
+    private static String containedWith(ImagingManifest manifest, String address, Set<String> ids) {
+        String found = null;
+        for (Resource contained : manifest.getContained()) {
+            String cid = localId(contained.getId());
+            ids.add(cid);
+            if (contained instanceof Endpoint e && address.equals(e.getAddress()) && found == null) {
+                found = cid;
+            }
+        }
+        return found;
+    }
+
+    /** {@code name}, or {@code name-2}, {@code name-3}... whichever no contained resource has. */
+    private static String freeId(Set<String> ids, String name) {
+        String id = name;
+        for (int n = 2; ids.contains(id); n++) {
+            id = name + "-" + n;
+        }
+        return id;
     }
 
     private static boolean refersTo(List<Reference> references, String containedId) {

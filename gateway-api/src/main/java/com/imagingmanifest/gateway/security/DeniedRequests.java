@@ -64,7 +64,10 @@ final class DeniedRequests implements AuthenticationEntryPoint, AccessDeniedHand
 
     private static String describe(HttpServletRequest request) {
         return FhirRequest.of(request)
-                .map(f -> (f.operation().write() ? "writing " : "reading ")
+                .map(f -> OrganizationAccess.readsMatches(request, f)
+                        ? "a conditional create (If-None-Exist), which reads the matches of its search: it needs"
+                                + " ImagingManifest.write and ImagingManifest.read (user/ or system/)"
+                        : (f.operation().write() ? "writing " : "reading ")
                         + (f.resourceType() != null ? f.resourceType() : "this server")
                         + " (needs user/ or system/" + (f.resourceType() != null ? f.resourceType() : "ImagingManifest")
                         + "." + (f.operation().write() ? "write" : "read") + ")")

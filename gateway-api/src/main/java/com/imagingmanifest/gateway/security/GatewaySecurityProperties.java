@@ -2,6 +2,7 @@ package com.imagingmanifest.gateway.security;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,10 +13,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled false lets every request through (development only)
  * @param issuerUri OpenID Provider issuer; keys and issuer check come from its discovery document
- * @param jwkSetUri JWK Set of an external issuer; {@code issuer} is then checked only when set
- * @param issuer the {@code iss} of tokens: checked for jwk-set-uri when set, minted and checked for the
+ * @param jwkSetUri JWK Set of an external issuer; {@code issuer} must then be set too
+ * @param issuer the {@code iss} of tokens: required with jwk-set-uri, minted and checked for the
  *     embedded key (default {@value #EMBEDDED_ISSUER})
- * @param audience when set, tokens must list it in {@code aud}
+ * @param audience tokens must list it in {@code aud}; required with an external issuer, whose tokens for
+ *     other services would be accepted otherwise
  * @param organizationClaim the claim naming the caller's organization (id or slug)
  * @param openMetadata {@code /organizations/{org}/fhir/3/metadata} without a token
  * @param openHealth {@code /actuator/health/**} without a token
@@ -30,6 +32,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param authorizationEndpoint the identity provider's OAuth authorization endpoint, announced in
  *     {@code rest.security} and the SMART discovery document (default: from {@code issuer-uri}'s metadata)
  * @param tokenEndpoint the identity provider's OAuth token endpoint, announced likewise
+ * @param tokenTypes the JOSE {@code typ} header values (RFC 7515 4.1.9) accepted from an external issuer;
+ *     a token without {@code typ} counts as {@code JWT} (RFC 7519 5.1). The default accepts RFC 9068
+ *     access tokens and plain JWTs; a site whose issuer types its access tokens sets {@code at+jwt} alone,
+ *     so that its ID tokens and other JWTs are refused. The embedded issuer's tokens must be {@code at+jwt}.
  */
 @ConfigurationProperties("gateway.security")
 public record GatewaySecurityProperties(
@@ -47,9 +53,27 @@ public record GatewaySecurityProperties(
         @DefaultValue("12h") Duration startupTokenTtl,
         @DefaultValue("gateway.admin") String adminScope,
         URI authorizationEndpoint,
-        URI tokenEndpoint) {
+        URI tokenEndpoint,
+        @DefaultValue({"at+jwt", "JWT"}) List<String> tokenTypes) {
 
     public static final String EMBEDDED_ISSUER = "urn:imaging-manifest-gateway";
+
+    public GatewaySecurityProperties {
+        if (issuerUri != null || jwkSetUri != null) {
+            String source = issuerUri != null ? "issuer-uri" : "jwk-set-uri";
+            if (audience == null || audience.isBlank()) {
+                throw new IllegalArgumentException("gateway.security.audience must be set with gateway.security."
+                        + source + ": without it, any token of that issuer (for any service) would be accepted");
+            }
+            if (jwkSetUri != null && issuerUri == null && (issuer == null || issuer.isBlank())) {
+                throw new IllegalArgumentException("gateway.security.issuer must be set with"
+                        + " gateway.security.jwk-set-uri: the iss of every token is checked against it");
+            }
+            if (tokenTypes.isEmpty()) {
+                throw new IllegalArgumentException("gateway.security.token-types must name at least one type");
+            }
+        }
+    }
 
     /** True when the gateway verifies tokens with its own key (no external issuer configured). */
     public boolean embeddedIssuer() {

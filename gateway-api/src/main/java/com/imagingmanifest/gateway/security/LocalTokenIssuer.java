@@ -17,6 +17,9 @@ import java.util.UUID;
 /** Mints bearer tokens signed with the embedded {@link SigningKey}; used at start-up and by {@link TokenCommand}. */
 public final class LocalTokenIssuer {
 
+    /** RFC 9068 2.1: access tokens are typed {@code at+jwt}. */
+    public static final String TOKEN_TYPE = "at+jwt";
+
     private final RSAKey key;
     private final String issuer;
     private final String organizationClaim;
@@ -45,10 +48,9 @@ public final class LocalTokenIssuer {
                 .claim("scope", scope)
                 .claim(organizationClaim, organization)
                 .build();
-        // RFC 9068 2.1: access tokens are typed at+jwt
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
                 .keyID(key.getKeyID())
-                .type(new JOSEObjectType("at+jwt"))
+                .type(new JOSEObjectType(TOKEN_TYPE))
                 .build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {

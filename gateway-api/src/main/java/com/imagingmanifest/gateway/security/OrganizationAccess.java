@@ -17,7 +17,8 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 /**
  * Decides a request under {@code /organizations/{org}}: the token's organization claim must name the
  * same configured organization as the path (id or slug, either way round), then its SMART scopes must
- * allow the interaction (read: GET, HEAD, search by POST; write: everything else).
+ * allow the interaction (read: GET, HEAD, search by POST; write: everything else; a conditional create
+ * needs both).
  *
  * <p>The organization is checked first and its failure is a {@link NotVisible} result, which
  * {@link DeniedRequests} answers with the same 404 as an organization that does not exist: a token for
@@ -63,13 +64,27 @@ final class OrganizationAccess implements AuthorizationManager<RequestAuthorizat
             RequestAudit.denied(request, "organization-mismatch");
             return new NotVisible(fhir.organization());
         }
-        if (!SmartScopes.of(jwt.getClaims().containsKey("scope") ? jwt.getClaim("scope") : jwt.getClaim("scp"))
-                .allows(fhir.resourceType(), fhir.operation().write())) {
+        SmartScopes scopes = SmartScopes.of(jwt.getClaims().containsKey("scope") ? jwt.getClaim("scope") : jwt.getClaim("scp"));
+        if (!scopes.allows(fhir.resourceType(), fhir.operation().write())) {
+            RequestAudit.denied(request, "insufficient-scope");
+            return new AuthorizationDecision(false);
+        }
+        if (readsMatches(request, fhir) && !scopes.allows(fhir.resourceType(), false)) {
             RequestAudit.denied(request, "insufficient-scope");
             return new AuthorizationDecision(false);
         }
         return new AuthorizationDecision(true);
     }
+
+    /**
+     * A conditional create (FHIR http 2.21.0.1, {@code If-None-Exist}) answers 200 with the match, 412, or
+     * 201: it tells whether a search matches, which a write-only token must not learn. It needs read too.
+     */
+    static boolean readsMatches(HttpServletRequest request, FhirRequest fhir) {
+        return fhir.operation() == FhirRequest.Operation.CREATE && request.getHeader(IF_NONE_EXIST) != null;
+    }
+
+    static final String IF_NONE_EXIST = "If-None-Exist";
 
     /** The claim (a string, or a list of them) names the path's configured organization. */
     private boolean sameOrganization(Object claim, String pathOrganization) {

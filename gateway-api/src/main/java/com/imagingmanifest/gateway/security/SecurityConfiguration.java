@@ -34,6 +34,7 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
@@ -150,12 +151,11 @@ public class SecurityConfiguration {
         validators.add(new JwtTimestampValidator(properties.clockSkew()));
         // a token without an expiry would be valid forever: refuse it
         validators.add(new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull));
-        if (properties.audience() != null && !properties.audience().isBlank()) {
-            validators.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-                    aud -> aud != null && aud.contains(properties.audience())));
-        }
         if (properties.issuerUri() != null) {
             String issuer = properties.issuerUri().toString();
+            // GatewaySecurityProperties refuses an external issuer without an audience
+            validators.add(new JwtAudienceValidator(properties.audience()));
+            validators.add(new TokenTypeValidator(properties.tokenTypes()));
             validators.add(new JwtIssuerValidator(issuer));
             // resolved on first use, so the gateway starts while the identity provider is still coming up
             return new SupplierJwtDecoder(() -> {
@@ -167,13 +167,18 @@ public class SecurityConfiguration {
         }
         NimbusJwtDecoder decoder;
         if (properties.jwkSetUri() != null) {
-            if (properties.issuer() != null && !properties.issuer().isBlank()) {
-                validators.add(new JwtIssuerValidator(properties.issuer()));
-            }
+            validators.add(new JwtAudienceValidator(properties.audience()));
+            validators.add(new TokenTypeValidator(properties.tokenTypes()));
+            validators.add(new JwtIssuerValidator(properties.issuer()));
             decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
                     .validateType(false)
                     .build();
         } else {
+            if (properties.audience() != null && !properties.audience().isBlank()) {
+                validators.add(new JwtAudienceValidator(properties.audience()));
+            }
+            // LocalTokenIssuer types every token it mints
+            validators.add(new TokenTypeValidator(List.of(LocalTokenIssuer.TOKEN_TYPE)));
             validators.add(new JwtIssuerValidator(properties.embeddedIssuerName()));
             decoder = NimbusJwtDecoder.withPublicKey(publicKey(embeddedKey(gateway.dataDir())))
                     .validateType(false)

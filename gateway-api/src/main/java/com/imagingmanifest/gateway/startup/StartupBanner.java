@@ -6,6 +6,7 @@ import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.gateway.security.GatewaySecurityProperties;
 import com.imagingmanifest.gateway.security.LocalTokenIssuer;
+import com.imagingmanifest.gateway.store.ManifestStore;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
@@ -37,8 +38,12 @@ class StartupBanner {
     private final GatewaySecurityProperties security;
     private final ObjectProvider<LocalTokenIssuer> issuer;
 
+    private final ObjectProvider<ManifestStore> store;
+
     StartupBanner(Tenants tenants, PacsConnections connections, Environment environment,
-            GatewaySecurityProperties security, ObjectProvider<LocalTokenIssuer> issuer) {
+            GatewaySecurityProperties security, ObjectProvider<LocalTokenIssuer> issuer,
+            ObjectProvider<ManifestStore> store) {
+        this.store = store;
         this.tenants = tenants;
         this.connections = connections;
         this.environment = environment;
@@ -89,7 +94,61 @@ class StartupBanner {
         Thread lookup = new Thread(() -> printExample(root, first), "startup-example");
         lookup.setDaemon(true);
         lookup.start();
+        Optional<String> readToken = viewerToken(first);
+        if (readToken.isPresent()) {
+            Thread links = new Thread(() -> printViewerLinks(root, first, readToken.get()), "startup-viewer-link");
+            links.setDaemon(true);
+            links.start();
+        }
     }
+
+    /**
+     * The token a printed key-image link carries (docs/viewers.md §3): a read token of the embedded
+     * issuer when start-up tokens are on (the demo), "" when security is off; empty (no link printed)
+     * otherwise, since a site's link would need a token nobody printed.
+     */
+    private Optional<String> viewerToken(Tenant tenant) {
+        if (!security.enabled()) {
+            return Optional.of("");
+        }
+        LocalTokenIssuer local = issuer.getIfAvailable();
+        if (local == null || !security.startupTokens()) {
+            return Optional.empty();
+        }
+        return Optional.of(local.issue(tenant.slug(), "user/ImagingManifest.read", security.startupTokenTtl(),
+                "startup-viewer-" + tenant.slug()));
+    }
+
+    /**
+     * Prints the key-image page of the organization's newest manifest as soon as there is one, and
+     * again for each newer one, looking every {@value #VIEWER_LINK_POLL_MS} ms (one index read).
+     */
+    private void printViewerLinks(String root, Tenant tenant, String token) {
+        String printed = null;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Optional<String> newest = store.getObject().newestManifest(tenant.id());
+                if (newest.isPresent() && !newest.get().equals(printed)) {
+                    printed = newest.get();
+                    out.println("Key-image page of ImagingManifest/" + printed + " (org " + tenant.slug() + "): "
+                            + root + "/organizations/" + tenant.slug() + "/viewer/ImagingManifest/" + printed
+                            + (token.isEmpty() ? "" : "#token=" + token));
+                }
+                Thread.sleep(VIEWER_LINK_POLL_MS);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException storeDown) {
+                // the store is down or shutting down: try again at the next turn
+                try {
+                    Thread.sleep(VIEWER_LINK_POLL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    static final long VIEWER_LINK_POLL_MS = 2000;
 
     private void printExample(String root, Tenant tenant) {
         Optional<Selection> found = Optional.empty();

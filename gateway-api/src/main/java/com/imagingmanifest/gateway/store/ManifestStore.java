@@ -400,6 +400,13 @@ public class ManifestStore {
         return found;
     }
 
+    /** The id of the organization's most recently written current, not deleted, manifest (index manifest_resource_updated). */
+    public Optional<String> newestManifest(String org) {
+        return jdbc.sql("SELECT res_id FROM manifest_resource WHERE org_id = ? AND deleted = FALSE"
+                        + " ORDER BY last_updated DESC, res_id DESC LIMIT 1")
+                .param(org).query(String.class).optional();
+    }
+
     /** What a current manifest of an organization selects of one instance. */
     public enum Selection {
         /** No current manifest selects it. */

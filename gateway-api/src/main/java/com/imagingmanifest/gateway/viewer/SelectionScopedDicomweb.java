@@ -52,6 +52,7 @@ final class SelectionScopedDicomweb {
     private static final List<String> RELAYED = List.of("Content-Type", "Content-Length", "Content-Range",
             "Accept-Ranges", "Last-Modified");
     private static final int BUFFER = 64 * 1024;
+    private static final List<String> RENDERED_TYPES = List.of("image/jpeg", "image/png", "image/gif");
 
     private final ManifestStore store;
     private final PacsConnections connections;
@@ -113,9 +114,24 @@ final class SelectionScopedDicomweb {
                 : selection != ManifestStore.Selection.NONE;
     }
 
-    /** The client's Accept, or what a browser's {@code *}/{@code *} (or none) means for the resource. */
+    /**
+     * The client's Accept, or what a browser's {@code *}/{@code *} (or none) means for the resource.
+     * For a rendered resource, the first of the types PS3.18 8.7.4 names that the client lists, so that
+     * a browser's long image Accept (with q-values and types no PACS renders) still gets an image.
+     */
     private static String accept(WadoPath.Resource resource, String offered) {
         if (offered != null && !offered.isBlank() && !offered.trim().equals("*/*")) {
+            if (resource == WadoPath.Resource.RENDERED || resource == WadoPath.Resource.RENDERED_FRAMES) {
+                for (String range : offered.split(",")) {
+                    String type = range.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+                    if (RENDERED_TYPES.contains(type)) {
+                        return type;
+                    }
+                    if (type.equals("image/*") || type.equals("*/*")) {
+                        return "image/jpeg";
+                    }
+                }
+            }
             return offered;
         }
         return switch (resource) {

@@ -32,9 +32,15 @@ import org.springframework.web.util.UriUtils;
  * after request logging, metrics and Spring Security (docs/architecture.md §2).
  */
 @Configuration(proxyBeanMethods = false)
+@org.springframework.boot.context.properties.EnableConfigurationProperties(ViewerProperties.class)
 public class ViewerConfiguration {
     /** Just before the FHIR server's own filter (TenantRequestFilter, at the lowest precedence). */
     static final int ORDER = Ordered.LOWEST_PRECEDENCE - 10;
+
+    @Bean
+    ViewerLinks viewerLinks(ViewerProperties properties) {
+        return new ViewerLinks(properties);
+    }
 
     @Bean
     FilterRegistrationBean<ViewerPaths> viewerPaths(Tenants tenants, ManifestStore store,

@@ -27,8 +27,9 @@ class SmartConfigurationTest {
         provider.start();
         try {
             URI issuer = URI.create("http://127.0.0.1:" + provider.getAddress().getPort() + "/realm");
-            GatewaySecurityProperties security = new GatewaySecurityProperties(true, issuer, null, null, null, "org",
-                    true, true, true, Duration.ofSeconds(60), false, Duration.ofHours(12), "gateway.admin", null, null);
+            GatewaySecurityProperties security = new GatewaySecurityProperties(true, issuer, null, null, "gateway", "org",
+                    true, true, true, Duration.ofSeconds(60), false, Duration.ofHours(12), "gateway.admin", null, null,
+                    List.of("at+jwt"));
             SmartConfiguration smart = new SmartConfiguration(security, new CorsProperties(List.of(), false, Duration.ofMinutes(30)));
             String first = smart.document();
             String second = smart.document();

@@ -111,6 +111,32 @@ class BearerAuthenticationTest extends SecuredServerTest {
     }
 
     @Test
+    void aConditionalCreateNeedsReadScopeToo() throws Exception {
+        // a manifest the write-only caller must not be able to detect
+        String id = create("demo", "conditional target");
+        String condition = "_id=" + id;
+        HttpResponse<String> probe = send("POST", MANIFESTS, token("demo", TestTokens.WRITE),
+                Map.of("If-None-Exist", condition), manifest("probe"));
+        String diagnostics = assertOperationOutcome(probe, 403, "forbidden");
+        assertTrue(diagnostics.contains("If-None-Exist") && diagnostics.contains("ImagingManifest.read"), diagnostics);
+        assertTrue(probe.headers().firstValue("WWW-Authenticate").orElse("").contains("insufficient_scope"));
+        // the same answer when nothing matches: the 403 tells nothing about the search
+        HttpResponse<String> none = send("POST", MANIFESTS, token("demo", TestTokens.WRITE),
+                Map.of("If-None-Exist", "_id=no-such-manifest"), manifest("probe"));
+        assertEquals(probe.body(), none.body());
+        assertEquals(403, none.statusCode());
+        // nothing was created by either
+        HttpResponse<String> search = get(MANIFESTS + "?_id=" + id, token("demo", TestTokens.READ));
+        assertEquals(1, JSON.readTree(search.body()).path("entry").size(), search.body());
+
+        // with read and write, the conditional create finds the match (200) and creates nothing
+        HttpResponse<String> found = send("POST", MANIFESTS, token("demo", TestTokens.READ + " " + TestTokens.WRITE),
+                Map.of("If-None-Exist", condition), manifest("probe"));
+        assertEquals(200, found.statusCode(), found.body());
+        assertTrue(found.body().contains(id), found.body());
+    }
+
+    @Test
     void scopeForAnotherResourceTypeOrPatientScopeGrantsNothing() {
         assertOperationOutcome(get(MANIFESTS, token("demo", "user/Patient.read")), 403, "forbidden");
         assertOperationOutcome(get(MANIFESTS, token("demo", "patient/ImagingManifest.read")), 403, "forbidden");

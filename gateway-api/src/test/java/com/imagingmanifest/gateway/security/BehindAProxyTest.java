@@ -79,7 +79,9 @@ class BehindAProxyTest {
         HttpResponse<String> read = send("GET", "/organizations/demo/fhir/3/ImagingManifest/" + id, null);
         ImagingManifest manifest = FHIR.newJsonParser().parseResource(ImagingManifest.class, read.body());
         assertThat(manifest.getContained()).filteredOn(Endpoint.class::isInstance).map(r -> ((Endpoint) r).getAddress())
-                .containsExactly("https://pacs.example.org/dicom-web");
+                .containsExactlyInAnyOrder("https://pacs.example.org/dicom-web",
+                        // the key-image page (ihe-iid) at the address the proxy's client used
+                        PUBLIC + "/organizations/demo/viewer/ImagingManifest/" + id);
 
         HttpResponse<String> search = send("GET", "/organizations/demo/fhir/3/ImagingManifest?_count=1", null);
         Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, search.body());

@@ -42,6 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "gateway.organizations[0].pacs.ae-title=ORTHANC",
     "gateway.organizations[0].pacs.rest-url=http://127.0.0.1:9",
     "gateway.cors.allowed-origins=https://viewer.example.org",
+    "gateway.security.audience=imaging-manifest-gateway",
 })
 @Import(SecuredServerTest.Fakes.class)
 class ExternalIssuerAndCorsTest {

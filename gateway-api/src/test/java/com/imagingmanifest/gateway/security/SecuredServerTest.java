@@ -106,7 +106,8 @@ public abstract class SecuredServerTest {
     @LocalServerPort
     protected int port;
 
-    @Autowired
+    /** Absent when a subclass configures an external issuer. */
+    @Autowired(required = false)
     protected LocalTokenIssuer tokens;
 
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

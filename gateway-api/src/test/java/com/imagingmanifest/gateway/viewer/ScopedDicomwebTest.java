@@ -14,32 +14,15 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The selection-scoped DICOMweb against a real Orthanc on the embedded H2 store: what a current
  * manifest selects is relayed (instance, metadata, rendered, selected frames), everything else is
  * the same 404 whatever the token, and other organizations' tokens see nothing.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ScopedDicomwebTest {
-    static final String ORG = ApiTestSupport.DEMO_SLUG;
+class ScopedDicomwebTest extends ViewerGatewayTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        ViewerTestData.organizations(registry);
-    }
-
-    @LocalServerPort
-    int port;
-
-    ViewerTestData data;
 
     @BeforeAll
     void selection() {
@@ -90,6 +73,9 @@ class ScopedDicomwebTest {
 
         assertJpeg(get(data.ct(port, ORG, 0, "/rendered")));
         assertJpeg(get(data.ct(port, ORG, 1, "/rendered?quality=80")));
+        // what a browser's img element asks for
+        assertJpeg(get(data.ct(port, ORG, 1, "/rendered"), TestTokens.token(ApiTestSupport.DATA_DIR, ORG,
+                TestTokens.READ), Map.of("Accept", "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8")));
         assertJpeg(get(data.multiFrame(port, ORG, "/frames/1/rendered")));
         assertJpeg(get(data.multiFrame(port, ORG, "/frames/3/rendered")));
 
@@ -168,5 +154,37 @@ class ScopedDicomwebTest {
         ApiTestSupport.client(port, ORG).delete().resourceById("ImagingManifest", gone.manifestId()).execute();
         assertThat(get(gone.ct(port, ORG, 0, "/rendered")).statusCode()).isEqualTo(404);
         assertThat(get(gone.multiFrame(port, ORG, "/frames/1/rendered")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void manifestsLinkTheirKeyImagePageAndTheChosenDicomwebBase() {
+        String gateway = "http://127.0.0.1:" + port + "/organizations/";
+        org.hl7.fhir.dstu3.model.ImagingManifest read = ApiTestSupport.client(port, ORG).read()
+                .resource(org.hl7.fhir.dstu3.model.ImagingManifest.class).withId(data.manifestId()).execute();
+        assertThat(endpoint(read, "ihe-iid").getAddress())
+                .isEqualTo(gateway + ORG + "/viewer/ImagingManifest/" + data.manifestId());
+        assertThat(read.getStudyFirstRep().getEndpoint()).extracting(r -> r.getReference())
+                .contains("#" + endpoint(read, "ihe-iid").getIdElement().getIdPart());
+        assertThat(endpoint(read, "dicom-wado-rs").getAddress())
+                .isEqualTo(com.imagingmanifest.testing.PrivateOrthanc.shared().dicomwebUrl().toString());
+
+        // viewer-dicomweb=gateway: a DICOMweb client that follows the Endpoint gets the selection, with the token
+        ViewerTestData other = ViewerTestData.store(port, ApiTestSupport.OTHER_SLUG, "P-OTHER-" + System.nanoTime());
+        org.hl7.fhir.dstu3.model.ImagingManifest otherRead = ApiTestSupport.client(port, ApiTestSupport.OTHER_SLUG)
+                .read().resource(org.hl7.fhir.dstu3.model.ImagingManifest.class).withId(other.manifestId()).execute();
+        String base = endpoint(otherRead, "dicom-wado-rs").getAddress();
+        assertThat(base).isEqualTo(gateway + ApiTestSupport.OTHER_SLUG + "/dicomweb");
+        String token = TestTokens.token(ApiTestSupport.DATA_DIR, ApiTestSupport.OTHER_SLUG, TestTokens.READ);
+        String instance = base + "/studies/" + other.study().studyUid() + "/series/" + other.study().seriesUid()
+                + "/instances/";
+        assertThat(get(instance + other.study().sopUids().get(0), token, Map.of()).statusCode()).isEqualTo(200);
+        assertThat(get(instance + other.study().sopUids().get(2), token, Map.of()).statusCode()).isEqualTo(404);
+    }
+
+    /** The contained Endpoint of {@code connectionType} that a study or series of the manifest refers to. */
+    static org.hl7.fhir.dstu3.model.Endpoint endpoint(org.hl7.fhir.dstu3.model.ImagingManifest m, String type) {
+        return m.getContained().stream().filter(r -> r instanceof org.hl7.fhir.dstu3.model.Endpoint)
+                .map(r -> (org.hl7.fhir.dstu3.model.Endpoint) r)
+                .filter(e -> type.equals(e.getConnectionType().getCode())).findFirst().orElseThrow();
     }
 }

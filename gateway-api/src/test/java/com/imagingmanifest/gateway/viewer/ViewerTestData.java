@@ -28,21 +28,41 @@ record ViewerTestData(String manifestId, SyntheticCtStudy study, String multiFra
 
     static ViewerTestData store(int port, String org, String patientId) {
         PrivateOrthanc orthanc = PrivateOrthanc.shared();
-        SyntheticCtStudy study = SyntheticCtStudy.of(Uid.generate(), 3, "Viewer^Test", patientId, "HOSPITAL-A");
-        for (byte[] file : study.part10Files(SIZE)) {
+        ViewerTestData data = of(patientId);
+        for (byte[] file : data.files()) {
             orthanc.post("/instances", "application/dicom", file);
         }
-        String mfSeries = Uid.generate();
-        String mfSop = Uid.generate();
-        orthanc.post("/instances", "application/dicom", study.multiFrameFile(mfSeries, mfSop, 3, SIZE));
+        String id = ApiTestSupport.client(port, org).create().resource(data.manifest()).execute().getId().getIdPart();
+        return data.withManifestId(id);
+    }
+
+    /** New UIDs for the study and the multi-frame instance; no manifest id yet. */
+    static ViewerTestData of(String patientId) {
+        SyntheticCtStudy study = SyntheticCtStudy.of(Uid.generate(), 3, "Viewer^Test", patientId, "HOSPITAL-A");
+        return new ViewerTestData(null, study, Uid.generate(), Uid.generate());
+    }
+
+    ViewerTestData withManifestId(String id) {
+        return new ViewerTestData(id, study, multiFrameSeries, multiFrameSop);
+    }
+
+    /** The Part 10 files to store on the PACS: three CT images and the multi-frame instance. */
+    List<byte[]> files() {
+        List<byte[]> files = new java.util.ArrayList<>(study.part10Files(SIZE));
+        files.add(study.multiFrameFile(multiFrameSeries, multiFrameSop, 3, SIZE));
+        return files;
+    }
+
+    /** The manifest: the first two CT images, and frames 1 and 3 of the multi-frame instance. */
+    ImagingManifest manifest() {
         ImagingManifest manifest = ApiTestSupport.manifest(new ApiTestSupport.Study(study.studyUid(),
-                study.seriesUid(), study.sopUids(), study.sopClassUid(), patientId, "HOSPITAL-A"), 2,
+                study.seriesUid(), study.sopUids(), study.sopClassUid(), study.patientId(), "HOSPITAL-A"), 2,
                 "Two CT images and two frames of a secondary capture");
-        ImagingManifest.InstanceComponent mf = manifest.getStudyFirstRep().addSeries().setUid("urn:oid:" + mfSeries)
-                .addInstance().setSopClass("urn:oid:" + SyntheticCtStudy.MULTI_FRAME_SC).setUid("urn:oid:" + mfSop);
+        ImagingManifest.InstanceComponent mf = manifest.getStudyFirstRep().addSeries()
+                .setUid("urn:oid:" + multiFrameSeries).addInstance()
+                .setSopClass("urn:oid:" + SyntheticCtStudy.MULTI_FRAME_SC).setUid("urn:oid:" + multiFrameSop);
         SELECTED_FRAMES.forEach(f -> mf.addExtension(InstanceSubset.FRAME_EXTENSION, new PositiveIntType(f)));
-        String id = ApiTestSupport.client(port, org).create().resource(manifest).execute().getId().getIdPart();
-        return new ViewerTestData(id, study, mfSeries, mfSop);
+        return manifest;
     }
 
     /** The scoped WADO-RS URL of instance {@code sop} in {@code series} of the study, plus {@code suffix}. */
