@@ -70,6 +70,7 @@ class FhirServerConfiguration {
                 new PageLinks(signingKeys, clock, pageLinkLifetime), viewerLinks));
         server.setTenantIdentificationStrategy(new OrganizationPathStrategy());
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setServerConformanceProvider(new PerRequestCapabilityStatement(server));
         server.registerInterceptor(new TenantCapabilityStatement(smart));
         server.registerInterceptor(new StoreFailures());
         server.registerInterceptor(new UnknownTotals());
