@@ -58,9 +58,10 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String pathInfo = request.getPathInfo() == null ? "" : request.getPathInfo();
         String[] parts = pathInfo.split("/", 5); // "", org, "fhir", "3", rest
-        if (parts.length < 4 || parts[1].isEmpty() || !"fhir".equals(parts[2]) || !"3".equals(parts[3])) {
+        if (parts.length < 4 || parts[1].isEmpty() || !"fhir".equals(parts[2])
+                || !FhirVersions.PATHS.contains(parts[3])) {
             OperationOutcomes.write(fhir, response, 404, IssueType.NOTFOUND,
-                    "Not a FHIR base: use /organizations/{organization}/fhir/3");
+                    "Not a FHIR base: use /organizations/{organization}/fhir/3 (STU3) or /fhir/5 (R5)");
             return;
         }
         Optional<Tenant> tenant = tenants.find(parts[1]);
@@ -133,6 +134,7 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             bodyIsParameters = true;
         }
         tenant.ifPresent(t -> request.setAttribute(TENANT_ATTRIBUTE, t));
+        request.setAttribute(FhirVersions.ATTRIBUTE, parts[3]);
         String hapiPathInfo = "/" + parts[1] + (rest.isEmpty() ? "" : "/" + rest);
         chain.doFilter(new TenantRequest(request, hapiPathInfo, body, parameters, bodyIsParameters),
                 new WholeBodyResponse(response));

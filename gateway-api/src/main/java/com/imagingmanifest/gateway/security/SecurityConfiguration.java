@@ -98,11 +98,11 @@ public class SecurityConfiguration {
         // error dispatches only render an error the original request already earned
         a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
         // SMART discovery is read before a client has a token (SMART App Launch, "Conformance")
-        a.requestMatchers("/organizations/*/fhir/3/.well-known/smart-configuration").permitAll();
+        a.requestMatchers("/organizations/*/fhir/*/.well-known/smart-configuration").permitAll();
         // the key-image page is static: its script asks for the token and sends it with every request
         a.requestMatchers("/organizations/*/viewer/**").permitAll();
         if (properties.openMetadata()) {
-            a.requestMatchers("/organizations/*/fhir/3/metadata").permitAll();
+            a.requestMatchers("/organizations/*/fhir/*/metadata").permitAll();
         }
         if (properties.openHealth()) {
             // the overall status and the probes; the components (one per organization's PACS) name

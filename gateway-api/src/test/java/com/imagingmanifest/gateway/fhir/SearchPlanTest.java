@@ -201,6 +201,7 @@ class SearchPlanTest {
             // first page, then the second from the first's key
             s.recording().statements.clear();
             ManifestStore.Page first = s.store().search(ORG, query, null, PAGE);
+            s.store().load(ORG, first.keys()); // the page's resources, as the provider reads them
             assertBounded(s, database, shape[0] + ", first page", bound);
             if (first.next() != null) {
                 s.recording().statements.clear();
@@ -220,6 +221,7 @@ class SearchPlanTest {
                 String name = "history " + (id == null ? "of the type" : "of " + id) + (since == null ? "" : " since");
                 s.recording().statements.clear();
                 ManifestStore.Page first = s.store().history(ORG, id, since, null, PAGE);
+                s.store().load(ORG, first.keys());
                 assertBounded(s, database, name + ", first page", PAGE_BOUND);
                 if (first.next() != null) {
                     s.recording().statements.clear();
