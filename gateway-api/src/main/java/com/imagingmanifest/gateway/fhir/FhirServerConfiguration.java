@@ -91,6 +91,7 @@ class FhirServerConfiguration {
     private static void common(RestfulServer server, SmartConfiguration smart) {
         server.setTenantIdentificationStrategy(new OrganizationPathStrategy());
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setServerConformanceProvider(PerRequestCapabilityStatement.of(server));
         server.registerInterceptor(new TenantCapabilityStatement(smart));
         server.registerInterceptor(new UnknownTotals());
     }

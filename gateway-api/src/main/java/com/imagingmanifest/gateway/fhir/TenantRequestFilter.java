@@ -33,7 +33,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Runs before HAPI on every {@code /organizations/*} request: resolves the organization (404 when
- * unknown), enforces the body size limit (413), rewrites {@code /{org}/fhir/3/...} to
+ * unknown, except for the discovery documents, the same for every organization), enforces the body size limit (413), rewrites {@code /{org}/fhir/3/...} to
  * {@code /{org}/...} for {@link OrganizationPathStrategy}, and turns the parameters of a
  * {@code POST _search} body (form-encoded, a FHIR Parameters resource, or a JSON object of name to
  * string or string array) into request parameters, combined with those of the URL.
@@ -65,11 +65,15 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             return;
         }
         Optional<Tenant> tenant = tenants.find(parts[1]);
-        if (tenant.isEmpty()) {
+        String rest = parts.length == 5 ? parts[4] : "";
+        // The CapabilityStatement and the SMART document are read without a token and say nothing about
+        // the organization: they are answered alike for every organization name, known or not, so that
+        // they cannot be used to find out which organizations exist (docs/security.md).
+        boolean discovery = rest.equals(SmartConfiguration.PATH) || rest.equals("metadata");
+        if (tenant.isEmpty() && !discovery) {
             OperationOutcomes.write(fhir, response, 404, IssueType.NOTFOUND, "Unknown organization: " + parts[1]);
             return;
         }
-        String rest = parts.length == 5 ? parts[4] : "";
         if (rest.equals(SmartConfiguration.PATH)) {
             // not a FHIR interaction: a JSON document of its own beside the FHIR base
             if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
@@ -129,7 +133,7 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             body = formEncoded(fromJson).getBytes(StandardCharsets.UTF_8);
             bodyIsParameters = true;
         }
-        request.setAttribute(TENANT_ATTRIBUTE, tenant.get());
+        tenant.ifPresent(t -> request.setAttribute(TENANT_ATTRIBUTE, t));
         request.setAttribute(FhirVersions.ATTRIBUTE, parts[3]);
         String hapiPathInfo = "/" + parts[1] + (rest.isEmpty() ? "" : "/" + rest);
         chain.doFilter(new TenantRequest(request, hapiPathInfo, body, parameters, bodyIsParameters),
