@@ -375,7 +375,12 @@ public final class BenchCommand {
     }
 
     private static String fhirBase(int port) {
-        return "http://127.0.0.1:" + port + "/organizations/" + ORG + "/fhir/3";
+        return fhirRoot(port) + "/3";
+    }
+
+    /** Above both FHIR bases: {@code /organizations/{org}/fhir}. */
+    private static String fhirRoot(int port) {
+        return "http://127.0.0.1:" + port + "/organizations/" + ORG + "/fhir";
     }
 
     private static HttpResponse<String> ok(HttpResponse<String> response) {
@@ -501,34 +506,47 @@ public final class BenchCommand {
         void bind(PreparedStatement statement, long n) throws SQLException;
     }
 
+    private static final String STU3 = "/3/ImagingManifest/";
+    private static final String R5 = "/5/ImagingSelection/";
     private static final String CURRENT_JSON = "SELECT v.resource_json FROM manifest_resource r JOIN manifest_version v"
             + " ON v.org_id = r.org_id AND v.res_id = r.res_id AND v.version_id = r.version_id";
 
+    /**
+     * Paths are under {@code /organizations/{org}/fhir}: {@code /3/ImagingManifest...} on the STU3 base,
+     * {@code /5/ImagingSelection...} for the R5 view of the same manifests, whose rows have the same
+     * baseline select as their STU3 twins (the same store rows; the difference is the translation).
+     */
     private List<ReadScenario> readScenarios(StoreLoader loader) {
+        String patientSql = "SELECT v.resource_json FROM search_reference d JOIN manifest_resource r ON r.org_id = d.org_id"
+                + " AND r.res_id = d.res_id JOIN manifest_version v ON v.org_id = r.org_id"
+                + " AND v.res_id = r.res_id AND v.version_id = r.version_id WHERE d.org_id = ?"
+                + " AND d.param = 'patient' AND d.reference = ? AND r.deleted = FALSE ORDER BY d.org_id,"
+                + " d.param, d.reference, d.last_updated DESC, d.res_id DESC LIMIT 21";
         return List.of(
-                new ReadScenario("read", n -> "/ImagingManifest/" + StoreLoader.id(n),
+                new ReadScenario("read", n -> STU3 + StoreLoader.id(n),
                         CURRENT_JSON + " WHERE r.org_id = ? AND r.res_id = ?",
                         (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.id(n)); }, -1),
-                new ReadScenario("vread", n -> "/ImagingManifest/" + StoreLoader.id(n) + "/_history/1",
+                new ReadScenario("read R5 ImagingSelection", n -> R5 + StoreLoader.id(n),
+                        CURRENT_JSON + " WHERE r.org_id = ? AND r.res_id = ?",
+                        (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.id(n)); }, -1),
+                new ReadScenario("vread", n -> STU3 + StoreLoader.id(n) + "/_history/1",
                         "SELECT resource_json FROM manifest_version WHERE org_id = ? AND res_id = ? AND version_id = 1",
                         (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.id(n)); }, -1),
-                new ReadScenario("search patient", n -> "/ImagingManifest?patient=" + loader.patient(n),
-                        // driven by the index the gateway uses, in its order, a page's worth
-                        "SELECT v.resource_json FROM search_reference d JOIN manifest_resource r ON r.org_id = d.org_id"
-                                + " AND r.res_id = d.res_id JOIN manifest_version v ON v.org_id = r.org_id"
-                                + " AND v.res_id = r.res_id AND v.version_id = r.version_id WHERE d.org_id = ?"
-                                + " AND d.param = 'patient' AND d.reference = ? AND r.deleted = FALSE ORDER BY d.org_id,"
-                                + " d.param, d.reference, d.last_updated DESC, d.res_id DESC LIMIT 21",
+                // driven by the index the gateway uses, in its order, a page's worth
+                new ReadScenario("search patient", n -> "/3/ImagingManifest?patient=" + loader.patient(n), patientSql,
                         (s, n) -> { s.setString(1, ORG); s.setString(2, loader.patient(n)); },
                         loader.perPatient()),
-                new ReadScenario("search selected-study", n -> "/ImagingManifest?selected-study=" + StoreLoader.study(n),
+                new ReadScenario("search patient R5", n -> "/5/ImagingSelection?patient=" + loader.patient(n),
+                        patientSql, (s, n) -> { s.setString(1, ORG); s.setString(2, loader.patient(n)); },
+                        loader.perPatient()),
+                new ReadScenario("search selected-study", n -> "/3/ImagingManifest?selected-study=" + StoreLoader.study(n),
                         "SELECT v.resource_json FROM search_token d JOIN manifest_resource r ON r.org_id = d.org_id"
                                 + " AND r.res_id = d.res_id JOIN manifest_version v ON v.org_id = r.org_id"
                                 + " AND v.res_id = r.res_id AND v.version_id = r.version_id WHERE d.org_id = ?"
                                 + " AND d.param = 'selected-study' AND d.token_value = ? AND r.deleted = FALSE ORDER BY"
                                 + " d.org_id, d.param, d.token_value, d.last_updated DESC, d.res_id DESC LIMIT 21",
                         (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.study(n)); }, 1),
-                new ReadScenario("search authoring-time (10 min)", n -> "/ImagingManifest?authoring-time=ge"
+                new ReadScenario("search authoring-time (10 min)", n -> "/3/ImagingManifest?authoring-time=ge"
                                 + enc(iso(StoreLoader.authoringTime(n))) + "&authoring-time=lt"
                                 + enc(iso(StoreLoader.authoringTime(n) + 10 * StoreLoader.AUTHORING_STEP)),
                         // the store's bounded form: every bulk and created manifest has second precision,
@@ -541,7 +559,7 @@ public final class BenchCommand {
                             s.setLong(3, StoreLoader.authoringTime(n) - 999);
                             s.setLong(4, StoreLoader.authoringTime(n) + 10 * StoreLoader.AUTHORING_STEP);
                         }, 10),
-                new ReadScenario("history", n -> "/ImagingManifest/" + StoreLoader.id(n) + "/_history",
+                new ReadScenario("history", n -> STU3 + StoreLoader.id(n) + "/_history",
                         "SELECT version_id, resource_json FROM manifest_version WHERE org_id = ? AND res_id = ?"
                                 + " ORDER BY last_updated DESC, version_id DESC",
                         (s, n) -> { s.setString(1, ORG); s.setString(2, StoreLoader.id(n)); }, 1));
@@ -578,7 +596,7 @@ public final class BenchCommand {
                 progress(String.format(Locale.ROOT, "gateway pid %d ready in %.2f s on the loaded store", live.pid(),
                         live.startSeconds()));
             }
-            String base = fhirBase(live.port());
+            String base = fhirRoot(live.port());
             String label = String.format(Locale.ROOT, "%,d", size);
             long range = range(size, loader);
             if (size == options.sizes().get(0) || h2()) {
@@ -660,7 +678,10 @@ public final class BenchCommand {
             throw new IllegalStateException(s.name() + ": HTTP " + response.statusCode() + " " + snippet(response.body()));
         }
         if (s.expectedTotal() >= 0) {
-            int entries = fhir.newJsonParser().parseResource(Bundle.class, response.body()).getEntry().size();
+            int entries = s.request().path(n).startsWith("/5/")
+                    ? ca.uhn.fhir.context.FhirContext.forR5Cached().newJsonParser()
+                            .parseResource(org.hl7.fhir.r5.model.Bundle.class, response.body()).getEntry().size()
+                    : fhir.newJsonParser().parseResource(Bundle.class, response.body()).getEntry().size();
             if (entries != Math.min(20, s.expectedTotal())) {
                 throw new IllegalStateException(s.name() + ": expected " + Math.min(20, s.expectedTotal())
                         + " entries, got " + entries + ": " + snippet(response.body()));
