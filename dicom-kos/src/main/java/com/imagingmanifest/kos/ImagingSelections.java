@@ -72,7 +72,7 @@ public final class ImagingSelections {
         selection.setStatus(ImagingSelection.ImagingSelectionStatus.AVAILABLE);
         CodeableConcept code = title(manifest);
         selection.setCode(code);
-        Reference subject = manifest.hasPatient() ? r5(manifest.getPatient()) : null;
+        Reference subject = manifest.hasPatient() ? issuerAsAssigner(r5(manifest.getPatient())) : null;
         selection.setSubject(subject);
         if (manifest.hasAuthoringTime()) {
             org.hl7.fhir.dstu3.model.DateTimeType time = manifest.getAuthoringTimeElement();
@@ -172,7 +172,7 @@ public final class ImagingSelections {
         }
         if (in.hasConnectionType()) {
             org.hl7.fhir.dstu3.model.Coding c = in.getConnectionType();
-            out.addConnectionType(new CodeableConcept(new Coding(terminology(c.getSystem(), true), c.getCode(),
+            out.addConnectionType(new CodeableConcept(new Coding(terminology(c.getSystem(), c.getCode(), true), c.getCode(),
                     c.getDisplay())));
         }
         if (in.hasName()) {
@@ -182,7 +182,7 @@ public final class ImagingSelections {
             Endpoint.EndpointPayloadComponent payload = out.addPayload();
             in.getPayloadType().forEach(t -> {
                 CodeableConcept type = r5(t);
-                type.getCoding().forEach(c -> c.setSystem(terminology(c.getSystem(), true)));
+                type.getCoding().forEach(c -> c.setSystem(terminology(c.getSystem(), null, true)));
                 payload.addType(type);
             });
             in.getPayloadMimeType().forEach(m -> payload.addMimeType(m.getValue()));
@@ -238,7 +238,7 @@ public final class ImagingSelections {
             }
         }
         if (selection.hasSubject()) {
-            m.setPatient(stu3(selection.getSubject()));
+            m.setPatient(stu3(assignerAsIssuer(selection.getSubject().copy())));
         }
         if (selection.hasIssued()) {
             m.setAuthoringTimeElement(new org.hl7.fhir.dstu3.model.DateTimeType(
@@ -445,7 +445,7 @@ public final class ImagingSelections {
         }
         if (in.hasConnectionType() && in.getConnectionTypeFirstRep().hasCoding()) {
             Coding c = in.getConnectionTypeFirstRep().getCodingFirstRep();
-            out.setConnectionType(new org.hl7.fhir.dstu3.model.Coding(terminology(c.getSystem(), false), c.getCode(),
+            out.setConnectionType(new org.hl7.fhir.dstu3.model.Coding(terminology(c.getSystem(), c.getCode(), false), c.getCode(),
                     c.getDisplay()));
         }
         if (in.hasName()) {
@@ -454,7 +454,7 @@ public final class ImagingSelections {
         for (Endpoint.EndpointPayloadComponent payload : in.getPayload()) {
             payload.getType().forEach(t -> {
                 org.hl7.fhir.dstu3.model.CodeableConcept type = stu3(t);
-                type.getCoding().forEach(c -> c.setSystem(terminology(c.getSystem(), false)));
+                type.getCoding().forEach(c -> c.setSystem(terminology(c.getSystem(), null, false)));
                 out.addPayloadType(type);
             });
             payload.getMimeType().forEach(mt -> out.addPayloadMimeType(mt.getValue()));
@@ -492,13 +492,48 @@ public final class ImagingSelections {
     }
 
     /**
+     * An Issuer of Patient ID (0010,0021) that is not a URI ("HOSPITAL-A") is the STU3 identifier's
+     * system as the KOS gave it; R5 requires an absolute system, so there it is the identifier's
+     * assigner (the authority that issued the id, which is what the DICOM attribute names).
+     */
+    private static Reference issuerAsAssigner(Reference subject) {
+        Identifier id = subject.getIdentifier();
+        if (id != null && id.hasSystem() && !java.net.URI.create(safeUri(id.getSystem())).isAbsolute()) {
+            id.setAssigner(new Reference().setDisplay(id.getSystem()));
+            id.setSystem(null);
+        }
+        return subject;
+    }
+
+    private static Reference assignerAsIssuer(Reference subject) {
+        Identifier id = subject.getIdentifier();
+        if (id != null && !id.hasSystem() && id.hasAssigner() && id.getAssigner().hasDisplay()
+                && !id.getAssigner().hasReference() && !id.getAssigner().hasIdentifier()) {
+            id.setSystem(id.getAssigner().getDisplay());
+            id.setAssigner(null);
+        }
+        return subject;
+    }
+
+    private static String safeUri(String value) {
+        try {
+            return java.net.URI.create(value).toString();
+        } catch (IllegalArgumentException e) {
+            return "relative"; // not a URI at all: treated as a name
+        }
+    }
+
+    /**
      * Endpoint code systems moved to terminology.hl7.org after STU3 ({@code http://hl7.org/fhir/X} became
      * {@code http://terminology.hl7.org/CodeSystem/X}); other systems are kept.
      */
-    private static String terminology(String system, boolean toR5) {
+    private static String terminology(String system, String code, boolean toR5) {
         String stu3 = "http://hl7.org/fhir/";
         String r5 = "http://terminology.hl7.org/CodeSystem/";
         for (String name : List.of("endpoint-connection-type", "endpoint-payload-type")) {
+            if (code != null && name.equals("endpoint-connection-type") && !code.startsWith("dicom-")) {
+                continue; // ihe-iid and the like are not in terminology.hl7.org's code system: kept as written
+            }
             if (toR5 && (stu3 + name).equals(system)) {
                 return r5 + name;
             }

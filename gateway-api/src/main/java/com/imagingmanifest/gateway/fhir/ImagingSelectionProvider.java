@@ -256,6 +256,9 @@ final class ImagingSelectionProvider implements IResourceProvider {
             UnknownTotals.mark(out);
         }
         for (org.hl7.fhir.dstu3.model.Bundle.BundleLinkComponent link : in.getLink()) {
+            if ("self".equals(link.getRelation())) {
+                continue; // HAPI adds this request's own, with the R5 parameter names
+            }
             out.addLink().setRelation(Bundle.LinkRelationTypes.fromCode(link.getRelation()))
                     .setUrl(retype(link.getUrl()));
         }
@@ -275,6 +278,16 @@ final class ImagingSelectionProvider implements IResourceProvider {
             if (e.hasRequest()) {
                 entry.getRequest().setMethod(Bundle.HTTPVerb.fromCode(e.getRequest().getMethod().toCode()))
                         .setUrl(retype(e.getRequest().getUrl()));
+            }
+            if (out.getType() == Bundle.BundleType.HISTORY && !e.hasResponse() && e.hasRequest()) {
+                // R5 bdl-3b: a history entry carries the response of the write it records
+                Bundle.HTTPVerb verb = entry.getRequest().getMethod();
+                entry.getResponse().setStatus(verb == Bundle.HTTPVerb.POST ? "201 Created"
+                        : verb == Bundle.HTTPVerb.DELETE ? "204 No Content" : "200 OK");
+                if (e.getResource() != null && e.getResource().getMeta().hasVersionId()) {
+                    entry.getResponse().setEtag("W/\"" + e.getResource().getMeta().getVersionId() + "\"")
+                            .setLastModified(e.getResource().getMeta().getLastUpdated());
+                }
             }
             if (e.hasResponse()) {
                 entry.getResponse().setStatus(e.getResponse().getStatus());
