@@ -10,14 +10,19 @@ import com.imagingmanifest.net.dimse.DimseException;
 import com.imagingmanifest.net.dimse.DimseStatus;
 import com.imagingmanifest.net.dimse.Part10Object;
 import com.imagingmanifest.net.dimse.QueryRetrieveLevel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * A PACS reached by DIMSE only: C-ECHO checks, C-STORE stores, C-FIND (Study Root) finds, C-GET
- * retrieves. DIMSE has no delete, so a superseded KOS is rejected (IOCM note) or kept.
+ * A PACS reached by DIMSE only: C-ECHO checks, C-STORE stores, C-FIND (Study Root) finds, C-GET or
+ * C-MOVE retrieves. DIMSE has no delete, so a superseded KOS is rejected (IOCM note) or kept.
+ *
+ * <p>C-MOVE (for archives without C-GET): the archive sends the instance to {@code moveDestination},
+ * the gateway's own C-STORE SCP, which hands it over through {@link MoveArrivals}; the archive must
+ * have that AE title with the SCP's host and port in its configuration (it never learns them from us).
  *
  * <p>KOS feed: Study Root C-FIND is hierarchical (PS3.4 C.4.1.3.1: a SERIES or IMAGE query names
  * its parent UIDs), so KOS cannot be asked for at IMAGE level across studies. The feed walks down:
@@ -27,17 +32,38 @@ import java.util.Set;
  * makes this walk visit every study; each poll costs one C-FIND per study and series with a KOS.
  */
 public final class DimsePacs implements Pacs {
+    /** PS3.4 C.4.2.1.5: Refused: Move Destination unknown. */
+    static final int MOVE_DESTINATION_UNKNOWN = 0xA801;
+    private static final Duration ARRIVAL_GRACE = Duration.ofSeconds(5);
     private final DimseClient client;
+    private final String moveDestination;
+    private final MoveArrivals arrivals;
 
+    /** Retrieving by C-GET. */
     public DimsePacs(DimseClient client) {
-        this.client = client;
+        this(client, null, null);
     }
 
-    static Pacs open(PacsBinding binding) {
+    /** Retrieving by C-MOVE to {@code moveDestination} when it is set, else by C-GET. */
+    public DimsePacs(DimseClient client, String moveDestination, MoveArrivals arrivals) {
+        if (moveDestination != null && arrivals == null) {
+            throw new IllegalArgumentException("C-MOVE retrieval needs the SCP's MoveArrivals");
+        }
+        this.client = client;
+        this.moveDestination = moveDestination;
+        this.arrivals = arrivals;
+    }
+
+    static Pacs open(PacsBinding binding, MoveArrivals arrivals) {
         if (binding.host() == null || binding.aeTitle() == null || binding.port() <= 0) {
             throw new IllegalArgumentException("DIMSE PACS binding needs host, port and AE title");
         }
-        return new DimsePacs(DimseClient.builder(binding.host(), binding.port(), binding.aeTitle())
+        String destination = binding.retrieve() == PacsBinding.Retrieve.C_MOVE ? binding.moveDestination() : null;
+        return new DimsePacs(client(binding), destination, arrivals);
+    }
+
+    private static DimseClient client(PacsBinding binding) {
+        return (DimseClient.builder(binding.host(), binding.port(), binding.aeTitle())
                 .callingAeTitle(binding.callingAeTitle() != null ? binding.callingAeTitle() : "IMGW")
                 .connectTimeout(PacsFactory.connectTimeout(binding))
                 .associationTimeout(PacsFactory.responseTimeout(binding))
@@ -119,6 +145,9 @@ public final class DimsePacs implements Pacs {
         keys.setString(Tag.StudyInstanceUID, Vr.UI, studyInstanceUid);
         keys.setString(Tag.SeriesInstanceUID, Vr.UI, seriesInstanceUid);
         keys.setString(Tag.SOPInstanceUID, Vr.UI, sopInstanceUid);
+        if (moveDestination != null) {
+            return move(keys, sopInstanceUid);
+        }
         List<byte[]> received = new ArrayList<>();
         DimseClient.GetResult result;
         try {
@@ -126,8 +155,7 @@ public final class DimsePacs implements Pacs {
                 if (!sopInstanceUid.equals(sopInstance)) {
                     throw new IllegalStateException("asked for " + sopInstanceUid + ", offered " + sopInstance);
                 }
-                // the data set travels without file meta: make it a Part 10 object in the syntax it came in
-                received.add(Part10.write(DataSetReader.read(dataSet, 0, dataSet.length, ts), ts));
+                received.add(part10(dataSet, ts));
             });
         } catch (DimseException e) {
             // PS3.4 C.4.3.3.1: a C-GET that matches nothing may end in failure (Orthanc: C000H); only a
@@ -145,6 +173,53 @@ public final class DimsePacs implements Pacs {
                     result.status().code(), result.failed(), result.warning()), null);
         }
         return received.stream().findFirst();
+    }
+
+    /**
+     * C-MOVE of one instance to the gateway's SCP (PS3.4 C.4.2): wait for it there before asking, so
+     * that it cannot arrive unawaited and be taken for an ordinary store.
+     */
+    private Optional<byte[]> move(DataSet keys, String sopInstanceUid) throws PacsException {
+        try (MoveArrivals.Expected expected = arrivals.expect(moveDestination, sopInstanceUid)) {
+            DimseClient.MoveResult result;
+            try {
+                result = client.move(QueryRetrieveLevel.IMAGE, keys, moveDestination);
+            } catch (DimseException e) {
+                // as for C-GET, a C-MOVE that matches nothing may end in failure; A801 never means "not there"
+                if (e.kind() == DimseException.Kind.FAILURE_STATUS && e.status().code() != MOVE_DESTINATION_UNKNOWN
+                        && expected.await(Duration.ZERO).isEmpty() && !exists(keys)) {
+                    return Optional.empty();
+                }
+                PacsException failure = map(e);
+                String hint = e.kind() == DimseException.Kind.FAILURE_STATUS && e.status().code()
+                        == MOVE_DESTINATION_UNKNOWN ? " (the archive does not know AE " + moveDestination
+                        + ": add it with the gateway's SCP host and port to the archive's configuration)" : "";
+                throw new PacsException(failure.kind(), failure.status(), "C-MOVE of " + sopInstanceUid + ": "
+                        + e.getMessage() + hint, e);
+            }
+            // the SCP answered the sub-operation only after the hand-over, so a completed one is here already;
+            // the short wait covers only an archive that counts a sub-operation before its answer
+            Duration wait = result.completed() > 0 ? ARRIVAL_GRACE : Duration.ZERO;
+            Optional<MoveArrivals.Arrival> arrival = expected.await(wait);
+            if (arrival.isPresent()) {
+                return Optional.of(part10(arrival.get().dataSet(), arrival.get().transferSyntaxUid()));
+            }
+            if (result.completed() + result.failed() + result.warning() == 0) {
+                return Optional.empty(); // matched nothing: the archive does not hold it
+            }
+            String message = String.format("C-MOVE of %s to %s: status %04XH, %d sub-operations completed, %d failed,"
+                    + " %d with warnings%s%s", sopInstanceUid, moveDestination, result.status().code(),
+                    result.completed(), result.failed(), result.warning(),
+                    result.failedSopInstanceUids().isEmpty() ? "" : ", failed " + result.failedSopInstanceUids(),
+                    result.completed() > 0 ? "; the archive sent it elsewhere: check its address for AE "
+                            + moveDestination : "");
+            throw new PacsException(PacsException.Kind.FAILED, result.status().code(), message, null);
+        }
+    }
+
+    /** The data set travels without file meta: make it a Part 10 object in the syntax it came in. */
+    private static byte[] part10(byte[] dataSet, String ts) {
+        return Part10.write(DataSetReader.read(dataSet, 0, dataSet.length, ts), ts);
     }
 
     private boolean exists(DataSet instanceKeys) throws PacsException {

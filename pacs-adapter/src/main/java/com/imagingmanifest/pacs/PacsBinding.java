@@ -11,6 +11,8 @@ import javax.net.ssl.SSLContext;
  * connections (PS3.15 B.1) and https URLs are trusted by it instead of the JVM's default; the PACS's
  * certificate must name the host the gateway connects to. HTTP requests authenticate with
  * {@code bearerToken} (RFC 6750) or with {@code username}/{@code password} (Basic), never both.
+ * {@code retrieve} says how a DIMSE binding fetches an instance: C-GET on its own association, or
+ * C-MOVE to {@code moveDestination}, the AE title of the gateway's own C-STORE SCP for the organization.
  */
 public record PacsBinding(
         Kind kind,
@@ -28,7 +30,9 @@ public record PacsBinding(
         Duration responseTimeout,
         int maxAssociations,
         SSLContext tlsContext,
-        String bearerToken) {
+        String bearerToken,
+        Retrieve retrieve,
+        String moveDestination) {
 
     /**
      * Associations a DIMSE binding keeps open to the PACS at once (per pool: one for echo, find and
@@ -45,6 +49,30 @@ public record PacsBinding(
         if (bearerToken != null && !bearerToken.isEmpty() && username != null && !username.isEmpty()) {
             throw new IllegalArgumentException("set username/password or bearer-token, not both");
         }
+        retrieve = retrieve == null ? Retrieve.C_GET : retrieve;
+        if (retrieve == Retrieve.C_MOVE && kind != Kind.DIMSE) {
+            throw new IllegalArgumentException("retrieve=c-move needs kind=dimse (" + kind.name().toLowerCase(
+                    java.util.Locale.ROOT) + " retrieves over HTTP)");
+        }
+        if (retrieve == Retrieve.C_MOVE && (moveDestination == null || moveDestination.isBlank())) {
+            throw new IllegalArgumentException("retrieve=c-move needs the gateway's C-STORE SCP AE title as its"
+                    + " move destination");
+        }
+    }
+
+    /** A binding retrieving by C-GET. */
+    public PacsBinding(Kind kind, String aeTitle, String host, int port, String callingAeTitle, URI dicomwebUrl,
+            URI publicDicomwebUrl, URI restUrl, String username, String password, SupersededPolicy superseded,
+            Duration connectTimeout, Duration responseTimeout, int maxAssociations, SSLContext tlsContext,
+            String bearerToken) {
+        this(kind, aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl, username, password,
+                superseded, connectTimeout, responseTimeout, maxAssociations, tlsContext, bearerToken, Retrieve.C_GET,
+                null);
+    }
+
+    /** How a DIMSE binding retrieves an instance (PS3.4 C.4.2 C-MOVE, C.4.3 C-GET). */
+    public enum Retrieve {
+        C_GET, C_MOVE
     }
 
     /** A binding without TLS material and bearer token. */
@@ -75,7 +103,15 @@ public record PacsBinding(
     /** This binding with the given TLS material (null: plain TCP and the JVM's default trust). */
     public PacsBinding withTlsContext(SSLContext tls) {
         return new PacsBinding(kind, aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl,
-                username, password, superseded, connectTimeout, responseTimeout, maxAssociations, tls, bearerToken);
+                username, password, superseded, connectTimeout, responseTimeout, maxAssociations, tls, bearerToken,
+                retrieve, moveDestination);
+    }
+
+    /** This binding retrieving by {@code retrieve}, moving to {@code moveDestination} for C-MOVE. */
+    public PacsBinding withRetrieve(Retrieve retrieve, String moveDestination) {
+        return new PacsBinding(kind, aeTitle, host, port, callingAeTitle, dicomwebUrl, publicDicomwebUrl, restUrl,
+                username, password, superseded, connectTimeout, responseTimeout, maxAssociations, tlsContext,
+                bearerToken, retrieve, moveDestination);
     }
 
     /** Secrets left out: a binding may be logged or shown in an error. */
@@ -85,7 +121,8 @@ public record PacsBinding(
                 + ", callingAeTitle=" + callingAeTitle + ", dicomwebUrl=" + dicomwebUrl + ", restUrl=" + restUrl
                 + ", username=" + username + ", password=" + (password == null ? "none" : "[set]")
                 + ", bearerToken=" + (bearerToken == null ? "none" : "[set]") + ", tls=" + (tlsContext != null)
-                + ", superseded=" + superseded + ", maxAssociations=" + maxAssociations + "]";
+                + ", superseded=" + superseded + ", maxAssociations=" + maxAssociations + ", retrieve=" + retrieve
+                + (retrieve == Retrieve.C_MOVE ? ", moveDestination=" + moveDestination : "") + "]";
     }
 
     /** The DICOMweb base viewers should use: the public one when set, else the internal one. */

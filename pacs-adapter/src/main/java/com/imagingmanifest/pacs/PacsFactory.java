@@ -20,9 +20,15 @@ public final class PacsFactory {
      * authentication when the binding has one, and the binding's TLS context (else the JVM's default
      * trust) for https URLs. An ORTHANC binding without
      * {@code restUrl} uses the parent of its DICOMweb base (Orthanc's default {@code /dicom-web/}).
-     * Throws IllegalArgumentException when the binding lacks what its kind needs.
+     * Throws IllegalArgumentException when the binding lacks what its kind needs, or retrieves by
+     * C-MOVE (that needs {@link #open(PacsBinding, MoveArrivals)}).
      */
     public static Pacs open(PacsBinding binding) {
+        return open(binding, null);
+    }
+
+    /** Like {@link #open(PacsBinding)}; a C-MOVE binding receives through {@code arrivals} (its SCP's). */
+    public static Pacs open(PacsBinding binding, MoveArrivals arrivals) {
         return switch (binding.kind()) {
             case DICOMWEB -> new DicomwebPacs(new DicomwebClient(require(binding.dicomwebUrl(), "dicomwebUrl"),
                     transport(binding)));
@@ -32,7 +38,7 @@ public final class PacsFactory {
                 URI rest = binding.restUrl() != null ? binding.restUrl() : parentOf(dicomweb);
                 yield new OrthancPacs(new DicomwebPacs(new DicomwebClient(dicomweb, http)), new OrthancRest(rest, http));
             }
-            case DIMSE -> DimsePacs.open(binding);
+            case DIMSE -> DimsePacs.open(binding, arrivals);
         };
     }
 

@@ -28,6 +28,7 @@ public final class Tag {
     public static final int QueryRetrieveLevel = 0x00080052;
     public static final int RetrieveAETitle = 0x00080054;
     public static final int InstanceAvailability = 0x00080056;
+    public static final int FailedSOPInstanceUIDList = 0x00080058;
     public static final int Modality = 0x00080060;
     public static final int ModalitiesInStudy = 0x00080061;
     public static final int Manufacturer = 0x00080070;

@@ -1,6 +1,7 @@
 package com.imagingmanifest.gateway.config;
 
 import com.imagingmanifest.gateway.tenant.PacsOpener;
+import com.imagingmanifest.pacs.MoveArrivals;
 import com.imagingmanifest.pacs.PacsFactory;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -17,9 +18,15 @@ class GatewayConfiguration {
         return Clock.systemUTC();
     }
 
+    /** Where C-MOVE retrievals wait for what the archive sends to the gateway's C-STORE SCP. */
+    @Bean
+    MoveArrivals moveArrivals() {
+        return new MoveArrivals();
+    }
+
     @Bean
     @ConditionalOnMissingBean
-    PacsOpener pacsOpener() {
-        return PacsFactory::open;
+    PacsOpener pacsOpener(MoveArrivals arrivals) {
+        return binding -> PacsFactory.open(binding, arrivals);
     }
 }

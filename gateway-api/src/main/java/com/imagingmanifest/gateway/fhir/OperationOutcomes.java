@@ -25,6 +25,18 @@ public final class OperationOutcomes {
         return outcome;
     }
 
+    /** The MDC key of the request id (RequestLogging sets it for the whole request). */
+    private static final String REQUEST_ID = "request_id";
+
+    /**
+     * {@code " (request id X; the gateway's log has the details)"} for the request being served, or empty
+     * outside a request: an operator finds the log lines of a failure the client reports by this id.
+     */
+    public static String requestIdNote() {
+        String id = org.slf4j.MDC.get(REQUEST_ID);
+        return id == null ? "" : " (request id " + id + "; the gateway's log has the details)";
+    }
+
     /** An HTTP error HAPI has no exception class for (e.g. 503), carrying its OperationOutcome. */
     public static BaseServerResponseException failure(int status, IssueType type, String message) {
         UnclassifiedServerFailureException e = new UnclassifiedServerFailureException(status, message);

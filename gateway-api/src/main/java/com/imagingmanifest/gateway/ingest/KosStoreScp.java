@@ -7,7 +7,10 @@ import com.imagingmanifest.gateway.tenant.Tenants;
 import com.imagingmanifest.net.dimse.DimseServer;
 import com.imagingmanifest.net.dimse.DimseStatus;
 import com.imagingmanifest.net.dimse.StoreHandler;
+import com.imagingmanifest.net.dimse.SopClasses;
 import com.imagingmanifest.net.dimse.StoreRequest;
+import com.imagingmanifest.pacs.MoveArrivals;
+import com.imagingmanifest.pacs.PacsBinding;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,6 +46,14 @@ import org.springframework.stereotype.Component;
  * a manifest C001 ("Error: Cannot understand", C000-CFFF), both quarantined; a database failure
  * gets 0110 "Processing failure" (nothing was decided: the sender may retry). Duplicates, the
  * gateway's own KOS and rejection notes are answered with success.
+ *
+ * <p>C-MOVE destination: an organization whose PACS binding retrieves by {@code c-move} has the
+ * archive send to this organization's AE; every object received is first offered to the
+ * {@link MoveArrivals} of the retrievals waiting, matched by SOP Instance UID, and one that is
+ * awaited goes to its retrieval only, not to ingestion. Such an organization's AE also admits the
+ * PACS's own AE title as calling AE (the archive calls with it), runs even with ingestion disabled
+ * (then only awaited objects are taken), and the SCP then negotiates the default storage classes, not
+ * only KOS, so that an image a viewer retrieves can be moved too. Without the SCP the start fails.
  */
 @Component
 public class KosStoreScp implements SmartLifecycle {
@@ -55,17 +66,40 @@ public class KosStoreScp implements SmartLifecycle {
     private final IngestProperties properties;
     private final Tenants tenants;
     private final KosIngestion ingestion;
+    private final MoveArrivals arrivals;
     private volatile DimseServer server;
 
     private final ObjectProvider<SslBundles> sslBundles;
 
     KosStoreScp(IngestProperties properties, Tenants tenants, KosIngestion ingestion,
-            ObjectProvider<SslBundles> sslBundles) {
+            ObjectProvider<SslBundles> sslBundles, MoveArrivals arrivals) {
         this.sslBundles = sslBundles;
         this.properties = properties;
         this.tenants = tenants;
         this.ingestion = ingestion;
+        this.arrivals = arrivals;
+        requireMoveDestinations();
         entities(); // configuration errors stop the start
+    }
+
+    /** A c-move binding whose archive could send to no SCP would fail every retrieval: refuse the start. */
+    private void requireMoveDestinations() {
+        for (Tenant tenant : tenants.all()) {
+            if (tenant.pacs().retrieve() != PacsBinding.Retrieve.C_MOVE) {
+                continue;
+            }
+            if (properties.scp().port() == null) {
+                throw new IllegalStateException("organization " + tenant.id() + ": pacs.retrieve=c-move needs the"
+                        + " gateway's C-STORE SCP, where the archive sends to AE " + tenant.pacs().moveDestination()
+                        + "; set gateway.scp.port (or use pacs.retrieve=c-get)");
+            }
+        }
+    }
+
+    /** The tenant retrieving by C-MOVE to its {@code scp-ae-title}, if {@code o} is one. */
+    private Tenant mover(IngestProperties.Organization o) {
+        return tenants.find(o.id() == null ? "" : o.id())
+                .filter(t -> t.pacs().retrieve() == PacsBinding.Retrieve.C_MOVE).orElse(null);
     }
 
     /** The bound port, or -1 when the SCP does not run. */
@@ -104,7 +138,11 @@ public class KosStoreScp implements SmartLifecycle {
                 allowed.add(DimseServer.ANY_CALLING_AE.equals(calling.strip()) ? DimseServer.ANY_CALLING_AE
                         : aeTitle(calling, where + ".scp-allowed-calling-aes"));
             }
-            if (!o.ingest().enabled()) {
+            Tenant mover = mover(o);
+            if (mover != null && mover.pacs().aeTitle() != null) {
+                allowed.add(mover.pacs().aeTitle().strip()); // the archive's C-STORE sub-operations
+            }
+            if (!o.ingest().enabled() && mover == null) {
                 continue;
             }
             if (allowed.isEmpty()) {
@@ -194,8 +232,8 @@ public class KosStoreScp implements SmartLifecycle {
                 .maxPendingAssociations(scp.maxPendingAssociations())
                 .maxDataSetLength(scp.maxObjectSize().toBytes()).idleTimeout(scp.idleTimeout())
                 .artimTimeout(scp.associationRequestTimeout()).pduTimeout(scp.pduTimeout())
-                // PS3.4 B.5: only what ingestion needs; Verification is always offered
-                .storageSopClasses(List.of(Uid.KeyObjectSelectionDocumentStorage));
+                // PS3.4 B.5: only what ingestion needs (and, for C-MOVE, what is retrieved); Verification always
+                .storageSopClasses(moves() ? SopClasses.DEFAULT_STORAGE : List.of(Uid.KeyObjectSelectionDocumentStorage));
         SSLContext tls = NamedSslBundles.tlsContext(sslBundles.getIfAvailable(), scp.sslBundle(),
                 "gateway.scp.ssl-bundle");
         if (tls != null) {
@@ -208,11 +246,29 @@ public class KosStoreScp implements SmartLifecycle {
         log.info("C-STORE SCP for KOS listening on {}:{} as {}", scp.host(), server.port(), entities.keySet());
     }
 
+    private boolean ingesting(Tenant tenant) {
+        return properties.organizations().stream().filter(o -> tenant.isNamedBy(o.id() == null ? "" : o.id()))
+                .allMatch(o -> o.ingest().enabled());
+    }
+
+    private boolean moves() {
+        return tenants.all().stream().anyMatch(t -> t.pacs().retrieve() == PacsBinding.Retrieve.C_MOVE);
+    }
+
     private StoreHandler handler(Entity entity) {
         return request -> onStore(entity.organization().apply(request.callingAeTitle()), request);
     }
 
     private DimseStatus onStore(Tenant tenant, StoreRequest request) {
+        // a C-MOVE sub-operation a retrieval waits for: handed to it, never ingested as well
+        if (arrivals.offer(request.calledAeTitle(), new MoveArrivals.Arrival(request.sopClassUid(),
+                request.sopInstanceUid(), request.transferSyntaxUid(), request.dataSet()))) {
+            return DimseStatus.success();
+        }
+        if (!ingesting(tenant)) {
+            // the AE runs only as a C-MOVE destination: nothing else is taken
+            return status(DimseStatus.OUT_OF_RESOURCES, "ingestion is disabled for this organization");
+        }
         if (!Uid.KeyObjectSelectionDocumentStorage.equals(request.sopClassUid())) {
             return status(DimseStatus.SOP_CLASS_NOT_SUPPORTED, "this AE stores only Key Object Selection documents");
         }

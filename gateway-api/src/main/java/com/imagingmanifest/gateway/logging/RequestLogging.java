@@ -88,7 +88,7 @@ public class RequestLogging extends OncePerRequestFilter {
                 return;
             }
             fields.forEach((k, v) -> put(keys, MDC_CDATA_PREFIX + k, v));
-            chain.doFilter(request, response);
+            chain.doFilter(withRequestId(request, requestId), response);
             status = response.getStatus();
         } finally {
             long micros = (System.nanoTime() - start) / 1000;
@@ -100,9 +100,6 @@ public class RequestLogging extends OncePerRequestFilter {
 
     private void record(HttpServletRequest request, HttpServletResponse response, FhirRequest fhir, int status,
             long micros) {
-        // the path only: query strings of searches carry patient identifiers, which logs must not keep
-        access.info("{} {} {} {}", kv("method", request.getMethod()), kv("path", request.getRequestURI()),
-                kv("status", status), kv("duration_ms", micros / 1000.0));
         String denial = RequestAudit.denial(request);
         String subject = RequestAudit.subject(request);
         if (denial != null || status == 401 || status == 403) {
@@ -116,6 +113,10 @@ public class RequestLogging extends OncePerRequestFilter {
                     kv("outcome", status < 400 ? "success" : "failure"), kv("subject", subject),
                     kv("client", RequestAudit.client(request)));
         }
+        // last: a reader that has the access line has every line of the request (the client may already
+        // have the response). The path only: query strings of searches carry patient identifiers.
+        access.info("{} {} {} {}", kv("method", request.getMethod()), kv("path", request.getRequestURI()),
+                kv("status", status), kv("duration_ms", micros / 1000.0));
     }
 
     /** {@code [Type/id, version]} of the written resource, from Location or the path and ETag. */
@@ -138,6 +139,25 @@ public class RequestLogging extends OncePerRequestFilter {
         }
         String reference = fhir.resourceReference() != null ? fhir.resourceReference() : fhir.resourceType();
         return new String[] {reference, version};
+    }
+
+    /**
+     * The request as the FHIR server sees it: HAPI answers with the incoming {@code X-Request-Id}, or
+     * with an id of its own; it must be this one, which the log lines and OperationOutcomes carry.
+     */
+    private static HttpServletRequest withRequestId(HttpServletRequest request, String requestId) {
+        return new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+            @Override
+            public String getHeader(String name) {
+                return REQUEST_ID_HEADER.equalsIgnoreCase(name) ? requestId : super.getHeader(name);
+            }
+
+            @Override
+            public java.util.Enumeration<String> getHeaders(String name) {
+                return REQUEST_ID_HEADER.equalsIgnoreCase(name)
+                        ? java.util.Collections.enumeration(List.of(requestId)) : super.getHeaders(name);
+            }
+        };
     }
 
     private static String requestId(String offered) {

@@ -52,9 +52,11 @@ public class Tenants {
             require(o.pacs() != null, where + ".pacs.* is required");
             PacsBinding binding;
             try {
-                binding = o.pacs().toBinding();
+                binding = o.pacs().toBinding(o.scpAeTitle());
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException(where + ".pacs: " + e.getMessage(), e);
+                throw new IllegalStateException("organization " + o.id() + ": " + where + ".pacs: " + e.getMessage()
+                        + (e.getMessage().contains("move destination") ? " (set " + where + ".scp-ae-title and"
+                        + " gateway.scp.port)" : ""), e);
             }
             requirePossible(o.id(), where, binding);
             binding = binding.withTlsContext(

@@ -199,9 +199,20 @@ final class GatewayChild implements AutoCloseable {
         throw new IllegalStateException("no " + field + " for pid " + pid());
     }
 
+    private String adminToken;
+
+    private synchronized String adminToken() {
+        if (adminToken == null) {
+            adminToken = TestTokens.token(dataDir, ORG, "gateway.admin");
+        }
+        return adminToken;
+    }
+
     /** Heap in use now (the sum of the heap pools of {@code jvm_memory_used_bytes}), or -1 when not scraped. */
     long heapUsedBytes() {
+        // the metrics name organizations: a scraper needs the admin scope
         HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + adminToken())
                 .timeout(Duration.ofSeconds(5)).GET().build();
         try {
             String body = HttpClient.newHttpClient().send(scrape, HttpResponse.BodyHandlers.ofString()).body();

@@ -76,6 +76,31 @@ class TenantsTest {
         assertThatThrownBy(none::toBinding).hasMessageContaining("max-associations");
     }
 
+    @Test
+    void cMoveNeedsKindDimseAndTheOrganizationsScpAeTitle() {
+        GatewayProperties.Pacs move = new GatewayProperties.Pacs("dimse", "ARCHIVE", "127.0.0.1", 4242, "GW", null, null,
+                null, null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(30), 8, null, null, "c-move");
+        PacsBinding binding = tenants(new GatewayProperties.Organization("m", null, null, move, "GWSCP")).find("m")
+                .orElseThrow().pacs();
+        assertThat(binding.retrieve()).isEqualTo(PacsBinding.Retrieve.C_MOVE);
+        assertThat(binding.moveDestination()).isEqualTo("GWSCP");
+        assertThat(tenants(new GatewayProperties.Organization("g", null, null, pacs("dimse", null))).find("g")
+                .orElseThrow().pacs().retrieve()).isEqualTo(PacsBinding.Retrieve.C_GET);
+        assertThatThrownBy(() -> tenants(new GatewayProperties.Organization("m", null, null, move)))
+                .hasMessage("organization m: gateway.organizations[0].pacs: retrieve=c-move needs the gateway's C-STORE"
+                        + " SCP AE title as its move destination (set gateway.organizations[0].scp-ae-title and"
+                        + " gateway.scp.port)");
+        GatewayProperties.Pacs orthanc = new GatewayProperties.Pacs("orthanc", "ORTHANC", "127.0.0.1", 4242, "GW",
+                URI.create("http://127.0.0.1:8042/dicom-web"), null, null, null, null, null, Duration.ofSeconds(5),
+                Duration.ofSeconds(30), 8, null, null, "c-move");
+        assertThatThrownBy(() -> tenants(new GatewayProperties.Organization("o", null, null, orthanc, "GWSCP")))
+                .hasMessageContaining("retrieve=c-move needs kind=dimse");
+        GatewayProperties.Pacs pigeon = new GatewayProperties.Pacs("dimse", "ARCHIVE", "127.0.0.1", 4242, "GW", null,
+                null, null, null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(30), 8, null, null, "c-fetch");
+        assertThatThrownBy(() -> tenants(new GatewayProperties.Organization("p", null, null, pigeon, "GWSCP")))
+                .hasMessageContaining("retrieve must be one of c-get|c-move, not 'c-fetch'");
+    }
+
     static Tenants tenants(GatewayProperties.Organization... organizations) {
         return new Tenants(new GatewayProperties(null, null, null, List.of(organizations)));
     }

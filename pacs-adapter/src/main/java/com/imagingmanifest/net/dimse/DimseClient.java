@@ -175,6 +175,17 @@ public final class DimseClient implements AutoCloseable {
     public record GetResult(DimseStatus status, int completed, int failed, int warning) {
     }
 
+    /**
+     * The final C-MOVE response (PS3.4 C.4.2.1.4): its status, the sub-operation counts, and the
+     * Failed SOP Instance UID List (0008,0058) of its identifier when the peer sent one.
+     */
+    public record MoveResult(DimseStatus status, int completed, int failed, int warning,
+            List<String> failedSopInstanceUids) {
+        public MoveResult {
+            failedSopInstanceUids = List.copyOf(failedSopInstanceUids);
+        }
+    }
+
     @FunctionalInterface
     private interface Operation<T> {
         T run(DimseChannel channel) throws IOException;
@@ -264,6 +275,20 @@ public final class DimseClient implements AutoCloseable {
         return run(retrieve, "C-GET", ch -> doGet(ch, level, keys, onInstance));
     }
 
+    /**
+     * C-MOVE (PS3.7 9.1.4) in the Study Root model: the peer sends the matching instances as C-STORE
+     * sub-operations on associations of its own to the application entity {@code moveDestination},
+     * which it must know (its address comes from the peer's configuration, never from us). Returns
+     * the final response once the peer has finished; each pending response restarts the DIMSE
+     * timeout. Failed sub-operations are not an exception, even under a failure status such as A702
+     * (the counts and failed UIDs say which); a failure before any sub-operation is (e.g. A801 Move
+     * Destination unknown).
+     */
+    public MoveResult move(QueryRetrieveLevel level, DataSet keys, String moveDestination) {
+        Objects.requireNonNull(moveDestination, "moveDestination");
+        return run(retrieve, "C-MOVE", ch -> doMove(ch, level, keys, moveDestination));
+    }
+
     @Override
     public void close() {
         general.close();
@@ -298,13 +323,10 @@ public final class DimseClient implements AutoCloseable {
 
     private DimseStatus doFind(DimseChannel ch, QueryRetrieveLevel level, DataSet keys, Predicate<DataSet> onMatch)
             throws IOException {
-        String model = Uid.StudyRootQueryRetrieveInformationModelFind;
-        PresentationContext pc = context(ch, model);
-        DataSet identifier = new DataSet(keys);
-        identifier.setString(Tag.QueryRetrieveLevel, Vr.CS, level.name());
-        int id = ch.nextMessageId();
-        ch.send(pc.id(), CommandSet.request(CommandField.C_FIND_RQ, id, model, true),
-                DataSetWriter.write(identifier, pc.transferSyntax()));
+        Sent sent = sendRequest(ch, Uid.StudyRootQueryRetrieveInformationModelFind, CommandField.C_FIND_RQ, level, keys,
+                null);
+        PresentationContext pc = sent.pc();
+        int id = sent.id();
         boolean cancelled = false;
         while (true) {
             DimseMessage rsp = awaitResponse(ch, id, CommandField.C_FIND_RSP);
@@ -327,15 +349,31 @@ public final class DimseClient implements AutoCloseable {
         }
     }
 
-    private GetResult doGet(DimseChannel ch, QueryRetrieveLevel level, DataSet keys, InstanceHandler onInstance)
-            throws IOException {
-        String model = Uid.StudyRootQueryRetrieveInformationModelGet;
+    private record Sent(PresentationContext pc, int id) {
+    }
+
+    /**
+     * Sends a Query/Retrieve request of {@code model} with {@code keys} at {@code level} as its
+     * identifier; {@code moveDestination} (0000,0600) only for C-MOVE.
+     */
+    private Sent sendRequest(DimseChannel ch, String model, CommandField field, QueryRetrieveLevel level, DataSet keys,
+            String moveDestination) throws IOException {
         PresentationContext pc = context(ch, model);
         DataSet identifier = new DataSet(keys);
         identifier.setString(Tag.QueryRetrieveLevel, Vr.CS, level.name());
         int id = ch.nextMessageId();
-        ch.send(pc.id(), CommandSet.request(CommandField.C_GET_RQ, id, model, true),
-                DataSetWriter.write(identifier, pc.transferSyntax()));
+        DataSet rq = CommandSet.request(field, id, model, true);
+        if (moveDestination != null) {
+            rq.setString(Tag.MoveDestination, Vr.AE, moveDestination);
+        }
+        ch.send(pc.id(), rq, DataSetWriter.write(identifier, pc.transferSyntax()));
+        return new Sent(pc, id);
+    }
+
+    private GetResult doGet(DimseChannel ch, QueryRetrieveLevel level, DataSet keys, InstanceHandler onInstance)
+            throws IOException {
+        int id = sendRequest(ch, Uid.StudyRootQueryRetrieveInformationModelGet, CommandField.C_GET_RQ, level, keys,
+                null).id();
         int timeout = (int) config.dimseTimeout().toMillis();
         while (true) {
             DimseMessage msg = ch.receive(timeout, 0);
@@ -358,6 +396,41 @@ public final class DimseClient implements AutoCloseable {
                 throw DimseException.failure("C-GET", status);
             }
             return result;
+        }
+    }
+
+    private MoveResult doMove(DimseChannel ch, QueryRetrieveLevel level, DataSet keys, String moveDestination)
+            throws IOException {
+        Sent sent = sendRequest(ch, Uid.StudyRootQueryRetrieveInformationModelMove, CommandField.C_MOVE_RQ, level, keys,
+                moveDestination);
+        PresentationContext pc = sent.pc();
+        int id = sent.id();
+        while (true) {
+            DimseMessage rsp = awaitResponse(ch, id, CommandField.C_MOVE_RSP);
+            DimseStatus status = rsp.status();
+            if (status.category() == StatusCategory.PENDING) {
+                continue;
+            }
+            int completed = rsp.command().getInt(Tag.NumberOfCompletedSuboperations, 0);
+            int failed = rsp.command().getInt(Tag.NumberOfFailedSuboperations, 0);
+            int warning = rsp.command().getInt(Tag.NumberOfWarningSuboperations, 0);
+            // a failure before any sub-operation (A801, A900, Cxxx) is thrown; one after sub-operations
+            // (A702: Unable to perform sub-operations) is a result, its counts tell what happened
+            if (!status.isSuccess()) {
+                // dcmqrscp keeps its index locked after a C-MOVE that did not succeed (A801, A702) until
+                // the association ends, which blocks every other caller: end this one rather than pool it
+                ch.association().release();
+            }
+            if (status.isFailure() && completed + failed + warning == 0) {
+                throw DimseException.failure("C-MOVE to " + moveDestination, status);
+            }
+            // PS3.4 C.4.2.1.4: the final response may carry the Failed SOP Instance UID List
+            List<String> failedUids = List.of();
+            if (rsp.dataSet() != null) {
+                String[] uids = decode(ch, rsp.dataSet(), pc.transferSyntax()).getStrings(Tag.FailedSOPInstanceUIDList);
+                failedUids = uids == null ? List.of() : java.util.Arrays.stream(uids).map(String::strip).toList();
+            }
+            return new MoveResult(status, completed, failed, warning, failedUids);
         }
     }
 
@@ -513,6 +586,7 @@ public final class DimseClient implements AutoCloseable {
     private List<PresentationContextRq> retrieveContexts() {
         List<PresentationContextRq> pcs = new ArrayList<>();
         pcs.add(new PresentationContextRq(1, Uid.StudyRootQueryRetrieveInformationModelGet, LE));
+        pcs.add(new PresentationContextRq(3, Uid.StudyRootQueryRetrieveInformationModelMove, LE));
         addStorageContexts(pcs);
         return pcs;
     }
