@@ -67,9 +67,16 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        int closed = FreePorts.find();
+        dimseOrganizations(registry, ARCHIVE, FreePorts.find());
+    }
+
+    /**
+     * The organizations bound to {@code archive} by kind dimse, on an H2 file of their own; {@code closed}
+     * is a port nothing listens on (the down organization's, and the viewers' DICOMweb base).
+     */
+    static void dimseOrganizations(DynamicPropertyRegistry registry, Dcmqrscp archive, int closed) {
         // no DICOMweb on this archive: the URL only names the viewers' base in Endpoint.address
-        ApiTestSupport.organizations(registry, "dimse", ARCHIVE.aeTitle(), ARCHIVE.host(), ARCHIVE.port(),
+        ApiTestSupport.organizations(registry, "dimse", archive.aeTitle(), archive.host(), archive.port(),
                 "http://127.0.0.1:" + closed + "/dicom-web", null, null, null, closed);
         // an H2 file of its own: the Orthanc contexts share the data directory, and their recovery
         // must not settle this context's intents against another PACS (nor this one theirs)
@@ -93,12 +100,17 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
 
     @Override
     protected ApiTestSupport.Study newStudy(String patientId) {
+        return storeStudy(ARCHIVE, patientId);
+    }
+
+    /** A new two-image CT study stored on {@code archive} with DCMTK's storescu. */
+    static ApiTestSupport.Study storeStudy(Dcmqrscp archive, String patientId) {
         SyntheticCtStudy study = SyntheticCtStudy.of(Uid.generate(), 2, "Test^Patient", patientId,
                 OrthancApiContract.ISSUER);
         try {
             Path dir = Files.createTempDirectory("dcmqrscp-study");
-            List<String> command = new ArrayList<>(List.of("storescu", "-aec", ARCHIVE.aeTitle(), ARCHIVE.host(),
-                    String.valueOf(ARCHIVE.port())));
+            List<String> command = new ArrayList<>(List.of("storescu", "-aec", archive.aeTitle(), archive.host(),
+                    String.valueOf(archive.port())));
             int i = 0;
             for (byte[] file : study.part10Files()) {
                 command.add(Files.write(dir.resolve("ct" + i++ + ".dcm"), file).toString());

@@ -33,7 +33,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * One KOS, two FHIR views (issue 20): an STU3 and an R5 HAPI generic client, each on its own base of the
  * same organization, create, update, search and delete the same selections against the real gateway and
  * a private Orthanc, and always agree on ids and versions. Run on H2 ({@link ImagingSelectionH2ApiTest})
- * and PostgreSQL ({@link ImagingSelectionPostgresApiTest}).
+ * PostgreSQL ({@link ImagingSelectionPostgresApiTest}) and the DIMSE archive
+ * ({@link ImagingSelectionDcmqrscpApiTest}).
  */
 abstract class ImagingSelectionApiContract {
     static final FhirContext R5 = FhirContext.forR5();
@@ -65,8 +66,14 @@ abstract class ImagingSelectionApiContract {
         return ApiTestSupport.client(port, ApiTestSupport.DEMO_SLUG);
     }
 
-    private static ApiTestSupport.Study study(String patient) {
+    /** A new study on the organization's PACS (the shared Orthanc here). */
+    protected ApiTestSupport.Study study(String patient) {
         return ApiTestSupport.newCtStudy(OrthancApiContract.orthanc(), patient, OrthancApiContract.ISSUER);
+    }
+
+    /** The PACS's public DICOMweb base, which every series' endpoint names. */
+    protected String dicomwebAddress() {
+        return OrthancApiContract.orthanc().dicomwebUrl().toString();
     }
 
     private static ImagingSelection selection(ApiTestSupport.Study study, int count) {
@@ -118,7 +125,7 @@ abstract class ImagingSelectionApiContract {
         assertThat(s.getStatus()).isEqualTo(ImagingSelection.ImagingSelectionStatus.AVAILABLE);
         assertThat(s.getEndpoint()).isNotEmpty();
         assertThat(s.getContained()).anyMatch(r -> r instanceof org.hl7.fhir.r5.model.Endpoint e
-                && e.getAddress().equals(OrthancApiContract.orthanc().dicomwebUrl().toString()));
+                && e.getAddress().equals(dicomwebAddress()));
 
         // and one through R5 is version 3 in both
         s.getInstance().remove(1);
@@ -176,8 +183,7 @@ abstract class ImagingSelectionApiContract {
     @Test
     void aManifestOfTwoStudiesIsOneSelectionWithAFocusPerSeries() {
         ApiTestSupport.Study a = study("PAT-R5-2");
-        ApiTestSupport.Study b = ApiTestSupport.newCtStudy(OrthancApiContract.orthanc(), "PAT-R5-2",
-                OrthancApiContract.ISSUER);
+        ApiTestSupport.Study b = study("PAT-R5-2");
         ImagingManifest m = ApiTestSupport.manifest(a, 1, "two studies");
         ImagingManifest.SeriesComponent series = m.addStudy().setUid("urn:oid:" + b.studyUid()).addSeries()
                 .setUid("urn:oid:" + b.seriesUid());
