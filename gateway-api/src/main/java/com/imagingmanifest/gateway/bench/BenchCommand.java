@@ -49,6 +49,8 @@ import org.hl7.fhir.dstu3.model.Reference;
  */
 public final class BenchCommand {
     static final String ORG = "bench";
+    /** The viewer scenario's organization: bound to the same Orthanc as kind orthanc, whatever --pacs-kind says. */
+    static final String VIEWER_ORG = "bench-viewer";
     private static final String ISSUER = "BENCH-ISSUER";
     private static final String PATIENT_ID = "BENCH-PAT-1";
     private static final String FHIR_JSON = "application/fhir+json";
@@ -148,7 +150,7 @@ public final class BenchCommand {
             studies.add(seedStudy(orthanc));
         }
         Study study = studies.get(0);
-        token = mintToken(work);
+        token = mintToken(work, ORG);
         int scpPort = polled == null ? -1 : BenchOrthanc.freePort();
         List<String> arguments = gatewayArguments(work, orthanc, polled, scpPort, jdbcUrl);
         String metadata = "/organizations/" + ORG + "/fhir/3/metadata";
@@ -212,6 +214,11 @@ public final class BenchCommand {
                 double peak = running.peakRssMib();
                 report.figure(new BenchReport.Figure("resident memory under read load (peak VmRSS)", mib(peak),
                         "< 512 MiB", peak < 512));
+            }
+            if (options.scenarios().contains("viewer")) {
+                // WADO-RS relay: the Orthanc binding, whatever --pacs-kind the other scenarios use
+                new ViewerBench(options, report, this::progress, gatewayCpu).run("http://127.0.0.1:"
+                        + running.port(), VIEWER_ORG, token == null ? null : mintToken(work, VIEWER_ORG), orthanc);
             }
             if (options.instances() > 1) {
                 instances(work, jvm, arguments, metadata, running, studies);
@@ -746,6 +753,9 @@ public final class BenchCommand {
             arguments.addAll(organization(1, IngestBench.POLLED_ORG, "Bench polled", "orthanc", polled));
             arguments.add("--gateway.organizations[1].ingest.poll-interval=" + options.pollInterval().toMillis() + "ms");
         }
+        if (options.scenarios().contains("viewer")) {
+            arguments.addAll(organization(polled == null ? 1 : 2, VIEWER_ORG, "Bench viewer", "orthanc", orthanc));
+        }
         return arguments;
     }
 
@@ -796,14 +806,14 @@ public final class BenchCommand {
      * (branch security): minted by the {@code token} command into the gateway's data directory,
      * whose signing key the gateway then uses. Null when the build has no security yet.
      */
-    private String mintToken(Path work) throws IOException, InterruptedException {
+    private String mintToken(Path work, String org) throws IOException, InterruptedException {
         if (!classPresent(TOKEN_COMMAND)) {
             report.note("no token: this build has no JWT security (requests are sent without Authorization)");
             return null;
         }
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 GatewayProcess.absoluteClassPath(), TOKEN_COMMAND, "--data-dir", work.resolve("data").toString(),
-                "--org", ORG, "--scope", "user/ImagingManifest.read user/ImagingManifest.write", "--ttl", "12h")
+                "--org", org, "--scope", "user/ImagingManifest.read user/ImagingManifest.write", "--ttl", "12h")
                 .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("token.log").toFile())).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0 || output.isEmpty()) {

@@ -15,8 +15,8 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         String postgresUser, boolean keepDatabase, int ingestCount, List<Integer> ingestClients,
         Duration pollInterval, int createStudies, int instances, String store, int perPatient) {
 
-    static final Set<String> SCENARIOS = Set.of("startup", "create", "read", "ingest");
-    static final String USAGE = "usage: gateway bench [--quick] [--scenarios startup,create,read,ingest] [--out FILE]"
+    static final Set<String> SCENARIOS = Set.of("startup", "create", "read", "ingest", "viewer");
+    static final String USAGE = "usage: gateway bench [--quick] [--scenarios startup,create,read,ingest,viewer] [--out FILE]"
             + " [--warmup 3s] [--duration 10s] [--sizes 10000,100000,1000000] [--create-clients 1,8,32]"
             + " [--read-clients 8] [--storescu-files 500] [--startups 3] [--pacs-kind dimse|orthanc]"
             + " [--gateway-jar FILE] [--jvm-opt OPTION]... [--jmh FILE] [--postgres jdbc:postgresql://127.0.0.1:5432/]"
@@ -25,7 +25,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
 
     static BenchOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
-        Set<String> scenarios = new LinkedHashSet<>(List.of("startup", "create", "read", "ingest"));
+        Set<String> scenarios = new LinkedHashSet<>(List.of("startup", "create", "read", "ingest", "viewer"));
         Path out = null;
         Duration warmup = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(3);
         Duration duration = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(10);

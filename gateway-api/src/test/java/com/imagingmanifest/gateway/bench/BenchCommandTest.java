@@ -43,6 +43,10 @@ class BenchCommandTest {
         }
         assertThat(markdown).contains("start-up to ready", "resident memory under create load",
                 "resident memory under read load", "resident memory under ingest load");
+        // the viewer scenario: both WADO-RS forms through the scoped DICOMweb beside Orthanc's own, no failure
+        assertThat(markdown.lines().filter(l -> l.startsWith("| viewer WADO-RS"))).satisfiesExactly(
+                l -> assertThat(l).contains("rendered, x2").contains("failures 0 / 0"),
+                l -> assertThat(l).contains("application/dicom, x2").contains("failures 0 / 0"));
         // every KOS sent to the SCP or stored on the polled Orthanc became a manifest, nothing failed
         assertThat(markdown.lines().filter(l -> l.startsWith("| ingest"))).satisfiesExactly(
                 l -> assertThat(l).startsWith("| ingest scp |  | 1 | 5 |").matches(NO_FAILURES),
