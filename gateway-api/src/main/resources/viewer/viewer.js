@@ -5,11 +5,18 @@
 // sits in a URL.
 'use strict';
 (function () {
-  const FRAME_EXTENSION = 'http://imagingmanifest.com/fhir/StructureDefinition/referenced-frame-number';
-  const TITLE_EXTENSION = 'http://imagingmanifest.com/fhir/StructureDefinition/kos-document-title';
+  const SD = 'http://imagingmanifest.com/fhir/StructureDefinition/';
+  const FRAME_EXTENSION = SD + 'referenced-frame-number';
+  const TITLE_EXTENSION = SD + 'kos-document-title';
+  const DESCRIPTION_EXTENSION = SD + 'kos-description';
+  const CONTENT_TIME_EXTENSION = SD + 'content-date-time';
+  // R5 instance.subset holds segment numbers for these (PS3.4 B.5 segmentation classes), frames otherwise
+  const SEGMENTATION = /^urn:oid:1\.2\.840\.10008\.5\.1\.4\.1\.1\.66\.[4-8]$/;
   const PARALLEL = 6;
 
-  const m = location.pathname.match(/^(.*)\/organizations\/([^/]+)\/viewer\/ImagingManifest\/([^/]+)$/);
+  // STU3 ImagingManifest or R5 ImagingSelection: the same manifests under two FHIR bases (docs/mapping.md)
+  const m = location.pathname.match(
+      /^(.*)\/organizations\/([^/]+)\/viewer\/(ImagingManifest|ImagingSelection)\/([^/]+)$/);
   const $ = (id) => document.getElementById(id);
   let token = null;
   let tiles = [];
@@ -71,6 +78,55 @@
       }
     }
     return out;
+  }
+
+  function extension(resource, url) {
+    return (resource.extension || []).find((e) => e.url === url);
+  }
+
+  /** The STU3 view's fields of an R5 ImagingSelection: header facts and images. */
+  function fromSelection(selection, dicomweb) {
+    const parts = selection.focus && selection.focus.length
+      ? selection.focus.map((f) => (selection.contained || []).find((c) => '#' + c.id === f.reference)).filter(Boolean)
+      : [selection];
+    const out = [];
+    for (const part of parts) {
+      for (const instance of part.instance || []) {
+        const base = dicomweb + '/studies/' + part.studyUid + '/series/' + part.seriesUid + '/instances/'
+            + uid(instance.uid);
+        const sopClass = instance.sopClass && instance.sopClass.code;
+        const frames = SEGMENTATION.test(sopClass || '') ? [] : (instance.subset || []);
+        if (frames.length === 0) {
+          out.push({ url: base + '/rendered', label: uid(instance.uid) });
+        } else {
+          for (const f of frames) {
+            out.push({ url: base + '/frames/' + f + '/rendered', label: uid(instance.uid) + ' frame ' + f });
+          }
+        }
+      }
+    }
+    const code = selection.code && ((selection.code.coding || [])[0] || {});
+    const time = extension(selection, CONTENT_TIME_EXTENSION);
+    const description = extension(selection, DESCRIPTION_EXTENSION);
+    return {
+      title: code ? (code.display || code.code || selection.code.text) : 'Of Interest',
+      patient: selection.subject,
+      author: ((selection.performer || [])[0] || {}).actor,
+      time: selection.issued || (time && time.valueDateTime) || '',
+      description: description ? description.valueString : '',
+      images: out,
+    };
+  }
+
+  function fromManifest(manifest, dicomweb) {
+    return {
+      title: documentTitle(manifest),
+      patient: manifest.patient,
+      author: manifest.author,
+      time: manifest.authoringTime || '',
+      description: manifest.description || '',
+      images: images(manifest, dicomweb),
+    };
   }
 
   function tile(image, index) {
@@ -164,27 +220,30 @@
   $('full').addEventListener('click', close);
 
   async function show() {
-    const [, context, org, id] = m;
+    const [, context, org, type, id] = m;
     const base = context + '/organizations/' + org;
-    status('Loading the manifest…');
-    const r = await get(base + '/fhir/3/ImagingManifest/' + encodeURIComponent(id), 'application/fhir+json');
+    const r5 = type === 'ImagingSelection';
+    status('Loading the ' + (r5 ? 'selection' : 'manifest') + '…');
+    const r = await get(base + (r5 ? '/fhir/5/' : '/fhir/3/') + type + '/' + encodeURIComponent(id),
+        'application/fhir+json');
     if (r.status === 401) {
       status('The token was refused (HTTP 401): give another one.', true);
       askToken();
       return;
     }
     if (!r.ok) {
-      status('The manifest cannot be read (HTTP ' + r.status + ').', true);
+      status('The ' + (r5 ? 'selection' : 'manifest') + ' cannot be read (HTTP ' + r.status + ').', true);
       return;
     }
-    const manifest = await r.json();
-    $('title').textContent = documentTitle(manifest);
-    document.title = documentTitle(manifest) + ' · ' + describe(manifest.patient);
-    $('patient').textContent = describe(manifest.patient);
-    $('author').textContent = describe(manifest.author);
-    $('time').textContent = manifest.authoringTime || '';
-    $('description').textContent = manifest.description || '';
-    tiles = images(manifest, base + '/dicomweb').map(tile);
+    const resource = await r.json();
+    const view = r5 ? fromSelection(resource, base + '/dicomweb') : fromManifest(resource, base + '/dicomweb');
+    $('title').textContent = view.title;
+    document.title = view.title + ' · ' + describe(view.patient);
+    $('patient').textContent = describe(view.patient);
+    $('author').textContent = describe(view.author);
+    $('time').textContent = view.time;
+    $('description').textContent = view.description;
+    tiles = view.images.map(tile);
     $('grid').replaceChildren(...tiles);
     status('Loading ' + tiles.length + ' images…');
     if (tiles.length) tiles[0].focus();
@@ -205,7 +264,8 @@
   });
 
   if (!m) {
-    status('Not a key-image address: …/organizations/{org}/viewer/ImagingManifest/{id}', true);
+    status('Not a key-image address: …/organizations/{org}/viewer/ImagingManifest/{id}'
+        + ' (or …/viewer/ImagingSelection/{id})', true);
     return;
   }
   takeToken();

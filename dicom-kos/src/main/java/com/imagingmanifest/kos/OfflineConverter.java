@@ -27,18 +27,34 @@ public final class OfflineConverter {
     private OfflineConverter() {
     }
 
-    /** Writes one {@code <SOP Instance UID>.dcm} per study into {@code outDir}; prints their UIDs. */
+    /**
+     * Writes one {@code <SOP Instance UID>.dcm} per study into {@code outDir}; prints their UIDs. The
+     * input is an STU3 ImagingManifest, an R5 ImagingSelection, or an R5 Bundle of ImagingSelections
+     * (each its own KOS set), FHIR JSON or XML.
+     */
     public static int toKos(Path manifestJson, Path outDir, PrintStream out, PrintStream err) {
-        ImagingManifest manifest;
+        List<ImagingManifest> manifests = new ArrayList<>();
         try {
-            manifest = ManifestJson.parseJsonOrXml(readText(manifestJson));
+            String text = readText(manifestJson);
+            if (SelectionJson.isR5(text)) {
+                for (org.hl7.fhir.r5.model.ImagingSelection s : SelectionJson.parseJsonOrXml(text)) {
+                    manifests.add(ImagingSelections.toManifest(s));
+                }
+            } else {
+                manifests.add(ManifestJson.parseJsonOrXml(text));
+            }
         } catch (IOException | IllegalArgumentException e) {
             err.println(manifestJson + ": " + e.getMessage());
             return INVALID_INPUT;
+        } catch (ManifestValidationException e) {
+            e.problems().forEach(p -> err.println(manifestJson + ": " + p.location() + ": " + p.message()));
+            return INVALID_INPUT;
         }
-        List<KosDocument> documents;
+        List<KosDocument> documents = new ArrayList<>();
         try {
-            documents = new ManifestToKos(null).translate(manifest, Map.of());
+            for (ImagingManifest manifest : manifests) {
+                documents.addAll(new ManifestToKos(null).translate(manifest, Map.of()));
+            }
         } catch (ManifestValidationException e) {
             e.problems().forEach(p -> err.println(manifestJson + ": " + p.location() + ": " + p.message()));
             return INVALID_INPUT;
@@ -63,6 +79,14 @@ public final class OfflineConverter {
 
     /** Prints the ImagingManifest of one KOS file, or a collection Bundle for several, as FHIR XML or JSON. */
     public static int toManifest(List<Path> kosFiles, boolean xml, PrintStream out, PrintStream err) {
+        return toManifest(kosFiles, xml, false, out, err);
+    }
+
+    /**
+     * As {@link #toManifest(List, boolean, PrintStream, PrintStream)}; with {@code r5}, ImagingSelection
+     * resources (docs/mapping.md, "R5 ImagingSelection") instead of STU3 ImagingManifest.
+     */
+    public static int toManifest(List<Path> kosFiles, boolean xml, boolean r5, PrintStream out, PrintStream err) {
         KosToManifest reader = new KosToManifest();
         List<ImagingManifest> manifests = new ArrayList<>();
         boolean failed = false;
@@ -81,7 +105,8 @@ public final class OfflineConverter {
         if (failed) {
             return INVALID_INPUT;
         }
-        out.println(ManifestJson.encodeAll(manifests, xml));
+        out.println(r5 ? SelectionJson.encodeAll(manifests.stream().map(ImagingSelections::toSelection).toList(), xml)
+                : ManifestJson.encodeAll(manifests, xml));
         return OK;
     }
 

@@ -34,7 +34,7 @@ class FramesTest {
     Path dir;
 
     /** The shared basic KOS, its first IMAGE item selecting frames 1, 3 and 5 (as a PACS-side producer would). */
-    private Path kosWithFrames() throws IOException {
+    static Path kosWithFrames(Path dir) throws IOException {
         String dump = Manifests.resource("kos-basic.dump").replace(
                 "(0008,1150) UI =CTImageStorage\n            (0008,1155) UI [" + INSTANCE_1,
                 "(0008,1150) UI [" + ENHANCED_CT + "]\n            (0008,1155) UI [" + INSTANCE_1).replace(
@@ -62,7 +62,7 @@ class FramesTest {
 
     @Test
     void framesOfAPacsSideKosBecomeExtensionsAndComeBackOut() throws IOException {
-        DataSet kos = Part10.read(Files.readAllBytes(kosWithFrames())).dataSet();
+        DataSet kos = Part10.read(Files.readAllBytes(kosWithFrames(dir))).dataSet();
         ImagingManifest m = READER.translate(kos);
         List<ImagingManifest.InstanceComponent> instances = m.getStudyFirstRep().getSeriesFirstRep().getInstance();
         assertEquals(List.of(1, 3, 5), frames(instances.get(0)));
@@ -153,7 +153,7 @@ class FramesTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(0, OfflineConverter.toManifest(List.of(kosWithFrames()), o, e), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, OfflineConverter.toManifest(List.of(kosWithFrames(dir)), o, e), err.toString(StandardCharsets.UTF_8));
         Path json = dir.resolve("manifest.json");
         Files.write(json, out.toByteArray());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains(InstanceSubset.FRAME_EXTENSION));

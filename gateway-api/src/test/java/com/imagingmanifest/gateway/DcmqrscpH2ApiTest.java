@@ -50,9 +50,16 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        int closed = FreePorts.find();
+        dimseOrganizations(registry, ARCHIVE, FreePorts.find());
+    }
+
+    /**
+     * The organizations bound to {@code archive} by kind dimse, on an H2 file of their own; {@code closed}
+     * is a port nothing listens on (the down organization's, and the viewers' DICOMweb base).
+     */
+    static void dimseOrganizations(DynamicPropertyRegistry registry, Dcmqrscp archive, int closed) {
         // no DICOMweb on this archive: the URL only names the viewers' base in Endpoint.address
-        ApiTestSupport.organizations(registry, "dimse", ARCHIVE.aeTitle(), ARCHIVE.host(), ARCHIVE.port(),
+        ApiTestSupport.organizations(registry, "dimse", archive.aeTitle(), archive.host(), archive.port(),
                 "http://127.0.0.1:" + closed + "/dicom-web", null, null, null, closed);
         // an H2 file of its own: the Orthanc contexts share the data directory, and their recovery
         // must not settle this context's intents against another PACS (nor this one theirs)
@@ -77,6 +84,13 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
     @Override
     protected ApiTestSupport.Study newStudy(String patientId) {
         return PROBE.newCtStudy(patientId);
+    }
+
+    /** A new two-image CT study stored on {@code archive} with DCMTK's storescu. */
+    static ApiTestSupport.Study storeStudy(Dcmqrscp archive, String patientId) {
+        try (DcmqrscpProbe probe = new DcmqrscpProbe(archive)) {
+            return probe.newCtStudy(patientId);
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,7 +67,18 @@ public final class HttpTransport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // java.net keeps at most 5 idle connections per server by default (http.maxConnections): a
+        // relay with more viewers at once would open and close a connection to the PACS for each of
+        // the others. Read once, when the keep-alive cache is first used; a value set by the site wins.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "64");
+        }
+    }
+
     private final HttpClient client;
+    private final SSLContext sslContext;
+    private final Duration connectTimeout;
     private final HttpAuth auth;
     private final Duration requestTimeout;
     private final long maxResponseBytes;
@@ -80,6 +93,8 @@ public final class HttpTransport {
             hb.sslContext(b.sslContext);
         }
         this.client = hb.build();
+        this.sslContext = b.sslContext;
+        this.connectTimeout = b.connectTimeout;
         this.auth = b.auth;
         this.requestTimeout = b.requestTimeout;
         this.maxResponseBytes = b.maxResponseBytes;
@@ -158,20 +173,37 @@ public final class HttpTransport {
     }
 
     /**
-     * Sends a GET and returns as soon as the response headers are in (within the request timeout);
-     * the body is read by the caller, at the caller's pace, and is not bounded by
-     * {@link #maxResponseBytes}. Any status is returned; only transport failures throw.
+     * Sends a GET and returns as soon as the response headers are in; the body is read by the caller,
+     * at the caller's pace, and is not bounded by {@link #maxResponseBytes}. The request timeout bounds
+     * each wait for bytes (the headers, then every read of the body), the connect timeout the connect.
+     * Any status is returned; only transport failures throw.
      */
     public Streamed stream(URI uri, Map<String, String> headers) throws DicomwebException {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
-        headers.forEach(rb::header);
-        auth.authorization().ifPresent(v -> rb.header("Authorization", v));
+        // java.net's blocking client, not HttpClient: a relay reads the body on the thread that writes
+        // it on, and HttpClient hands every chunk from its selector thread to the reader, which cost the
+        // viewer bench several milliseconds of CPU per 512 KiB instance (docs/performance.md, "Viewers").
+        // Its keep-alive cache reuses connections; a read timeout bounds each wait for bytes.
         try {
-            HttpResponse<InputStream> r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-            return new Streamed(r.statusCode(), r.headers(), r.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DicomwebException(DicomwebException.Kind.TIMEOUT, -1, "GET " + uri + ": interrupted", e);
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            if (c instanceof HttpsURLConnection https && sslContext != null) {
+                https.setSSLSocketFactory(sslContext.getSocketFactory());
+            }
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
+            headers.forEach(c::setRequestProperty);
+            auth.authorization().ifPresent(v -> c.setRequestProperty("Authorization", v));
+            int status = c.getResponseCode();
+            InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            Map<String, List<String>> fields = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            c.getHeaderFields().forEach((k, v) -> {
+                if (k != null) {
+                    fields.put(k, v);
+                }
+            });
+            return new Streamed(status, HttpHeaders.of(fields, (k, v) -> true),
+                    body != null ? body : InputStream.nullInputStream());
         } catch (IOException e) {
             String where = "GET " + uri + ": ";
             DicomwebException known = knownFailure(where, e);
@@ -226,7 +258,8 @@ public final class HttpTransport {
      */
     private static DicomwebException knownFailure(String where, Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
+            if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException
+                    || t instanceof java.net.SocketTimeoutException) {
                 return new DicomwebException(DicomwebException.Kind.TIMEOUT, -1, where + "timed out", cause);
             }
             if (t instanceof ResponseTooLarge) {

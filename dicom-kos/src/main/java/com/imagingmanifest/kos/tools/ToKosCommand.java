@@ -9,10 +9,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./gateway to-kos MANIFEST OUT_DIR}: one KOS file per selected study. */
 @Command(name = "gateway to-kos", mixinStandardHelpOptions = true,
-        description = {"Translates an ImagingManifest (FHIR STU3, JSON or XML) into KOS files, one per study,",
+        description = {"Translates an ImagingManifest (FHIR STU3) or an ImagingSelection or Bundle of them (R5),",
+            "JSON or XML, into KOS files, one per study,",
             "named <SOP Instance UID>.dcm; prints each SOP Instance UID on its own line."})
 public final class ToKosCommand extends Tool.Body {
-    @Parameters(index = "0", paramLabel = "MANIFEST", description = "the ImagingManifest, FHIR JSON or XML")
+    @Parameters(index = "0", paramLabel = "MANIFEST", description = "the ImagingManifest or ImagingSelection (or R5 Bundle), FHIR JSON or XML")
     Path manifest;
 
     @Parameters(index = "1", paramLabel = "OUT_DIR", description = "where the KOS files go (created when missing)")

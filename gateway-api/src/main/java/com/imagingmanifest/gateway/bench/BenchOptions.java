@@ -13,19 +13,19 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         List<Long> sizes, List<Integer> createClients, int readClients, int storescuFiles, int startups,
         String pacsKind, Path gatewayJar, List<String> jvmOptions, Path jmhResults, String postgresUrl,
         String postgresUser, boolean keepDatabase, int ingestCount, List<Integer> ingestClients,
-        Duration pollInterval, int createStudies, int instances) {
+        Duration pollInterval, int createStudies, int instances, String store, int perPatient) {
 
-    static final Set<String> SCENARIOS = Set.of("startup", "create", "read", "ingest");
-    static final String USAGE = "usage: gateway bench [--quick] [--scenarios startup,create,read,ingest] [--out FILE]"
+    static final Set<String> SCENARIOS = Set.of("startup", "create", "read", "ingest", "viewer");
+    static final String USAGE = "usage: gateway bench [--quick] [--scenarios startup,create,read,ingest,viewer] [--out FILE]"
             + " [--warmup 3s] [--duration 10s] [--sizes 10000,100000,1000000] [--create-clients 1,8,32]"
             + " [--read-clients 8] [--storescu-files 500] [--startups 3] [--pacs-kind dimse|orthanc]"
             + " [--gateway-jar FILE] [--jvm-opt OPTION]... [--jmh FILE] [--postgres jdbc:postgresql://127.0.0.1:5432/]"
             + " [--postgres-user postgres] [--keep-db] [--ingest-count 500] [--ingest-clients 1,8]"
-            + " [--poll-interval 500ms] [--create-studies 100] [--instances 1|2]";
+            + " [--poll-interval 500ms] [--create-studies 100] [--instances 1|2] [--store postgres|h2] [--per-patient 5]";
 
     static BenchOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
-        Set<String> scenarios = new LinkedHashSet<>(List.of("startup", "create", "read", "ingest"));
+        Set<String> scenarios = new LinkedHashSet<>(List.of("startup", "create", "read", "ingest", "viewer"));
         Path out = null;
         Duration warmup = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(3);
         Duration duration = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(10);
@@ -48,6 +48,9 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         // study collecting thousands of KOS series is no workload a PACS meets
         int createStudies = quick ? 20 : 100;
         int instances = 1;
+        boolean scenariosGiven = false;
+        String store = "postgres";
+        int perPatient = StoreLoader.DEFAULT_PER_PATIENT;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -61,6 +64,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
                     String v = args[++i];
                     switch (a) {
                         case "--scenarios" -> {
+                            scenariosGiven = true;
                             scenarios = new LinkedHashSet<>();
                             for (String s : v.split(",")) {
                                 if (!SCENARIOS.contains(s.trim())) {
@@ -100,6 +104,13 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
                         case "--postgres-user" -> postgresUser = v;
                         case "--ingest-count" -> ingestCount = positive(a, v);
                         case "--create-studies" -> createStudies = positive(a, v);
+                        case "--store" -> {
+                            if (!v.equals("postgres") && !v.equals("h2")) {
+                                throw new IllegalArgumentException("--store must be postgres or h2");
+                            }
+                            store = v;
+                        }
+                        case "--per-patient" -> perPatient = positive(a, v);
                         case "--instances" -> {
                             instances = positive(a, v);
                             if (instances > 2) {
@@ -118,9 +129,17 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
                 }
             }
         }
+        if (store.equals("h2") && !scenariosGiven) {
+            scenarios.remove("ingest");
+        }
+        if (store.equals("h2") && (scenarios.contains("ingest") || instances > 1)) {
+            // the embedded store is one process's file: nothing else may open it while the gateway runs
+            throw new IllegalArgumentException("--store h2 takes the scenarios startup, create and read, one instance"
+                    + " (ingest watches the store while the gateway runs; several instances need PostgreSQL)");
+        }
         return new BenchOptions(quick, scenarios, out, warmup, duration, sizes, createClients, readClients,
                 storescuFiles, startups, pacsKind, jar, List.copyOf(jvm), jmh, postgres, postgresUser, keep, ingestCount,
-                ingestClients, pollInterval, createStudies, instances);
+                ingestClients, pollInterval, createStudies, instances, store, perPatient);
     }
 
     private static Duration duration(String name, String v) {

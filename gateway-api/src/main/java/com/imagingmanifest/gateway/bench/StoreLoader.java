@@ -17,21 +17,20 @@ import org.hl7.fhir.dstu3.model.Identifier;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.Reference;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 
 /**
- * Loads manifests into the store's tables in bulk with PostgreSQL COPY, bypassing the API and the
+ * Loads manifests into the store's tables in bulk (COPY on PostgreSQL, batched inserts on H2), bypassing the API and the
  * PACS (reads and searches never touch the PACS). Rows are what the gateway itself would write:
  * the resource JSON as HAPI encodes it, the index rows from {@link ManifestIndexer}, and the settled
  * write intent that every create through the API leaves behind (ingestion looks KOS up among them).
  *
- * <p>Manifest {@code n} is {@code ImagingManifest/bulk-n}: patient {@code Patient/p(n/5)} (five
- * manifests per patient), its own selected study {@code 2.25.77n}, KOS {@code 2.25.88n}, and an
+ * <p>Manifest {@code n} is {@code ImagingManifest/bulk-n}: patient {@code Patient/p(n/perPatient)} ({@code --per-patient},
+ * default 5), its own selected study {@code 2.25.77n}, KOS {@code 2.25.88n}, and an
  * authoring time one minute after manifest {@code n-1}'s; so each search below matches a fixed
  * number of manifests whatever the store's size.
  */
 final class StoreLoader {
-    static final int PER_PATIENT = 5;
+    static final int DEFAULT_PER_PATIENT = 5;
     static final long AUTHORING_BASE = 946_684_800_000L; // 2000-01-01T00:00:00Z
     static final long AUTHORING_STEP = 60_000L;
     private static final int BATCH = 20_000;
@@ -39,11 +38,13 @@ final class StoreLoader {
 
     private final FhirContext fhir;
     private final String org;
+    private final int perPatient;
     private final String template;
 
-    StoreLoader(FhirContext fhir, String org) {
+    StoreLoader(FhirContext fhir, String org, int perPatient) {
         this.fhir = fhir;
         this.org = org;
+        this.perPatient = perPatient;
         ImagingManifest t = manifest("@ID@", "@PAT@", "@STUDY@", "@KOS@", sentinel());
         t.setId("@ID@");
         t.getMeta().setVersionId("1").setLastUpdated(new Date(AUTHORING_BASE));
@@ -57,8 +58,12 @@ final class StoreLoader {
         return "bulk-" + n;
     }
 
-    static String patient(long n) {
-        return "Patient/p" + (n / PER_PATIENT);
+    String patient(long n) {
+        return "Patient/p" + (n / perPatient);
+    }
+
+    int perPatient() {
+        return perPatient;
     }
 
     static String study(long n) {
@@ -69,45 +74,91 @@ final class StoreLoader {
         return AUTHORING_BASE + n * AUTHORING_STEP;
     }
 
-    /** Adds manifests {@code from} (inclusive) to {@code to} (exclusive), then refreshes the planner statistics. */
+    /**
+     * Adds manifests {@code from} (inclusive) to {@code to} (exclusive), then refreshes the planner
+     * statistics: with COPY on PostgreSQL, with batched inserts on H2 (which has no COPY).
+     */
     void load(Connection connection, long from, long to) throws SQLException {
         verifyTemplate();
-        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                .contains("postgres");
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(postgres);
         for (long start = from; start < to; start += BATCH) {
             long end = Math.min(to, start + BATCH);
-            StringBuilder resources = new StringBuilder();
-            StringBuilder versions = new StringBuilder();
-            StringBuilder kos = new StringBuilder();
-            StringBuilder tokens = new StringBuilder();
-            StringBuilder references = new StringBuilder();
-            StringBuilder intents = new StringBuilder();
+            List<Table> tables = List.of(
+                    new Table("manifest_resource", "org_id, res_id, version_id, deleted, last_updated, language,"
+                            + " authoring_low, authoring_high, authoring_span"),
+                    new Table("manifest_version", "org_id, res_id, version_id, last_updated, deleted, resource_json"),
+                    new Table("manifest_kos", "org_id, res_id, version_id, study_uid, series_uid, sop_uid, sop_class_uid"),
+                    new Table("search_token", "org_id, res_id, param, token_system, token_value, last_updated"),
+                    new Table("search_reference", "org_id, res_id, param, reference, last_updated"),
+                    new Table("write_intent", "intent_id, purpose, org_id, res_id, created, kos, settled, outcome"));
             for (long n = start; n < end; n++) {
-                row(n, resources, versions, kos, tokens, references, intents);
+                row(n, tables.get(0), tables.get(1), tables.get(2), tables.get(3), tables.get(4), tables.get(5));
             }
-            try {
-                copy.copyIn("COPY manifest_resource (org_id, res_id, version_id, deleted, last_updated, language,"
-                        + " authoring_low, authoring_high, authoring_span) FROM STDIN WITH (FORMAT csv)", new StringReader(resources.toString()));
-                copy.copyIn("COPY manifest_version (org_id, res_id, version_id, last_updated, deleted, resource_json)"
-                        + " FROM STDIN WITH (FORMAT csv)", new StringReader(versions.toString()));
-                copy.copyIn("COPY manifest_kos (org_id, res_id, version_id, study_uid, series_uid, sop_uid,"
-                        + " sop_class_uid) FROM STDIN WITH (FORMAT csv)", new StringReader(kos.toString()));
-                copy.copyIn("COPY search_token (org_id, res_id, param, token_system, token_value, last_updated)"
-                        + " FROM STDIN WITH (FORMAT csv)", new StringReader(tokens.toString()));
-                copy.copyIn("COPY search_reference (org_id, res_id, param, reference, last_updated)"
-                        + " FROM STDIN WITH (FORMAT csv)", new StringReader(references.toString()));
-                copy.copyIn("COPY write_intent (intent_id, purpose, org_id, res_id, created, kos, settled, outcome)"
-                        + " FROM STDIN WITH (FORMAT csv)", new StringReader(intents.toString()));
-            } catch (java.io.IOException e) {
-                throw new SQLException("COPY failed: " + e.getMessage(), e);
+            for (Table table : tables) {
+                if (postgres) {
+                    table.copy(connection);
+                } else {
+                    table.insert(connection);
+                }
+            }
+            if (!postgres) {
+                connection.commit();
             }
         }
+        connection.setAutoCommit(autoCommit);
         try (Statement statement = connection.createStatement()) {
             statement.execute("ANALYZE");
         }
     }
 
-    private void row(long n, StringBuilder resources, StringBuilder versions, StringBuilder kos,
-            StringBuilder tokens, StringBuilder references, StringBuilder intents) {
+    /** One table's rows of a batch. */
+    private static final class Table {
+        private final String name;
+        private final String columns;
+        private final List<Object[]> rows = new java.util.ArrayList<>();
+
+        Table(String name, String columns) {
+            this.name = name;
+            this.columns = columns;
+        }
+
+        void add(Object... fields) {
+            rows.add(fields);
+        }
+
+        void copy(Connection connection) throws SQLException {
+            StringBuilder csv = new StringBuilder();
+            for (Object[] row : rows) {
+                csv(csv, row);
+            }
+            try {
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + name + " (" + columns
+                        + ") FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
+            } catch (java.io.IOException e) {
+                throw new SQLException("COPY failed: " + e.getMessage(), e);
+            }
+        }
+
+        void insert(Connection connection) throws SQLException {
+            int width = columns.split(",").length;
+            try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO " + name + " ("
+                    + columns + ") VALUES (" + "?, ".repeat(width - 1) + "?)")) {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < width; i++) {
+                        insert.setObject(i + 1, row[i]);
+                    }
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+    }
+
+    private void row(long n, Table resources, Table versions, Table kos, Table tokens, Table references,
+            Table intents) {
         String id = id(n);
         String kosUid = "2.25.88" + n;
         DateTimeType time = time(authoringTime(n));
@@ -116,18 +167,18 @@ final class StoreLoader {
         long[] range = ManifestIndexer.range(time);
         long updated = AUTHORING_BASE + n;
         String json = json(n);
-        csv(resources, org, id, 1, false, updated, null, range[0], range[1], range[1] - range[0]);
-        csv(versions, org, id, 1, updated, false, json);
-        csv(kos, org, id, 1, study(n), study(n) + ".1", kosUid, Uid.KeyObjectSelectionDocumentStorage);
+        resources.add(org, id, 1, false, updated, null, range[0], range[1], range[1] - range[0]);
+        versions.add(org, id, 1, updated, false, json);
+        kos.add(org, id, 1, study(n), study(n) + ".1", kosUid, Uid.KeyObjectSelectionDocumentStorage);
         // the line format of ManifestStore's intents: "study series sop class"
-        csv(intents, org + "-" + id, "WRITE", org, id, updated,
+        intents.add(org + "-" + id, "WRITE", org, id, updated,
                 study(n) + " " + study(n) + ".1 " + kosUid + " " + Uid.KeyObjectSelectionDocumentStorage + "\n",
                 updated, "committed");
         for (IndexEntries.Token token : index.tokens()) {
-            csv(tokens, org, id, token.param(), token.system(), token.value(), updated);
+            tokens.add(org, id, token.param(), token.system(), token.value(), updated);
         }
         for (IndexEntries.Reference reference : index.references()) {
-            csv(references, org, id, reference.param(), reference.reference(), updated);
+            references.add(org, id, reference.param(), reference.reference(), updated);
         }
     }
 

@@ -56,7 +56,7 @@ class FhirServerConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<RestfulServer> fhirServlet(FhirContext fhir, ManifestStore store, ManifestWriter writer,
+    ServletRegistrationBean<FhirVersions> fhirServlet(FhirContext fhir, ManifestStore store, ManifestWriter writer,
             Clock clock, SmartConfiguration smart, ObjectProvider<BuildProperties> build, SigningKeys signingKeys,
             com.imagingmanifest.gateway.viewer.ViewerLinks viewerLinks,
             @Value("${gateway.paging.link-lifetime:1h}") Duration pageLinkLifetime) {
@@ -66,18 +66,34 @@ class FhirServerConfiguration {
         BuildProperties info = build.getIfAvailable();
         server.setServerVersion(info != null ? info.getVersion() : "unknown");
         // pages are read from the store by key; their state is in the signed next link (no paging provider)
-        server.registerProvider(new ImagingManifestProvider(store, writer, fhir, clock,
-                new PageLinks(signingKeys, clock, pageLinkLifetime), viewerLinks));
-        server.setTenantIdentificationStrategy(new OrganizationPathStrategy());
-        server.setDefaultResponseEncoding(EncodingEnum.JSON);
-        server.registerInterceptor(new TenantCapabilityStatement(smart));
+        ImagingManifestProvider manifests = new ImagingManifestProvider(store, writer, fhir, clock,
+                new PageLinks(signingKeys, clock, pageLinkLifetime), viewerLinks);
+        server.registerProvider(manifests);
         server.registerInterceptor(new StoreFailures());
-        server.registerInterceptor(new UnknownTotals());
-        ServletRegistrationBean<RestfulServer> registration =
-                new ServletRegistrationBean<>(server, SERVLET_PATH + "/*");
+        common(server, smart);
+
+        // the R5 ImagingSelection base: the same provider behind a translation (docs/architecture.md §2)
+        FhirContext r5 = FhirContext.forR5();
+        r5.setParserErrorHandler(new StrictErrorHandler());
+        RestfulServer r5Server = new RestfulServer(r5);
+        r5Server.setServerName(server.getServerName());
+        r5Server.setServerVersion(server.getServerVersion());
+        r5Server.registerProvider(new ImagingSelectionProvider(manifests, r5));
+        r5Server.registerInterceptor(new R5Outcomes(fhir, r5));
+        common(r5Server, smart);
+        ServletRegistrationBean<FhirVersions> registration =
+                new ServletRegistrationBean<>(new FhirVersions(server, r5Server), SERVLET_PATH + "/*");
         registration.setName("fhir");
         registration.setLoadOnStartup(1);
         return registration;
+    }
+
+    private static void common(RestfulServer server, SmartConfiguration smart) {
+        server.setTenantIdentificationStrategy(new OrganizationPathStrategy());
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setServerConformanceProvider(PerRequestCapabilityStatement.of(server));
+        server.registerInterceptor(new TenantCapabilityStatement(smart));
+        server.registerInterceptor(new UnknownTotals());
     }
 
     @Bean

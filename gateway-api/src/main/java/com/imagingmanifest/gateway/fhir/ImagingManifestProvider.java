@@ -160,32 +160,32 @@ final class ImagingManifestProvider implements IResourceProvider {
     @Patch
     public MethodOutcome patch(@IdParam IdType id, PatchTypeEnum type, @ResourceParam String body,
             RequestDetails request) {
+        JsonPatch patch = JsonPatches.parse(type, body);
+        return patchWith(id, request, (tenant, current) -> {
+            JsonObject patched = JsonPatches.apply(patch, current.json());
+            try {
+                return fhir.newJsonParser().parseResource(ImagingManifest.class, patched.toString());
+            } catch (RuntimeException e) {
+                // DataFormatException, and whatever else the parser throws on hostile structure (nesting limits)
+                throw new UnprocessableEntityException("The patched resource is not a valid ImagingManifest: "
+                        + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * A patch of the current version, in whichever form {@code patched} reads it (the STU3 JSON here,
+     * the R5 view in {@link ImagingSelectionProvider}): If-Match, then one update of that version.
+     */
+    MethodOutcome patchWith(IdType id, RequestDetails request,
+            java.util.function.BiFunction<Tenant, StoredVersion, ImagingManifest> patched) {
         Tenant tenant = tenant(request);
-        if (type != PatchTypeEnum.JSON_PATCH) {
-            throw new InvalidRequestException("Only JSON Patch (application/json-patch+json) is supported");
-        }
-        JsonPatch patch = JsonPatches.parse(body);
         StoredVersion current = existing(tenant, id);
         if (current.deleted()) {
             throw new ResourceGoneException("ImagingManifest/" + id.getIdPart() + " was deleted");
         }
         checkIfMatch(request, current);
-        JsonObject patched;
-        try {
-            JsonObject resource = Json.createReader(new StringReader(current.json())).readObject();
-            JsonValue result = patch.apply(resource);
-            patched = result.asJsonObject();
-        } catch (JsonException | ClassCastException e) {
-            throw new UnprocessableEntityException("The JSON Patch cannot be applied: " + e.getMessage());
-        }
-        ImagingManifest manifest;
-        try {
-            manifest = fhir.newJsonParser().parseResource(ImagingManifest.class, patched.toString());
-        } catch (RuntimeException e) {
-            // DataFormatException, and whatever else the parser throws on hostile structure (nesting limits)
-            throw new UnprocessableEntityException("The patched resource is not a valid ImagingManifest: "
-                    + e.getMessage());
-        }
+        ImagingManifest manifest = patched.apply(tenant, current);
         if (!id.getIdPart().equals(manifest.getIdElement().getIdPart())) {
             throw new UnprocessableEntityException("A patch must not change the resource id");
         }
@@ -384,7 +384,7 @@ final class ImagingManifestProvider implements IResourceProvider {
         return resource;
     }
 
-    private ImagingManifest toResource(Tenant tenant, StoredVersion version) {
+    ImagingManifest toResource(Tenant tenant, StoredVersion version) {
         ImagingManifest manifest = fhir.newJsonParser().parseResource(ImagingManifest.class, version.json());
         manifest.setId(versionedId(version));
         links.add(manifest, tenant, version.resourceId());

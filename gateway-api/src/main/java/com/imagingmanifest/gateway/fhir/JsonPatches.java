@@ -21,6 +21,25 @@ final class JsonPatches {
     private JsonPatches() {
     }
 
+    /** The patch of a PATCH request: JSON Patch only (400 for another type or a malformed document). */
+    static JsonPatch parse(ca.uhn.fhir.rest.api.PatchTypeEnum type, String body) {
+        if (type != ca.uhn.fhir.rest.api.PatchTypeEnum.JSON_PATCH) {
+            throw new InvalidRequestException("Only JSON Patch (application/json-patch+json) is supported");
+        }
+        return parse(body);
+    }
+
+    /** {@code patch} applied to a resource's JSON; 422 when it does not apply (a failed test, a missing path). */
+    static JsonObject apply(JsonPatch patch, String resourceJson) {
+        try {
+            JsonObject resource = Json.createReader(new StringReader(resourceJson)).readObject();
+            return patch.apply(resource).asJsonObject();
+        } catch (JsonException | ClassCastException e) {
+            throw new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException(
+                    "The JSON Patch cannot be applied: " + e.getMessage());
+        }
+    }
+
     static JsonPatch parse(String body) {
         JsonValue document;
         try (JsonParser parser = Json.createParser(new StringReader(body == null ? "" : body))) {

@@ -75,7 +75,7 @@ final class ManifestSearchParameters {
                 switch (name) {
                     case "_id" -> query.ids(values);
                     case "_language" -> query.languages(values.stream().map(v -> token(name, v).value()).toList());
-                    case "identifier", "patient.identifier" ->
+                    case "identifier", "patient.identifier", "code" ->
                             query.tokens(name, values.stream().map(v -> token(name, v)).toList());
                     case "selected-study" -> query.tokens(name, values.stream()
                             .map(v -> new TokenValue("", ManifestIndexer.bareUid(v))).toList());
@@ -89,7 +89,7 @@ final class ManifestSearchParameters {
                         if (!FORMATTING.contains(name)) {
                             throw new InvalidRequestException("Unknown search parameter '" + name
                                     + "' for ImagingManifest; supported: _id, _language, _lastUpdated, author,"
-                                    + " authoring-time, endpoint, identifier, imaging-study, patient,"
+                                    + " authoring-time, code, endpoint, identifier, imaging-study, patient,"
                                     + " patient.identifier, selected-study, _count, _sort, _total");
                         }
                     }

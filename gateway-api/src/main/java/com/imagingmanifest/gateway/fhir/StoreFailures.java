@@ -40,7 +40,10 @@ final class StoreFailures {
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (!(t instanceof BaseServerResponseException) && thrownByTheParser(t)) {
+            // a DataFormatException is always the client's input: a body, or a search value HAPI binds
+            // (authoring-time=yesterday) before the provider is called
+            if (!(t instanceof BaseServerResponseException)
+                    && (t instanceof ca.uhn.fhir.parser.DataFormatException || thrownByTheParser(t))) {
                 // HAPI turns only DataFormatException into 400; hostile structure (arrays of arrays where an
                 // element belongs, nesting beyond the JSON reader's limit) fails inside the parser otherwise
                 InvalidRequestException invalid = new InvalidRequestException(

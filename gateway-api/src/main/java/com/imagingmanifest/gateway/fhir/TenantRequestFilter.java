@@ -33,7 +33,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Runs before HAPI on every {@code /organizations/*} request: resolves the organization (404 when
- * unknown), enforces the body size limit (413), rewrites {@code /{org}/fhir/3/...} to
+ * unknown, except for the discovery documents, the same for every organization), enforces the body size limit (413), rewrites {@code /{org}/fhir/3/...} to
  * {@code /{org}/...} for {@link OrganizationPathStrategy}, and turns the parameters of a
  * {@code POST _search} body (form-encoded, a FHIR Parameters resource, or a JSON object of name to
  * string or string array) into request parameters, combined with those of the URL.
@@ -58,17 +58,22 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String pathInfo = request.getPathInfo() == null ? "" : request.getPathInfo();
         String[] parts = pathInfo.split("/", 5); // "", org, "fhir", "3", rest
-        if (parts.length < 4 || parts[1].isEmpty() || !"fhir".equals(parts[2]) || !"3".equals(parts[3])) {
+        if (parts.length < 4 || parts[1].isEmpty() || !"fhir".equals(parts[2])
+                || !FhirVersions.PATHS.contains(parts[3])) {
             OperationOutcomes.write(fhir, response, 404, IssueType.NOTFOUND,
-                    "Not a FHIR base: use /organizations/{organization}/fhir/3");
+                    "Not a FHIR base: use /organizations/{organization}/fhir/3 (STU3) or /fhir/5 (R5)");
             return;
         }
         Optional<Tenant> tenant = tenants.find(parts[1]);
-        if (tenant.isEmpty()) {
+        String rest = parts.length == 5 ? parts[4] : "";
+        // The CapabilityStatement and the SMART document are read without a token and say nothing about
+        // the organization: they are answered alike for every organization name, known or not, so that
+        // they cannot be used to find out which organizations exist (docs/security.md).
+        boolean discovery = rest.equals(SmartConfiguration.PATH) || rest.equals("metadata");
+        if (tenant.isEmpty() && !discovery) {
             OperationOutcomes.write(fhir, response, 404, IssueType.NOTFOUND, "Unknown organization: " + parts[1]);
             return;
         }
-        String rest = parts.length == 5 ? parts[4] : "";
         if (rest.equals(SmartConfiguration.PATH)) {
             // not a FHIR interaction: a JSON document of its own beside the FHIR base
             if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
@@ -128,7 +133,8 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             body = formEncoded(fromJson).getBytes(StandardCharsets.UTF_8);
             bodyIsParameters = true;
         }
-        request.setAttribute(TENANT_ATTRIBUTE, tenant.get());
+        tenant.ifPresent(t -> request.setAttribute(TENANT_ATTRIBUTE, t));
+        request.setAttribute(FhirVersions.ATTRIBUTE, parts[3]);
         String hapiPathInfo = "/" + parts[1] + (rest.isEmpty() ? "" : "/" + rest);
         chain.doFilter(new TenantRequest(request, hapiPathInfo, body, parameters, bodyIsParameters),
                 new WholeBodyResponse(response));

@@ -19,10 +19,17 @@ final class UnknownTotals {
         bundle.setUserData(UNKNOWN, Boolean.TRUE);
     }
 
+    static void mark(org.hl7.fhir.r5.model.Bundle bundle) {
+        bundle.setUserData(UNKNOWN, Boolean.TRUE);
+    }
+
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public boolean outgoing(ResponseDetails response) {
         if (response.getResponseResource() instanceof Bundle bundle && bundle.getUserData(UNKNOWN) != null) {
             bundle.setTotalElement(null);
+        } else if (response.getResponseResource() instanceof org.hl7.fhir.r5.model.Bundle r5
+                && r5.getUserData(UNKNOWN) != null) {
+            r5.setTotalElement(null);
         }
         return true;
     }

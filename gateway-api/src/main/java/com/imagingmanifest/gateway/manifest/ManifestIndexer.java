@@ -54,6 +54,14 @@ public final class ManifestIndexer {
             }
         }
         reference(references, "author", manifest.getAuthor());
+        // the KOS document title (CID 7010): R5 ImagingSelection's code, searchable on both bases
+        org.hl7.fhir.dstu3.model.Extension title = manifest.getExtensionByUrl(com.imagingmanifest.kos.KosTitle.EXTENSION_URL);
+        if (title != null && title.getValue() instanceof org.hl7.fhir.dstu3.model.Coding c && c.hasCode()) {
+            tokens.add(new Token("code", nonNull(c.getSystem()), c.getCode()));
+        } else {
+            tokens.add(new Token("code", com.imagingmanifest.kos.DicomCode.DCM_SYSTEM,
+                    com.imagingmanifest.kos.KosTitle.OF_INTEREST.value()));
+        }
         for (ImagingManifest.StudyComponent study : manifest.getStudy()) {
             if (study.hasUid()) {
                 tokens.add(new Token("selected-study", "", bareUid(study.getUid())));

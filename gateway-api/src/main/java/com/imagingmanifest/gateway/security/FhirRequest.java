@@ -22,8 +22,11 @@ import org.springframework.web.util.UriUtils;
 public record FhirRequest(String organization, String resourceType, String id, Operation operation) {
 
     static final String ORGANIZATIONS = "organizations";
-    /** The API's FHIR version segment: {@code /organizations/{org}/fhir/3}. */
-    static final List<String> FHIR_BASE = List.of("fhir", "3");
+    /**
+     * The API's FHIR bases: {@code /organizations/{org}/fhir/3} (STU3 ImagingManifest) and
+     * {@code /organizations/{org}/fhir/5} (R5 ImagingSelection, the same manifests; docs/mapping.md).
+     */
+    static final List<List<String>> FHIR_BASES = List.of(List.of("fhir", "3"), List.of("fhir", "5"));
 
     /** The selection-scoped DICOMweb base and the key-image page beside the FHIR base (docs/viewers.md). */
     public static final String DICOMWEB_SEGMENT = "dicomweb";
@@ -90,7 +93,7 @@ public record FhirRequest(String organization, String resourceType, String id, O
             return Optional.of(new FhirRequest(organization, null, null,
                     rest.get(0).equals(DICOMWEB_SEGMENT) ? Operation.WADO_RS : Operation.VIEWER));
         }
-        if (rest.size() < 2 || !rest.subList(0, 2).equals(FHIR_BASE)) {
+        if (rest.size() < 2 || !FHIR_BASES.contains(rest.subList(0, 2))) {
             return Optional.of(new FhirRequest(organization, null, null,
                     read ? Operation.OTHER_READ : Operation.OTHER_WRITE));
         }

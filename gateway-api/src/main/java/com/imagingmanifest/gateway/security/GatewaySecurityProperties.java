@@ -20,8 +20,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     other services would be accepted otherwise
  * @param organizationClaim the claim naming the caller's organization (id or slug)
  * @param openMetadata {@code /organizations/{org}/fhir/3/metadata} without a token
- * @param openHealth {@code /actuator/health/**} without a token
- * @param openPrometheus {@code /actuator/prometheus} without a token
+ * @param openHealth {@code /actuator/health} (status only) and its liveness and readiness groups without a
+ *     token; the components, which name organizations, need the admin scope
+ * @param openPrometheus {@code /actuator/prometheus} without a token: off by default, since its labels name
+ *     every organization; a scraper sends a token with the admin scope, or the site opens it on a
+ *     management port only its monitoring reaches
  * @param clockSkew tolerance on {@code exp} and {@code nbf}
  * @param startupTokens print a token per organization at start-up (embedded key only); off unless set:
  *     only the demo of {@code ./gateway run} sets it, so an image or a site never prints credentials
@@ -47,7 +50,7 @@ public record GatewaySecurityProperties(
         @DefaultValue("org") String organizationClaim,
         @DefaultValue("true") boolean openMetadata,
         @DefaultValue("true") boolean openHealth,
-        @DefaultValue("true") boolean openPrometheus,
+        @DefaultValue("false") boolean openPrometheus,
         @DefaultValue("60s") Duration clockSkew,
         @DefaultValue("false") boolean startupTokens,
         @DefaultValue("12h") Duration startupTokenTtl,

@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -61,7 +62,8 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, GatewaySecurityProperties properties, CorsProperties cors,
-            Tenants tenants, ObjectProvider<JwtDecoder> decoder, FhirContext fhir) throws Exception {
+            Tenants tenants, ObjectProvider<JwtDecoder> decoder, FhirContext fhir,
+            @Value("${management.endpoints.web.base-path:/actuator}") String actuatorBase) throws Exception {
         if (cors.enabled()) {
             // before authentication: a preflight carries no token and is answered here
             http.cors(c -> c.configurationSource(corsSource(cors)));
@@ -86,24 +88,27 @@ public class SecurityConfiguration {
                         .authenticationEntryPoint(denied)
                         .accessDeniedHandler(denied))
                 .exceptionHandling(e -> e.authenticationEntryPoint(denied).accessDeniedHandler(denied))
-                .authorizeHttpRequests(a -> authorize(a, properties, tenants));
+                .authorizeHttpRequests(a -> authorize(a, properties, tenants, actuatorBase));
         return http.build();
     }
 
     private static void authorize(
             AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry a,
-            GatewaySecurityProperties properties, Tenants tenants) {
+            GatewaySecurityProperties properties, Tenants tenants, String actuatorBase) {
         // error dispatches only render an error the original request already earned
         a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
         // SMART discovery is read before a client has a token (SMART App Launch, "Conformance")
-        a.requestMatchers("/organizations/*/fhir/3/.well-known/smart-configuration").permitAll();
+        a.requestMatchers("/organizations/*/fhir/*/.well-known/smart-configuration").permitAll();
         // the key-image page is static: its script asks for the token and sends it with every request
         a.requestMatchers("/organizations/*/viewer/**").permitAll();
         if (properties.openMetadata()) {
-            a.requestMatchers("/organizations/*/fhir/3/metadata").permitAll();
+            a.requestMatchers("/organizations/*/fhir/*/metadata").permitAll();
         }
         if (properties.openHealth()) {
-            a.requestMatchers(EndpointRequest.to("health")).permitAll();
+            // the overall status and the probes; the components (one per organization's PACS) name
+            // organizations and need the admin scope (management.endpoint.health.roles)
+            a.requestMatchers(HttpMethod.GET, actuatorBase + "/health", actuatorBase + "/health/liveness",
+                    actuatorBase + "/health/readiness").permitAll();
         }
         if (properties.openPrometheus()) {
             a.requestMatchers(EndpointRequest.to("prometheus")).permitAll();

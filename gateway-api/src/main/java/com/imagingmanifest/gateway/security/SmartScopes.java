@@ -18,6 +18,12 @@ public final class SmartScopes {
     private static final Pattern RESOURCE_SCOPE =
             Pattern.compile("(user|system|patient)/(\\*|[A-Z][A-Za-z]{0,63})\\.(read|write|\\*)");
 
+    /**
+     * The two FHIR views of one manifest (STU3 ImagingManifest, R5 ImagingSelection): a grant on either
+     * is a grant on both, since they read and write the same KOS (docs/security.md).
+     */
+    private static final Set<String> VIEWS = Set.of("ImagingManifest", "ImagingSelection");
+
     private record Grant(String resourceType, boolean read, boolean write) {
     }
 
@@ -58,7 +64,8 @@ public final class SmartScopes {
     public boolean allows(String resourceType, boolean write) {
         String type = resourceType != null ? resourceType : "ImagingManifest";
         for (Grant g : grants) {
-            if ((g.resourceType.equals("*") || g.resourceType.equals(type)) && (write ? g.write : g.read)) {
+            if ((g.resourceType.equals("*") || g.resourceType.equals(type)
+                    || (VIEWS.contains(type) && VIEWS.contains(g.resourceType))) && (write ? g.write : g.read)) {
                 return true;
             }
         }

@@ -184,22 +184,25 @@ public class ManifestStore {
 
     /**
      * Loads the named versions, keeping the order of {@code keys}: one query per page of a search
-     * or history (primary-key lookups OR-ed together), not one per entry.
+     * or history, not one per entry. The keys are a {@code VALUES} table joined on the primary key:
+     * H2 ranges neither an OR chain of key pairs nor a row-value IN list over the index, and walked
+     * the organization's versions for each page (0.14 s at 100,000 manifests; docs/performance.md).
      */
     public List<StoredVersion> load(String org, List<VersionKey> keys) {
         if (keys.isEmpty()) {
             return List.of();
         }
-        StringBuilder sql = new StringBuilder("SELECT res_id, version_id, last_updated, deleted, resource_json"
-                + " FROM manifest_version WHERE org_id = ? AND (");
+        StringBuilder sql = new StringBuilder("SELECT v.res_id, v.version_id, v.last_updated, v.deleted,"
+                + " v.resource_json FROM (VALUES ");
         List<Object> args = new ArrayList<>(1 + 2 * keys.size());
-        args.add(org);
         for (int i = 0; i < keys.size(); i++) {
-            sql.append(i == 0 ? "" : " OR ").append("(res_id = ? AND version_id = ?)");
+            sql.append(i == 0 ? "" : ", ").append("(?, ?)");
             args.add(keys.get(i).resourceId());
             args.add(keys.get(i).versionId());
         }
-        sql.append(')');
+        sql.append(") k(res_id, version_id) JOIN manifest_version v ON v.org_id = ? AND v.res_id = k.res_id"
+                + " AND v.version_id = k.version_id");
+        args.add(org);
         Map<VersionKey, StoredVersion> found = new HashMap<>();
         jdbc.sql(sql.toString()).params(args).query(ManifestStore::version).list()
                 .forEach(v -> found.put(new VersionKey(v.resourceId(), v.versionId()), v));

@@ -29,8 +29,8 @@ public final class SearchQuery {
 
     /** The date columns: each holds a range [low, high]. */
     public enum DateColumn {
-        LAST_UPDATED("r.last_updated", "r.last_updated"),
-        AUTHORING_TIME("r.authoring_low", "r.authoring_high");
+        LAST_UPDATED("last_updated", "last_updated"),
+        AUTHORING_TIME("authoring_low", "authoring_high");
 
         final String low;
         final String high;
@@ -310,7 +310,10 @@ public final class SearchQuery {
                 sql.append("r.res_id IN (").append(placeholders(ids.values().size())).append(')');
                 args.addAll(ids.values());
             } else if (c instanceof Languages languages) {
-                sql.append("r.language IN (").append(placeholders(languages.values().size())).append(')');
+                // checked per row, never a driver: H2 would take the (org_id, language) index and sort every
+                // match of a language instead of reading the page in the order index
+                sql.append(SAME_RESOURCE).append("a.language IN (").append(placeholders(languages.values().size()))
+                        .append(')').append(PER_ROW).append(')');
                 args.addAll(languages.values());
             } else if (c instanceof Tokens t) {
                 sql.append("EXISTS (SELECT 1 FROM search_token t WHERE t.org_id = r.org_id AND t.res_id = r.res_id"
@@ -322,11 +325,21 @@ public final class SearchQuery {
                         + " AND x.res_id = r.res_id AND x.param = '").append(x.param()).append("' AND ");
                 referenceMatch("x", x.values(), sql, args);
                 sql.append(PER_ROW).append(')');
+            } else if (shape.driver != null) {
+                // beside a driving token or reference, per row: H2 would otherwise start the join from the
+                // date index and read the range's rows (all of a patient's years, say) before the patient's
+                sql.append(SAME_RESOURCE);
+                dates((Dates) c, "a", sql, args);
+                sql.append(PER_ROW).append(')');
             } else {
-                dates((Dates) c, sql, args);
+                dates((Dates) c, "r", sql, args);
             }
         }
     }
+
+    /** Opens a condition on the driving row's own resource row, looked up by its key. */
+    private static final String SAME_RESOURCE = "EXISTS (SELECT 1 FROM manifest_resource a WHERE a.org_id = r.org_id"
+            + " AND a.res_id = r.res_id AND ";
 
     /** Values as an IN list the index can range over, with the systems checked on the rows found. */
     private static void tokenMatch(String alias, List<TokenValue> values, StringBuilder sql, List<Object> args) {
@@ -354,11 +367,11 @@ public final class SearchQuery {
         args.addAll(values);
     }
 
-    private static void dates(Dates dates, StringBuilder sql, List<Object> args) {
+    private static void dates(Dates dates, String alias, StringBuilder sql, List<Object> args) {
         StringJoiner or = new StringJoiner(" OR ", "(", ")");
         DateColumn column = dates.column();
-        String lo = column.low;
-        String hi = column.high;
+        String lo = alias + "." + column.low;
+        String hi = alias + "." + column.high;
         for (DateValue d : dates.values()) {
             switch (d.prefix()) {
                 case "eq" -> { or.add("(" + lo + " >= ? AND " + hi + " <= ?)"); args.add(d.low()); args.add(d.high()); }

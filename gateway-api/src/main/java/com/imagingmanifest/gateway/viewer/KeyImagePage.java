@@ -12,13 +12,15 @@ import java.util.regex.Pattern;
 import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
 
 /**
- * The key-image page (docs/viewers.md): {@code /organizations/{org}/viewer/ImagingManifest/{id}} is one
- * static HTML page whatever the id, and its script and style sheet are under {@code viewer/assets/}.
+ * The key-image page (docs/viewers.md): {@code /organizations/{org}/viewer/ImagingManifest/{id}} (and
+ * {@code viewer/ImagingSelection/{id}}, the R5 view) is one static HTML page whatever the id, and its script and style sheet are under {@code viewer/assets/}.
  * The page holds no data: its script reads the manifest from the FHIR API and the images from the
  * selection-scoped DICOMweb with the bearer token the user gives it, so the page itself needs none.
  * Files come from the class path ({@code viewer/} in the jar), read once.
  */
 final class KeyImagePage {
+    /** The manifest's two FHIR views: STU3 at fhir/3, R5 at fhir/5 (docs/mapping.md). */
+    private static final java.util.Set<String> VIEWS = java.util.Set.of("ImagingManifest", "ImagingSelection");
     /** FHIR ids (STU3 id datatype): what the page's path accepts. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
     /**
@@ -44,7 +46,7 @@ final class KeyImagePage {
     /** Answers a GET or HEAD; {@code segments}: the decoded path after {@code viewer}. */
     void serve(List<String> segments, HttpServletRequest request, HttpServletResponse response) throws IOException {
         File file = null;
-        if (segments.size() == 2 && segments.get(0).equals("ImagingManifest") && ID.matcher(segments.get(1)).matches()) {
+        if (segments.size() == 2 && VIEWS.contains(segments.get(0)) && ID.matcher(segments.get(1)).matches()) {
             file = page;
         } else if (segments.size() == 2 && segments.get(0).equals("assets")) {
             file = assets.get(segments.get(1));

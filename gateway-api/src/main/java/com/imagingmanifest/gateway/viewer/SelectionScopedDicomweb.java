@@ -1,5 +1,8 @@
 package com.imagingmanifest.gateway.viewer;
 
+import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.json.DicomJson;
 import com.imagingmanifest.dicomweb.DicomwebClient;
 import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.HttpTransport;
@@ -193,6 +196,28 @@ final class SelectionScopedDicomweb {
         }
     }
 
+    /** Pixel data and other bulk values (PS3.18 F.2.6) out of the metadata, in every nested item too. */
+    private static void withoutBulkData(DataSet ds) {
+        for (int tag : ds.tags()) {
+            Object value = ds.value(tag);
+            if (value instanceof com.imagingmanifest.dicom.data.Sequence items) {
+                items.forEach(SelectionScopedDicomweb::withoutBulkData);
+            } else if (tag == com.imagingmanifest.dicom.data.Tag.PixelData
+                    || value instanceof com.imagingmanifest.dicom.data.Fragments
+                    || value instanceof byte[] b && b.length > BULK && BULK_VRS.contains(ds.vr(tag))) {
+                ds.remove(tag);
+            }
+        }
+    }
+
+    /** Binary values longer than this are bulk data, as Orthanc's DICOMweb plugin counts them. */
+    private static final int BULK = 1024;
+    private static final java.util.Set<com.imagingmanifest.dicom.data.Vr> BULK_VRS = java.util.EnumSet.of(
+            com.imagingmanifest.dicom.data.Vr.OB, com.imagingmanifest.dicom.data.Vr.OW,
+            com.imagingmanifest.dicom.data.Vr.OF, com.imagingmanifest.dicom.data.Vr.OD,
+            com.imagingmanifest.dicom.data.Vr.OL, com.imagingmanifest.dicom.data.Vr.OV,
+            com.imagingmanifest.dicom.data.Vr.UN);
+
     private static void copy(InputStream in, OutputStream out) throws IOException {
         byte[] buffer = new byte[BUFFER];
         for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -202,14 +227,17 @@ final class SelectionScopedDicomweb {
 
     /**
      * A DIMSE-only PACS: the instance by C-GET (Pacs.retrieve), sent as the one part of a
-     * multipart/related answer. C-GET hands over a whole object, so this one answer is held in
-     * memory. Rendering and frames need a codec the gateway does not have: 501.
+     * multipart/related answer, or its attributes as DICOM JSON read from it with the project's own
+     * Part 10 reader and JSON writer (bulk data left out: nothing here could serve it). C-GET hands over
+     * a whole object, so this one answer is held in memory. Rendering and frames need a codec the
+     * gateway does not have: 501.
      */
     private void fromDimse(Pacs pacs, WadoPath path, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        if (path.resource() != WadoPath.Resource.INSTANCE) {
+        if (path.resource() != WadoPath.Resource.INSTANCE && path.resource() != WadoPath.Resource.METADATA) {
             outcomes.send(response, 501, IssueType.NOTSUPPORTED, "This organization's PACS speaks DIMSE only: the"
-                    + " gateway serves its selected instances as application/dicom; " + path.suffix().substring(1)
+                    + " gateway serves its selected instances as application/dicom and metadata; "
+                    + path.suffix().substring(1)
                     + " needs a PACS with WADO-RS (pacs.kind orthanc or dicomweb)");
             return;
         }
@@ -227,12 +255,30 @@ final class SelectionScopedDicomweb {
             outcomes.send(response, 404, IssueType.NOTFOUND, "The PACS has no instance for this selection");
             return;
         }
-        MultipartRelated.Encoded body = MultipartRelated.encode("application/dicom", List.of(part10.get()));
+        byte[] bytes;
+        String contentType;
+        if (path.resource() == WadoPath.Resource.METADATA) {
+            DataSet attributes;
+            try {
+                attributes = Part10.read(part10.get()).dataSet();
+            } catch (RuntimeException unreadable) {
+                outcomes.send(response, 502, IssueType.EXCEPTION, "The PACS sent an object the gateway cannot read: "
+                        + unreadable.getMessage());
+                return;
+            }
+            withoutBulkData(attributes);
+            bytes = DicomJson.writeArray(List.of(attributes)).getBytes(StandardCharsets.UTF_8);
+            contentType = DICOM_JSON;
+        } else {
+            MultipartRelated.Encoded body = MultipartRelated.encode("application/dicom", List.of(part10.get()));
+            bytes = body.body();
+            contentType = body.contentType();
+        }
         response.setStatus(200);
-        response.setContentType(body.contentType());
-        response.setContentLength(body.body().length);
+        response.setContentType(contentType);
+        response.setContentLength(bytes.length);
         if (!"HEAD".equals(request.getMethod())) {
-            response.getOutputStream().write(body.body());
+            response.getOutputStream().write(bytes);
         }
     }
 }

@@ -78,7 +78,9 @@ public class ViewerConfiguration {
                 return;
             }
             Optional<Tenant> tenant = tenants.find(parsed.get().organization());
-            if (tenant.isEmpty()) {
+            // the page is the same static file for every organization and is read without a token: served
+            // for an unknown one too, so that it tells an anonymous caller nothing (docs/security.md)
+            if (tenant.isEmpty() && op == FhirRequest.Operation.WADO_RS) {
                 outcomes.unknownOrganization(response, parsed.get().organization());
                 return;
             }

@@ -35,13 +35,18 @@ class BenchCommandTest {
         String markdown = Files.readString(report);
         assertThat(markdown).contains("| create |  | 1 |", "| create |  | 2 |", "storescu, 1 association");
         for (String size : new String[] {"30", "60"}) {
-            for (String scenario : new String[] {"read", "vread", "search patient", "search selected-study",
-                "search authoring-time (10 min)", "history"}) {
-                assertThat(markdown).contains("| " + scenario + " | " + size + " | 2 |");
+            for (String scenario : new String[] {"read", "read R5 ImagingSelection", "vread", "search patient",
+                "search patient R5", "search selected-study", "search authoring-time (10 min)", "history"}) {
+                // the store size is labelled with the store (--store, default postgres)
+                assertThat(markdown).contains("| " + scenario + " | " + size + " postgres | 2 |");
             }
         }
         assertThat(markdown).contains("start-up to ready", "resident memory under create load",
                 "resident memory under read load", "resident memory under ingest load");
+        // the viewer scenario: both WADO-RS forms through the scoped DICOMweb beside Orthanc's own, no failure
+        assertThat(markdown.lines().filter(l -> l.startsWith("| viewer WADO-RS"))).satisfiesExactly(
+                l -> assertThat(l).contains("rendered, x2").contains("failures 0 / 0"),
+                l -> assertThat(l).contains("application/dicom, x2").contains("failures 0 / 0"));
         // every KOS sent to the SCP or stored on the polled Orthanc became a manifest, nothing failed
         assertThat(markdown.lines().filter(l -> l.startsWith("| ingest"))).satisfiesExactly(
                 l -> assertThat(l).startsWith("| ingest scp |  | 1 | 5 |").matches(NO_FAILURES),
@@ -50,7 +55,7 @@ class BenchCommandTest {
         // every row measured something and nothing failed
         assertThat(markdown.lines().filter(l -> l.startsWith("| create") || l.startsWith("| read")
                 || l.startsWith("| search") || l.startsWith("| history") || l.startsWith("| vread")))
-                .hasSize(2 * 2 + 1 + 12)
+                .hasSize(2 * 2 + 1 + 16)
                 .allSatisfy(l -> assertThat(l).matches(NO_FAILURES).doesNotContain("| 0 | 0.0 |")
                         // the gateway's CPU per request was read from /proc during the measured period
                         .matches(".*\\| [0-9.]+ \\|[^|]*\\|$"));

@@ -50,4 +50,22 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse("--instances", "0"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--instances");
     }
+
+    @Test
+    void storeAndDataShape() {
+        BenchOptions defaults = BenchOptions.parse();
+        assertThat(defaults.store()).isEqualTo("postgres");
+        assertThat(defaults.perPatient()).isEqualTo(5);
+        BenchOptions h2 = BenchOptions.parse("--store", "h2", "--per-patient", "100");
+        assertThat(h2.store()).isEqualTo("h2");
+        assertThat(h2.perPatient()).isEqualTo(100);
+        assertThat(h2.scenarios()).as("ingest needs the store open beside the gateway").doesNotContain("ingest")
+                .contains("read");
+        assertThatThrownBy(() -> BenchOptions.parse("--store", "h2", "--scenarios", "read,ingest"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--store h2");
+        assertThatThrownBy(() -> BenchOptions.parse("--store", "h2", "--instances", "2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("several instances need PostgreSQL");
+        assertThatThrownBy(() -> BenchOptions.parse("--store", "mysql"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--store must be postgres or h2");
+    }
 }

@@ -55,6 +55,8 @@ class MetricsDocumentedTest {
         // organization other reaches the same Orthanc by DIMSE only (association gauges); no deletes there
         p.put("gateway.organizations[1].pacs.kind", "dimse");
         p.put("gateway.organizations[1].pacs.superseded", "keep");
+        // as a site opens it to its monitoring network (off by default: the labels name organizations)
+        p.put("gateway.security.open-prometheus", "true");
         IngestTestSupport.register(registry, p);
     }
 

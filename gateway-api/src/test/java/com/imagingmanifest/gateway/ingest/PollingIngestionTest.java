@@ -94,6 +94,58 @@ class PollingIngestionTest {
         assertThat(bySelectedStudy(client(httpPort, DEMO), uids.get("STUDY_UID"))).hasSize(1);
     }
 
+    /**
+     * Issue 20: a KOS made on the PACS side that selects frames 2 and 4 of a multi-frame image shows
+     * them in both FHIR views, and the R5 view taken through {@code to-kos} gives the same Referenced
+     * Frame Numbers back.
+     */
+    @Test
+    void framesOfAPacsSideKosShowInBothViewsAndComeBackOutOfToKos() throws IOException {
+        Map<String, String> uids = TestData.freshKosUids();
+        String enhancedCt = "1.2.840.10008.5.1.4.1.1.2.1";
+        String img1 = "(0008,1155) UI [" + uids.get("IMG1_UID") + "]";
+        Path kos = kosFile(DIR, uids, dump -> {
+            String d = dump.replace("(0008,1150) UI =CTImageStorage\n            " + img1,
+                    "(0008,1150) UI [" + enhancedCt + "]\n            " + img1)
+                    .replace("(0008,1150) UI =CTImageStorage\n        " + img1,
+                            "(0008,1150) UI [" + enhancedCt + "]\n        " + img1);
+            int content = d.indexOf("        " + img1, d.indexOf("(0040,a730)")) + 8 + img1.length();
+            return d.substring(0, content) + "\n        (0008,1160) IS [2\\4]" + d.substring(content);
+        });
+        storeIntoOrthanc(ORTHANC, kos);
+
+        ImagingManifest m = awaitManifest(client(httpPort, DEMO), uids.get("SOP_UID"));
+        ImagingManifest.InstanceComponent first = m.getStudyFirstRep().getSeriesFirstRep().getInstance().stream()
+                .filter(i -> i.getUid().equals("urn:oid:" + uids.get("IMG1_UID"))).findFirst().orElseThrow();
+        assertThat(first.getExtensionsByUrl(com.imagingmanifest.kos.InstanceSubset.FRAME_EXTENSION))
+                .extracting(x -> x.getValue().primitiveValue()).containsExactly("2", "4");
+
+        String r5 = com.imagingmanifest.gateway.ApiTestSupport.get("http://127.0.0.1:" + httpPort + "/organizations/"
+                + DEMO + "/fhir/5/ImagingSelection/" + m.getIdElement().getIdPart()).body();
+        org.hl7.fhir.r5.model.ImagingSelection selection = ca.uhn.fhir.context.FhirContext.forR5Cached()
+                .newJsonParser().parseResource(org.hl7.fhir.r5.model.ImagingSelection.class, r5);
+        assertThat(selection.getInstance()).filteredOn(i -> i.getUid().equals(uids.get("IMG1_UID")))
+                .flatExtracting(i -> i.getSubset().stream().map(org.hl7.fhir.r5.model.StringType::getValue).toList())
+                .containsExactly("2", "4");
+
+        Path json = DIR.resolve("selection-" + uids.get("SOP_UID") + ".json");
+        java.nio.file.Files.writeString(json, r5);
+        Path out = DIR.resolve("to-kos-" + uids.get("SOP_UID"));
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
+        assertThat(com.imagingmanifest.kos.tools.ToKosCommand.run(new String[] {json.toString(), out.toString()},
+                new java.io.PrintStream(printed, true), new java.io.PrintStream(errors, true)))
+                .as(errors.toString()).isZero();
+        String written = printed.toString(StandardCharsets.UTF_8).strip();
+        com.imagingmanifest.dicom.data.DataSet back = Part10.read(java.nio.file.Files.readAllBytes(
+                out.resolve(written + ".dcm"))).dataSet();
+        assertThat(back.getSequence(Tag.ContentSequence).stream()
+                .filter(item -> "IMAGE".equals(item.getString(Tag.ValueType)))
+                .map(item -> item.getItem(Tag.ReferencedSOPSequence, 0))
+                .filter(ref -> uids.get("IMG1_UID").equals(ref.getString(Tag.ReferencedSOPInstanceUID)))
+                .map(ref -> ref.getString(Tag.ReferencedFrameNumber)).toList()).containsExactly("2\\4");
+    }
+
     @Test
     void aManifestCreatedThroughTheApiIsNotImportedAgain() {
         String study = TestData.newUid();

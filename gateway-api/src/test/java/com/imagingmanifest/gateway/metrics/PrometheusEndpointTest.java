@@ -106,7 +106,7 @@ class PrometheusEndpointTest extends SecuredServerTest {
                 token("third", TestTokens.ALL), Map.of(), manifest("nowhere to go"));
         assertTrue(down.statusCode() >= 500, down.statusCode() + " " + down.body());
 
-        HttpResponse<String> scrape = get("/actuator/prometheus", null);
+        HttpResponse<String> scrape = get("/actuator/prometheus", token("demo", "gateway.admin"));
         assertEquals(200, scrape.statusCode(), scrape.body());
         assertTrue(scrape.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         List<Sample> samples = parse(scrape.body());
@@ -134,7 +134,7 @@ class PrometheusEndpointTest extends SecuredServerTest {
 
     @Test
     void healthShowsEachTenantsPacs() throws Exception {
-        HttpResponse<String> health = get("/actuator/health", null);
+        HttpResponse<String> health = get("/actuator/health", token("demo", "gateway.admin"));
         JsonNode body = new ObjectMapper().readTree(health.body());
         JsonNode pacs = body.path("components").path("pacs").path("components");
         assertEquals("UP", pacs.path("demo").path("status").asText(), health.body());

@@ -216,6 +216,15 @@ final class GatewayChild implements AutoCloseable {
         throw new IllegalStateException("no " + field + " for pid " + pid());
     }
 
+    private String adminToken;
+
+    private synchronized String adminToken() {
+        if (adminToken == null) {
+            adminToken = TestTokens.token(dataDir, ORG, "gateway.admin");
+        }
+        return adminToken;
+    }
+
     /** Heap in use now (the sum of the heap pools of {@code jvm_memory_used_bytes}), or -1 when not scraped. */
     long heapUsedBytes() {
         String body = scrape();
@@ -251,7 +260,9 @@ final class GatewayChild implements AutoCloseable {
 
     /** The gateway's /actuator/prometheus text, or null when it does not answer. */
     private String scrape() {
+        // the metrics name organizations: a scraper needs the admin scope
         HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + adminToken())
                 .timeout(Duration.ofSeconds(5)).GET().build();
         try {
             return HttpClient.newHttpClient().send(scrape, HttpResponse.BodyHandlers.ofString()).body();

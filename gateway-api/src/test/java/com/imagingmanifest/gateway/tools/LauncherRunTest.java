@@ -2,6 +2,7 @@ package com.imagingmanifest.gateway.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.imagingmanifest.gateway.security.TestTokens;
 import com.imagingmanifest.testing.FreePorts;
 import com.imagingmanifest.testing.GatewayScript;
 import com.imagingmanifest.testing.GatewayScript.Result;
@@ -97,7 +98,9 @@ class LauncherRunTest {
                 "--gateway.organizations[0].pacs.password=" + pacs.password())) {
             gw.awaitHttp(http, START);
             assertThat(get(http, "/organizations/site/fhir/3/metadata", null).statusCode()).as(gw.output()).isEqualTo(200);
-            assertThat(get(http, "/organizations/demo/fhir/3/metadata", null).statusCode()).isEqualTo(404);
+            // no demo organization (metadata answers alike for any name; data requests tell, with a token)
+            assertThat(get(http, "/organizations/demo/fhir/3/ImagingManifest",
+                    TestTokens.token(data, "demo", TestTokens.READ)).statusCode()).isEqualTo(404);
             assertThat(data.resolve("orthanc")).doesNotExist();
             // nothing to stop afterwards: the launcher became the JVM
             assertThat(gw.process().info().command()).hasValueSatisfying(c -> assertThat(c).endsWith("/java"));
@@ -135,7 +138,9 @@ class LauncherRunTest {
         try (Server gw = GatewayScript.run(dir, env, "--server.port=" + http)) {
             gw.awaitHttp(http, START);
             assertThat(get(http, "/organizations/clinic/fhir/3/metadata", null).statusCode()).as(gw.output()).isEqualTo(200);
-            assertThat(get(http, "/organizations/demo/fhir/3/metadata", null).statusCode()).isEqualTo(404);
+            // no demo organization (metadata answers alike for any name; data requests tell, with a token)
+            assertThat(get(http, "/organizations/demo/fhir/3/ImagingManifest",
+                    TestTokens.token(data, "demo", TestTokens.READ)).statusCode()).isEqualTo(404);
             assertThat(data.resolve("orthanc")).doesNotExist();
             assertThat(data.resolve("gateway.mv.db")).isRegularFile();
             List<String> started = gw.stdout().lines().filter(l -> l.contains("Started GatewayApplication")).toList();

@@ -115,4 +115,17 @@ class KeyImagePageBrowserTest extends ViewerGatewayTest {
         assertThat(browser.findElement(By.id("status")).getText()).contains("HTTP 404");
         assertThat(browser.findElements(By.cssSelector("#grid img"))).isEmpty();
     }
+
+    @Test
+    void theR5ViewOfTheSameManifestShowsTheSameImages() {
+        String token = TestTokens.token(ApiTestSupport.DATA_DIR, ORG, TestTokens.READ);
+        List<WebElement> images = chromium.openKeyImages(page(ORG, token).replace("/viewer/ImagingManifest/",
+                "/viewer/ImagingSelection/"));
+        assertThat(images).hasSize(4);
+        assertThat(images).allSatisfy(img -> assertThat(img.getDomAttribute("data-state")).isEqualTo("loaded"));
+        assertThat(images.get(3).getDomAttribute("data-src")).endsWith("/frames/3/rendered");
+        assertThat(browser.findElement(By.id("patient")).getText()).isEqualTo("Test^Patient");
+        assertThat(browser.findElement(By.id("description")).getText()).contains("Two CT images");
+        assertThat(browser.findElement(By.id("time")).getText()).isNotEmpty();
+    }
 }
