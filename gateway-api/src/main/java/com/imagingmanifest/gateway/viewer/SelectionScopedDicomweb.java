@@ -7,7 +7,7 @@ import com.imagingmanifest.dicomweb.DicomwebClient;
 import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.HttpTransport;
 import com.imagingmanifest.dicomweb.MultipartRelated;
-import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
 import com.imagingmanifest.gateway.store.ManifestStore;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
@@ -59,9 +59,9 @@ final class SelectionScopedDicomweb {
 
     private final ManifestStore store;
     private final PacsConnections connections;
-    private final OperationOutcomeResponse outcomes;
+    private final OperationOutcomeWriter outcomes;
 
-    SelectionScopedDicomweb(ManifestStore store, PacsConnections connections, OperationOutcomeResponse outcomes) {
+    SelectionScopedDicomweb(ManifestStore store, PacsConnections connections, OperationOutcomeWriter outcomes) {
         this.store = store;
         this.connections = connections;
         this.outcomes = outcomes;
