@@ -6,8 +6,9 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Uid;
-import com.imagingmanifest.gateway.store.ConcurrentWriteException;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.gateway.fhir.OperationOutcomes;
+import com.imagingmanifest.gateway.store.ConcurrentWriteException;
 import com.imagingmanifest.gateway.store.IndexEntries;
 import com.imagingmanifest.gateway.store.IntentTakenOverException;
 import com.imagingmanifest.gateway.store.ManifestStore;
@@ -32,8 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.hl7.fhir.dstu3.model.Identifier;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
-import org.hl7.fhir.dstu3.model.OperationOutcome;
 import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
+import org.hl7.fhir.dstu3.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -194,7 +195,7 @@ public class ManifestWriter {
             }
             throw e;
         }
-        List<KosTranslation.Kos> kos = prepared.kos();
+        List<Part10Object> kos = prepared.kos();
         List<InstanceRef> refs = prepared.refs();
         long version = prepared.version();
         Instant now = prepared.now();
@@ -209,7 +210,7 @@ public class ManifestWriter {
         List<InstanceRef> stored = new ArrayList<>();
         try {
             for (int i = 0; i < kos.size(); i++) {
-                pacs.store(kos.get(i).part10());
+                pacs.store(kos.get(i));
                 stored.add(refs.get(i));
             }
         } catch (PacsException e) {
@@ -238,7 +239,7 @@ public class ManifestWriter {
     }
 
     /** What a write stores: its KOS (one per selected study), the version and its index. */
-    private record Prepared(List<KosTranslation.Kos> kos, List<InstanceRef> refs, long version, Instant now,
+    private record Prepared(List<Part10Object> kos, List<InstanceRef> refs, long version, Instant now,
             String json, IndexEntries index) {
     }
 
@@ -264,7 +265,7 @@ public class ManifestWriter {
             sopUids.set(0, given);
             clientUid = given;
         }
-        List<KosTranslation.Kos> kos;
+        List<Part10Object> kos;
         try {
             kos = translation.translate(manifest, contexts, tenant.pacs(), sopUids);
         } catch (KosTranslation.ContradictionException e) {
@@ -272,8 +273,7 @@ public class ManifestWriter {
             refused.setOperationOutcome(outcome(IssueType.BUSINESSRULE, e.problems()));
             throw refused;
         }
-        List<InstanceRef> refs = kos.stream().map(k -> new InstanceRef(k.studyInstanceUid(), k.seriesInstanceUid(),
-                k.sopInstanceUid(), Uid.KeyObjectSelectionDocumentStorage)).toList();
+        List<InstanceRef> refs = kos.stream().map(InstanceRef::of).toList();
         // only a client-given UID can name a KOS already stored: the generated ones are new UUID-derived
         // UIDs (2.25), so asking the store about them would be a round trip per study for nothing
         if (clientUid != null && store.isCommittedKos(clientUid)) {
