@@ -1,9 +1,7 @@
 package com.imagingmanifest.gateway.bench;
 
-import com.imagingmanifest.dicom.data.Tag;
-import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.dimse.DimseClient;
-import com.imagingmanifest.net.dimse.Part10Object;
 import com.imagingmanifest.net.dimse.QueryRetrieveLevel;
 import com.imagingmanifest.pacs.StudyContext;
 import com.imagingmanifest.testing.PrivateOrthanc;
@@ -50,8 +48,8 @@ final class CreateBench {
         byte[] kosFile = orthanc.instanceFile(kosUid);
         // every KOS the gateway writes is a new instance in a new series of the study (docs/architecture.md §6):
         // the baselines store the same, or the PACS would be spared the cost of a new series each time
-        Kos kos = new Kos(kosFile, Part10Object.parse(kosFile),
-                Part10.read(kosFile).dataSet().getString(Tag.SeriesInstanceUID), studies.get(0).studyUid());
+        Part10Object object = Part10Object.parse(kosFile);
+        Kos kos = new Kos(kosFile, object, object.seriesInstanceUid(), studies.get(0).studyUid());
         bench.progress("KOS of the create scenario: " + kosFile.length + " bytes, " + kos.object().sopInstanceUid()
                 + "; creates go round " + studies.size() + " studies");
         bench.report().note("create: the manifests, and the baselines' KOS, go round " + studies.size()
