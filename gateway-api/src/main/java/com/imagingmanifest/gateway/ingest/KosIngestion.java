@@ -10,8 +10,10 @@ import com.imagingmanifest.dicom.io.DicomParseException;
 import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.gateway.manifest.ManifestIndexer;
 import com.imagingmanifest.gateway.store.IndexEntries;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestKos;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.StoredVersion;
+import com.imagingmanifest.gateway.store.VersionKey;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
 import com.imagingmanifest.kos.KosMappingException;
@@ -105,7 +107,8 @@ public class KosIngestion {
         }
     }
 
-    private final ManifestStore store;
+    private final ManifestVersions versions;
+    private final ManifestKos kos;
     private final IngestRecords records;
     private final Quarantine quarantine;
     private final FhirContext fhir;
@@ -120,7 +123,7 @@ public class KosIngestion {
     private static final long DEFAULT_QUARANTINE_QUOTA = 256L << 20;
     private final Map<String, Long> quarantineQuotas = new java.util.HashMap<>();
 
-    KosIngestion(ManifestStore store, IngestRecords records, Quarantine quarantine, FhirContext fhir,
+    KosIngestion(ManifestVersions versions, ManifestKos kos, IngestRecords records, Quarantine quarantine, FhirContext fhir,
             GatewayMetrics metrics, Clock clock, PlatformTransactionManager transactions, Tenants tenants,
             IngestProperties properties) {
         this.maxInflatedBytes = properties.scp().maxObjectSize().toBytes();
@@ -130,7 +133,8 @@ public class KosIngestion {
                 quarantineQuotas.put(o.id(), o.ingest().quarantineQuota().toBytes());
             }
         }
-        this.store = store;
+        this.versions = versions;
+        this.kos = kos;
         this.records = records;
         this.quarantine = quarantine;
         this.fhir = fhir;
@@ -229,7 +233,7 @@ public class KosIngestion {
         }
         List<String> sops = run.stream().map(Parsed::sop).toList();
         Map<String, IngestRecords.Known> known = records.known(tenant.id(), sops);
-        Set<String> own = store.gatewayKos(sops);
+        Set<String> own = kos.gatewayKos(sops);
         Result[] results = new Result[run.size()];
         List<Integer> alone = new ArrayList<>(); // decided one by one, after the batch
         List<Integer> batched = new ArrayList<>();
@@ -258,7 +262,7 @@ public class KosIngestion {
                 records.recordAll(tenant.id(), prepared.stream().map(m -> new IngestRecords.Decision(
                         m.manifest().kos().get(0).sopInstanceUid(), m.result().resourceId(),
                         m.result().outcome().tag(), m.result().detail(), source, m.manifest().created())).toList());
-                store.createAll(tenant.id(), prepared.stream().map(Prepared::manifest).toList());
+                versions.createAll(tenant.id(), prepared.stream().map(Prepared::manifest).toList());
             });
             for (int j = 0; j < batched.size(); j++) {
                 results[batched.get(j)] = count(tenant, Channel.POLL, prepared.get(j).result());
@@ -292,7 +296,7 @@ public class KosIngestion {
         if (known.ingested()) {
             return count(tenant, channel, new Result(Outcome.DUPLICATE, "ingested before", null));
         }
-        if (store.isGatewayKos(sop)) {
+        if (kos.isGatewayKos(sop)) {
             return count(tenant, channel, new Result(Outcome.OWN, "written by the gateway", null));
         }
         Result result;
@@ -331,7 +335,7 @@ public class KosIngestion {
     }
 
     /** A new manifest ready to be written, and what ingestion will answer once it is. */
-    private record Prepared(ManifestStore.NewManifest manifest, Result result) {
+    private record Prepared(ManifestVersions.NewManifest manifest, Result result) {
     }
 
     private Prepared prepare(Tenant tenant, String source, String sop, DataSet ds, ImagingManifest manifest) {
@@ -348,14 +352,14 @@ public class KosIngestion {
         if (kos.studyInstanceUid() == null || kos.seriesInstanceUid() == null) {
             throw new KosMappingException("KOS " + sop + " lacks its Study or Series Instance UID");
         }
-        return new Prepared(new ManifestStore.NewManifest(id, now, json, index, List.of(kos)),
+        return new Prepared(new ManifestVersions.NewManifest(id, now, json, index, List.of(kos)),
                 new Result(Outcome.MANIFEST, "ImagingManifest/" + id, id));
     }
 
     private Result commitManifest(Tenant tenant, String source, String sop, DataSet ds, ImagingManifest manifest) {
         Prepared prepared = prepare(tenant, source, sop, ds, manifest);
         return decide(tenant, sop, source, prepared.result(),
-                () -> store.createAll(tenant.id(), List.of(prepared.manifest())));
+                () -> versions.createAll(tenant.id(), List.of(prepared.manifest())));
     }
 
     /**
@@ -377,14 +381,13 @@ public class KosIngestion {
                 if (r.sopClassUid() == null || Uid.KeyObjectSelectionDocumentStorage.equals(r.sopClassUid())) {
                     records.recordRejected(tenant.id(), r.sopInstanceUid(), noteSop);
                 }
-                List<StoredVersion> backed = store.currentBackedBy(tenant.id(), r.sopInstanceUid()).stream().toList();
+                List<StoredVersion> backed = versions.currentBackedBy(tenant.id(), r.sopInstanceUid()).stream().toList();
                 if (!backed.isEmpty() && !mayReject(tenant, source, r.sopInstanceUid())) {
                     refused.add(r.sopInstanceUid());
                     continue;
                 }
                 for (StoredVersion v : backed) {
-                    store.commit(tenant.id(), v.resourceId(), v.versionId(), v.versionId() + 1, now, null, null,
-                            List.of(), null);
+                    versions.commitDelete(tenant.id(), new VersionKey(v.resourceId(), v.versionId()), now);
                     deleted.add(v.resourceId());
                 }
             }
@@ -409,7 +412,7 @@ public class KosIngestion {
         if (from.isPresent()) {
             return from.get().equals(source);
         }
-        return store.isGatewayKos(kosSop) && tenant.pacs() != null && Sources.pacs(tenant.pacs()).equals(source);
+        return kos.isGatewayKos(kosSop) && tenant.pacs() != null && Sources.pacs(tenant.pacs()).equals(source);
     }
 
     /** Records the decision and does {@code change} in one savepoint; a duplicate key undoes both. */

@@ -27,9 +27,9 @@ public class MetricsConfiguration {
     /** One {@value GatewayMetrics#INTENTS_OPEN} gauge per organization, counted in the store at each scrape. */
     @Bean
     SmartInitializingSingleton writeIntentGauges(GatewayMetrics metrics, Tenants tenants,
-            ObjectProvider<com.imagingmanifest.gateway.store.ManifestStore> store) {
+            ObjectProvider<com.imagingmanifest.gateway.store.WriteIntents> store) {
         return () -> tenants.all().forEach(t -> metrics.writeIntentsOpen(t.slug(),
-                () -> store.getObject().openIntentCount(t.id())));
+                () -> store.getObject().openCount(t.id())));
     }
 
     @Bean
