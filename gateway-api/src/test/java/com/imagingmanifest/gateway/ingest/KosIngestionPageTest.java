@@ -3,7 +3,6 @@ package com.imagingmanifest.gateway.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Outcome;
 import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Result;
@@ -11,7 +10,6 @@ import com.imagingmanifest.gateway.ingest.KosIngestion.Retrieved;
 import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.Stores;
 import com.imagingmanifest.gateway.tenant.Tenant;
-import com.imagingmanifest.gateway.tenant.Tenants;
 import com.imagingmanifest.pacs.PacsBinding;
 import com.imagingmanifest.pacs.SupersededPolicy;
 import com.imagingmanifest.testing.PostgresDatabase;
@@ -79,8 +77,7 @@ class KosIngestionPageTest {
             IngestRecords used = records.apply(ds);
             Quarantine quarantine = new Quarantine(JdbcClient.create(ds));
             KosIngestion ingestion = new KosIngestion(store.versions(), store.kos(), used, quarantine, FHIR,
-                    new GatewayMetrics(meters), Clock.systemUTC(), transactions,
-                    new Tenants(new GatewayProperties(null, null, null, List.of())), properties);
+                    new GatewayMetrics(meters), Clock.systemUTC(), transactions, properties);
             return new Rig(ingestion, store.versions(), used, new TransactionTemplate(transactions), quarantine);
         }
 
