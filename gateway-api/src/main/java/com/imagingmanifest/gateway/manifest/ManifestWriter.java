@@ -3,6 +3,7 @@ package com.imagingmanifest.gateway.manifest;
 import ca.uhn.fhir.context.FhirContext;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.gateway.store.ConcurrentWriteException;
 import com.imagingmanifest.gateway.store.IndexEntries;
 import com.imagingmanifest.gateway.store.IntentTakenOverException;
@@ -195,7 +196,7 @@ public class ManifestWriter {
             }
             throw e;
         }
-        List<KosTranslation.Kos> documents = prepared.kos();
+        List<Part10Object> documents = prepared.kos();
         List<InstanceRef> refs = prepared.refs();
         if (intentId == null) {
             intentId = intents.openWrite(tenant.id(), id, refs, prepared.now());
@@ -206,7 +207,7 @@ public class ManifestWriter {
         List<InstanceRef> stored = new ArrayList<>();
         try {
             for (int i = 0; i < documents.size(); i++) {
-                pacs.store(documents.get(i).part10());
+                pacs.store(documents.get(i));
                 stored.add(refs.get(i));
             }
         } catch (PacsException e) {
@@ -236,7 +237,7 @@ public class ManifestWriter {
     }
 
     /** What a write stores: its KOS (one per selected study), the version and its index. */
-    private record Prepared(List<KosTranslation.Kos> kos, List<InstanceRef> refs, long version, Instant now,
+    private record Prepared(List<Part10Object> kos, List<InstanceRef> refs, long version, Instant now,
             String json, IndexEntries index) {
     }
 
@@ -262,15 +263,14 @@ public class ManifestWriter {
             sopUids.set(0, given);
             clientUid = given;
         }
-        List<KosTranslation.Kos> documents;
+        List<Part10Object> documents;
         try {
             documents = translation.translate(manifest, contexts, tenant.pacs(), sopUids);
         } catch (KosTranslation.ContradictionException e) {
             throw new ManifestException.Unprocessable(ManifestException.Unprocessable.Reason.CONTRADICTS_PACS,
                     e.getMessage(), e.problems());
         }
-        List<InstanceRef> refs = documents.stream().map(k -> new InstanceRef(k.studyInstanceUid(), k.seriesInstanceUid(),
-                k.sopInstanceUid(), Uid.KeyObjectSelectionDocumentStorage)).toList();
+        List<InstanceRef> refs = documents.stream().map(InstanceRef::of).toList();
         // only a client-given UID can name a KOS already stored: the generated ones are new UUID-derived
         // UIDs (2.25), so asking the store about them would be a round trip per study for nothing
         if (clientUid != null && kos.isCommitted(clientUid)) {
