@@ -1,6 +1,6 @@
 package com.imagingmanifest.gateway.viewer;
 
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.SelectedInstances;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
 import com.imagingmanifest.gateway.web.RequestContext;
@@ -38,7 +38,7 @@ public class ViewerConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<ViewerPaths> viewerPaths(RequestContexts contexts, ManifestStore store,
+    FilterRegistrationBean<ViewerPaths> viewerPaths(RequestContexts contexts, SelectedInstances store,
             PacsConnections connections, OperationOutcomeWriter outcomes) {
         FilterRegistrationBean<ViewerPaths> registration = new FilterRegistrationBean<>(new ViewerPaths(contexts,
                 new SelectionScopedDicomweb(store, connections, outcomes), new KeyImagePage(outcomes), outcomes));
