@@ -1,5 +1,6 @@
 package com.imagingmanifest.gateway.bench;
 
+import com.imagingmanifest.testing.FreePorts;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -46,7 +47,7 @@ final class GatewayProcess implements AutoCloseable {
      */
     static GatewayProcess start(Path workDir, Path jar, List<String> jvmOptions, List<String> arguments,
             String readyPath) throws IOException, InterruptedException {
-        int port = BenchOrthanc.freePort();
+        int port = FreePorts.find();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
