@@ -245,8 +245,7 @@ final class SelectionScopedDicomweb {
         try {
             part10 = pacs.retrieve(path.study(), path.series(), path.sop());
         } catch (PacsException e) {
-            int status = e.kind() == PacsException.Kind.UNREACHABLE || e.kind() == PacsException.Kind.TIMEOUT
-                    ? 503 : 502;
+            int status = e.unavailable() ? 503 : 502;
             outcomes.send(response, status, status == 503 ? IssueType.TRANSIENT : IssueType.EXCEPTION,
                     "PACS " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
             return;
