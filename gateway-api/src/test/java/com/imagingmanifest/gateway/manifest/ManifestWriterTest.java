@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.gateway.ApiTestSupport;
 import com.imagingmanifest.gateway.FakeKosTranslation;
@@ -88,8 +87,7 @@ class ManifestWriterTest {
         Tenant tenant = tenant(SupersededPolicy.DELETE);
         pacs.storesBeforeTimeout.set(1);
         assertThatThrownBy(() -> writer.create(tenant, twoStudies()))
-                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(503));
+                .isInstanceOf(ManifestException.PacsUnavailable.class);
         assertThat(pacs.stored).isEmpty();
         assertThat(store.history("1", null, null, null, 1).keys()).isEmpty();
         assertThat(openIntents()).isZero();
@@ -146,8 +144,7 @@ class ManifestWriterTest {
         StoredVersion v1 = writer.create(tenant, ApiTestSupport.manifest(study, 1, "v1"));
         pacs.down = true;
         assertThatThrownBy(() -> writer.delete(tenant, v1))
-                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(503));
+                .isInstanceOf(ManifestException.PacsUnavailable.class);
         assertThat(store.current("1", v1.resourceId()).orElseThrow().deleted()).isFalse();
     }
 
@@ -177,8 +174,8 @@ class ManifestWriterTest {
         ImagingManifest again = ApiTestSupport.manifest(study, 1, "same uid");
         again.getIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + chosen);
         assertThatThrownBy(() -> writer.create(tenant, again))
-                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(422));
+                .isInstanceOfSatisfying(ManifestException.Unprocessable.class, e -> assertThat(e.reason())
+                        .isEqualTo(ManifestException.Unprocessable.Reason.KOS_EXISTS));
         StoredVersion v2 = writer.update(tenant, v1, m);
         assertThat(store.kos("1", v2.resourceId(), 2).get(0).sopInstanceUid()).isNotEqualTo(chosen);
     }
