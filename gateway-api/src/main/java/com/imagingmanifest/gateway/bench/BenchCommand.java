@@ -70,6 +70,8 @@ public final class BenchCommand {
     /** The gateway being measured: the read scenario on H2 stops and starts it round each bulk load. */
     private GatewayProcess live;
     private Start restart;
+    /** The peer (--peer hapi) measured beside the gateway; null without one. */
+    private PeerBench peer;
 
     private BenchCommand(BenchOptions options, PrintStream out) {
         this.options = options;
@@ -127,11 +129,15 @@ public final class BenchCommand {
                         + ";AUTO_SERVER=FALSE;WRITE_DELAY=0");
             } else {
                 admin("CREATE DATABASE " + database);
+                if (options.peer() != null) {
+                    admin("CREATE DATABASE " + database + "_peer");
+                }
                 try {
                     measure(work, orthanc, polled, options.postgresUrl() + database);
                 } finally {
                     if (!options.keepDatabase()) {
                         admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                        admin("DROP DATABASE IF EXISTS " + database + "_peer WITH (FORCE)");
                     }
                 }
             }
@@ -199,6 +205,10 @@ public final class BenchCommand {
                         String.format(Locale.ROOT, "median %.2f s", median(cpu)), null, null));
                 report.figure(new BenchReport.Figure("resident memory after start (VmRSS)", mib(idle), null, null));
             }
+            if (options.peer() != null) {
+                peer = PeerBench.start(options, report, this::progress, fhir, work, h2() ? HapiPeer.h2Url(work)
+                        : jdbcUrl + "_peer", h2() ? "sa" : options.postgresUser(), median(starts), idle);
+            }
             String base = fhirBase(running.port());
             if (options.scenarios().contains("create")) {
                 running.resetPeak();
@@ -212,6 +222,9 @@ public final class BenchCommand {
                 reads(jdbcUrl);
                 running = live;
                 double peak = running.peakRssMib();
+                if (peer != null) {
+                    peer.memoryFigure("read load", peak);
+                }
                 report.figure(new BenchReport.Figure("resident memory under read load (peak VmRSS)", mib(peak),
                         "< 512 MiB", peak < 512));
             }
@@ -232,6 +245,9 @@ public final class BenchCommand {
             }
         } finally {
             live.close();
+            if (peer != null) {
+                peer.close();
+            }
         }
     }
 
@@ -300,6 +316,9 @@ public final class BenchCommand {
                 scu = LoadRun.run(clients, options.warmup(), options.duration(),
                         (c, r) -> storeCopy(client, kos, seriesUid, studyUid, studies.get(nextStudy(next, studies))),
                         () -> Double.NaN, orthanc::cpuSeconds);
+            }
+            if (peer != null) {
+                peer.create(bodies, clients, gateway);
             }
             boolean target = clients < 8 ? gateway.p50Millis() <= scu.p50Millis() + 3
                     : gateway.throughput() >= 0.8 * scu.throughput() && gateway.p50Millis() <= scu.p50Millis() + 3;
@@ -593,6 +612,9 @@ public final class BenchCommand {
             try (Connection admin = connect(jdbcUrl)) {
                 long started = System.nanoTime();
                 loader.load(admin, loaded, size);
+                if (peer != null) {
+                    peer.load(loader, loaded, size);
+                }
                 loaded = size;
                 progress(String.format(Locale.ROOT, "store holds %,d bulk manifests (loaded in %.1f s)", size,
                         (System.nanoTime() - started) / 1e9));
@@ -621,6 +643,10 @@ public final class BenchCommand {
                 boolean met = gateway.p99Millis() < 20 && gateway.throughput() >= 0.5 * bare.get(i).throughput();
                 report.add(new BenchReport.Row(s.name(), label + " " + options.store(), clients, gateway,
                         "JDBC select", bare.get(i), "p99 < 20ms, >= 0.5x", met));
+                if (peer != null) {
+                    peer.compare(s.name(), label + " " + options.store(), clients, gateway, n -> s.request().path(n),
+                            range, s.expectedTotal());
+                }
                 progress(s.name() + " at " + label + " done");
             }
         }

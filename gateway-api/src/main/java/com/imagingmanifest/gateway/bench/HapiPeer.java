@@ -91,5 +91,8 @@ final class HapiPeer {
         if (maven.exitValue() != 0) {
             throw new IllegalStateException("building the peer failed with " + maven.exitValue() + " (log " + log + ")");
         }
+        // Maven leaves an unchanged class path file as it was: the stamp of this build is set here
+        Files.setLastModifiedTime(project.resolve("target/classpath.txt"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
     }
 }

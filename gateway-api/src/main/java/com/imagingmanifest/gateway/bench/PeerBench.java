@@ -92,7 +92,7 @@ final class PeerBench implements AutoCloseable {
     }
 
     /** Loads manifests {@code from} to {@code to} of {@code manifests} into the peer, through its REST API. */
-    void load(StoreLoader manifests, long from, long to) throws IOException, InterruptedException {
+    void load(StoreLoader manifests, long from, long to) throws Exception {
         long started = System.nanoTime();
         new HapiPeerLoader(fhir, manifests).load(http, base, from, to);
         log.accept(String.format(Locale.ROOT, "peer holds %,d manifests (loaded through its API in %.1f s)", to,

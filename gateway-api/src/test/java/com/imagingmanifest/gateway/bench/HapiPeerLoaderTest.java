@@ -3,7 +3,6 @@ package com.imagingmanifest.gateway.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.util.List;
 import org.hl7.fhir.dstu3.model.Bundle;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.Patient;
@@ -16,22 +15,25 @@ class HapiPeerLoaderTest {
     private final HapiPeerLoader loader = new HapiPeerLoader(fhir, manifests);
 
     @Test
-    void aTransactionPutsEachPatientOnceBeforeItsManifests() {
-        Bundle bundle = loader.transaction(150, 250);
-        assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
-        // manifests 150..249 belong to patients p1 (150..199) and p2 (200..249)
-        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
-        assertThat(entries).hasSize(102);
-        assertThat(entries.subList(0, 2)).extracting(e -> e.getRequest().getUrl()).containsExactly("Patient/p1", "Patient/p2");
-        Patient p2 = (Patient) entries.get(1).getResource();
+    void eachPatientIsPutOnceAsTheIdItsManifestsReference() {
+        // manifests 150..249 belong to patients p1 (150..199, first put with manifest 100) and p2
+        Bundle patients = loader.patients(150, 250);
+        assertThat(patients.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
+        assertThat(patients.getEntry()).extracting(e -> e.getRequest().getUrl()).containsExactly("Patient/p2");
+        Patient p2 = (Patient) patients.getEntryFirstRep().getResource();
+        assertThat(p2.getIdElement().getIdPart()).isEqualTo("p2");
         assertThat(p2.getIdentifierFirstRep().getSystem()).isEqualTo(HapiPeerLoader.PATIENT_SYSTEM);
         assertThat(p2.getIdentifierFirstRep().getValue()).isEqualTo("p2");
-        assertThat(entries).allMatch(e -> e.getRequest().getMethod() == Bundle.HTTPVerb.PUT);
+        assertThat(patients.getEntryFirstRep().getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
+        assertThat(loader.patients(0, 250).getEntry()).extracting(e -> e.getRequest().getUrl())
+                .containsExactly("Patient/p0", "Patient/p1", "Patient/p2");
     }
 
     @Test
     void manifestsAreTheGatewaysOwnWithoutMeta() {
-        Bundle.BundleEntryComponent entry = loader.transaction(150, 250).getEntry().get(2 + 49);
+        Bundle bundle = loader.manifests(150, 250);
+        assertThat(bundle.getEntry()).hasSize(100).allMatch(e -> e.getRequest().getMethod() == Bundle.HTTPVerb.PUT);
+        Bundle.BundleEntryComponent entry = bundle.getEntry().get(49);
         assertThat(entry.getRequest().getUrl()).isEqualTo("ImagingManifest/bulk-199");
         ImagingManifest sent = (ImagingManifest) entry.getResource();
         ImagingManifest stored = fhir.newJsonParser().parseResource(ImagingManifest.class, manifests.json(199));

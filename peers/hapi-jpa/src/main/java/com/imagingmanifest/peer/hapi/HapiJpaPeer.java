@@ -4,7 +4,6 @@ import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.config.HapiJpaConfig;
@@ -13,6 +12,7 @@ import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
 import ca.uhn.fhir.jpa.provider.dstu3.JpaConformanceProviderDstu3;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
@@ -111,12 +111,14 @@ public class HapiJpaPeer {
     }
 
     @Bean
-    public RestfulServer restfulServer(IFhirSystemDao<Bundle, Meta> systemDao, DaoRegistry daoRegistry,
+    public RestfulServer restfulServer(IFhirSystemDao<Bundle, Meta> systemDao, JpaSystemProvider<Bundle, Meta> system,
             ResourceProviderFactory providers, DatabaseBackedPagingProvider paging, JpaStorageSettings settings,
             ISearchParamRegistry searchParams) {
         RestfulServer server = new RestfulServer(systemDao.getContext());
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         server.registerProviders(providers.createProviders());
+        // transactions and batches at the base: how the bench loads the peer
+        server.registerProvider(system);
         paging.setDefaultPageSize(PAGE_SIZE);
         server.setPagingProvider(paging);
         server.setServerConformanceProvider(new JpaConformanceProviderDstu3(server, systemDao, settings, searchParams));
