@@ -7,7 +7,7 @@ import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.dicom.io.Part10;
-import com.imagingmanifest.gateway.bench.SyntheticCtStudy;
+import com.imagingmanifest.testing.studies.SyntheticCtStudy;
 import com.imagingmanifest.gateway.manifest.WriteRecovery;
 import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.gateway.store.ManifestStore;

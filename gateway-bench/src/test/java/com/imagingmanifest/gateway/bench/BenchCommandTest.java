@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and DCMTK storescu): it must produce a report with every scenario row. No figure is asserted.
  */
 class BenchCommandTest {
-    /** The failures column (second to last; the last is the gateway's CPU per operation) reads 0. */
     /** The failures column, then gateway CPU per operation and PACS CPU per operation (may be empty). */
     private static final String NO_FAILURES = ".*\\| 0 \\| [^|]+ \\|[^|]*\\|$";
 
@@ -25,7 +24,7 @@ class BenchCommandTest {
         Path report = dir.resolve("bench.md");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = BenchCommand.run(new String[] {"--sizes", "30,60", "--warmup", "100ms", "--duration", "300ms",
+        int status = BenchCommand.run(new String[] {"--sizes", "30,60", "--warmup", "100ms", "--duration", "600ms",
             "--create-clients", "1,2", "--create-studies", "3", "--read-clients", "2", "--storescu-files", "3", "--startups", "1",
             "--ingest-count", "5", "--ingest-clients", "1,2", "--poll-interval", "200ms",
             "--out", report.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -79,9 +78,9 @@ class BenchCommandTest {
     @Test
     void uidReplacementKeepsLengthAndRefusesOtherLengths() {
         byte[] data = "xx1.2.3yy1.2.3".getBytes(StandardCharsets.US_ASCII);
-        assertThat(new String(BenchCommand.replace(data, "1.2.3", "9.8.7"), StandardCharsets.US_ASCII))
+        assertThat(new String(SameLengthUids.replace(data, "1.2.3", "9.8.7"), StandardCharsets.US_ASCII))
                 .isEqualTo("xx9.8.7yy9.8.7");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchCommand.replace(data, "1.2.3", "1.2"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SameLengthUids.replace(data, "1.2.3", "1.2"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

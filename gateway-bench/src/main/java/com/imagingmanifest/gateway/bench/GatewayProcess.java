@@ -1,5 +1,6 @@
 package com.imagingmanifest.gateway.bench;
 
+import com.imagingmanifest.testing.FreePorts;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -74,7 +75,7 @@ final class GatewayProcess implements AutoCloseable {
      */
     static GatewayProcess launch(Path workDir, String name, IntFunction<List<String>> command, String readyPath)
             throws IOException, InterruptedException {
-        int port = BenchOrthanc.freePort();
+        int port = FreePorts.find();
         Path log = workDir.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command.apply(port)).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -1,6 +1,8 @@
 package com.imagingmanifest.gateway.bench;
 
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.testing.PrivateOrthanc;
+import com.imagingmanifest.testing.studies.SyntheticCtStudy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,15 +34,13 @@ final class ViewerBench {
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
     private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
+    private final BenchContext bench;
     private final BenchOptions options;
-    private final BenchReport report;
-    private final Consumer<String> progress;
     private final DoubleSupplier gatewayCpu;
 
-    ViewerBench(BenchOptions options, BenchReport report, Consumer<String> progress, DoubleSupplier gatewayCpu) {
-        this.options = options;
-        this.report = report;
-        this.progress = progress;
+    ViewerBench(BenchContext bench, DoubleSupplier gatewayCpu) {
+        this.bench = bench;
+        this.options = bench.options();
         this.gatewayCpu = gatewayCpu;
     }
 
@@ -49,20 +48,17 @@ final class ViewerBench {
     record Wrk(double perSecond, long requests, long failures, String p50, String p99) {
     }
 
-    void run(String root, String org, String token, BenchOrthanc orthanc) throws IOException, InterruptedException {
+    void run(String root, String org, String token, PrivateOrthanc orthanc) throws IOException, InterruptedException {
         SyntheticCtStudy study = SyntheticCtStudy.of(Uid.generate(), 2, "Bench^Viewer", "P-VIEWER", "BENCH");
         for (byte[] file : study.part10Files(SIZE)) {
-            HttpResponse<String> stored = orthanc.post("/instances", "application/dicom", file);
-            if (stored.statusCode() != 200) {
-                throw new IllegalStateException("Orthanc refused the bench image: HTTP " + stored.statusCode());
-            }
+            orthanc.post("/instances", "application/dicom", file);
         }
         select(root, org, token, study);
         String path = "/studies/" + study.studyUid() + "/series/" + study.seriesUid() + "/instances/"
                 + study.sopUids().get(0);
         String gateway = root + "/organizations/" + org + "/dicomweb" + path;
         String direct = orthanc.restUrl() + "/dicom-web" + path;
-        String basic = "Basic " + Base64.getEncoder().encodeToString((BenchOrthanc.USER + ":" + orthanc.password())
+        String basic = "Basic " + Base64.getEncoder().encodeToString((orthanc.username() + ":" + orthanc.password())
                 .getBytes(StandardCharsets.UTF_8));
         String bearer = token == null ? null : "Bearer " + token;
         int clients = options.readClients();
@@ -77,13 +73,13 @@ final class ViewerBench {
             for (int round = 0; round < ROUNDS; round++) {
                 for (Side side : List.of(through, straight)) {
                     double gatewayBefore = gatewayCpu.getAsDouble();
-                    double pacsBefore = orthanc.cpuSeconds();
+                    double pacsBefore = GatewayProcess.cpuSeconds(orthanc.pid());
                     Wrk w = once(side.url, side.authorization, kind[2], clients, options.duration());
-                    side.add(w, gatewayCpu.getAsDouble() - gatewayBefore, orthanc.cpuSeconds() - pacsBefore);
+                    side.add(w, gatewayCpu.getAsDouble() - gatewayBefore, GatewayProcess.cpuSeconds(orthanc.pid()) - pacsBefore);
                 }
             }
             double ratio = straight.perSecond() == 0 ? 0 : through.perSecond() / straight.perSecond();
-            report.figure(new BenchReport.Figure("viewer WADO-RS " + kind[0] + ", x" + clients
+            bench.report().figure(new BenchReport.Figure("viewer WADO-RS " + kind[0] + ", x" + clients
                     + ": gateway scoped DICOMweb / Orthanc WADO-RS direct (wrk, " + ROUNDS + " alternating rounds of "
                     + Math.max(1, options.duration().toSeconds()) + " s)",
                     String.format(Locale.ROOT, "%.0f / %.0f per s = %.2fx; p50 %s / %s, p99 %s / %s (last round);"
@@ -92,7 +88,7 @@ final class ViewerBench {
                             through.last.p99(), straight.last.p99(), through.gatewayCpuMillis(),
                             through.pacsCpuMillis(), straight.pacsCpuMillis(), through.failures, straight.failures),
                     ">= " + TARGET + "x", ratio >= TARGET && through.failures == 0));
-            progress.accept("viewer " + kind[0] + " done: " + String.format(Locale.ROOT, "%.2fx", ratio));
+            bench.progress("viewer " + kind[0] + " done: " + String.format(Locale.ROOT, "%.2fx", ratio));
         }
     }
 

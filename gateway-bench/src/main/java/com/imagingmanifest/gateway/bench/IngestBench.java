@@ -5,6 +5,7 @@ import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.kos.KosDocument;
 import com.imagingmanifest.kos.ManifestToKos;
 import com.imagingmanifest.net.dimse.DimseClient;
+import com.imagingmanifest.testing.PrivateOrthanc;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 
@@ -40,18 +40,15 @@ final class IngestBench {
     /** How long the gateway's store may stay without a new manifest before the wait gives up. */
     private static final Duration STALL = Duration.ofSeconds(60);
 
+    private final BenchContext bench;
     private final BenchOptions options;
-    private final BenchReport report;
-    private final Consumer<String> progress;
     private final String jdbcUrl;
     private final ImagingManifest manifest;
     private final ManifestToKos translation = new ManifestToKos(null);
 
-    IngestBench(BenchOptions options, BenchReport report, Consumer<String> progress, String jdbcUrl,
-            ImagingManifest manifest) {
-        this.options = options;
-        this.report = report;
-        this.progress = progress;
+    IngestBench(BenchContext bench, String jdbcUrl, ImagingManifest manifest) {
+        this.bench = bench;
+        this.options = bench.options();
         this.jdbcUrl = jdbcUrl;
         this.manifest = manifest;
     }
@@ -60,11 +57,11 @@ final class IngestBench {
     private record Stored(LoadRun.Result result, long startMillis, long[] ackedMillis, List<Part10Object> batch) {
     }
 
-    void run(int scpPort, BenchOrthanc orthanc, BenchOrthanc polled) throws Exception {
+    void run(int scpPort, PrivateOrthanc orthanc, PrivateOrthanc polled) throws Exception {
         for (int clients : options.ingestClients()) {
             scp(clients, scpPort, orthanc);
         }
-        report.note("ingest scp: the gateway's time runs from the first C-STORE to the last manifest seen in its"
+        bench.report().note("ingest scp: the gateway's time runs from the first C-STORE to the last manifest seen in its"
                 + " store (the SCP answers after the commit, so that adds only the bench's 10 ms look-ups); p50/p99"
                 + " are C-STORE round trips, to the gateway and to Orthanc alike");
         poller(options.ingestClients().stream().mapToInt(Integer::intValue).max().orElse(1), polled);
@@ -74,7 +71,7 @@ final class IngestBench {
      * C-STORE to the gateway's SCP. The SCP answers after the manifest's commit, so the batch's time
      * includes it; the gateway's time runs until the last manifest was seen in the store.
      */
-    private void scp(int clients, int scpPort, BenchOrthanc orthanc) throws Exception {
+    private void scp(int clients, int scpPort, PrivateOrthanc orthanc) throws Exception {
         LoadRun.Result gateway;
         try (DimseClient client = client(scpPort, SCP_AE_TITLE, clients)) {
             warmUp(client, clients, BenchCommand.ORG);
@@ -85,13 +82,13 @@ final class IngestBench {
             }
         }
         LoadRun.Result pacs;
-        try (DimseClient client = client(orthanc.dicomPort(), BenchOrthanc.AE_TITLE, clients)) {
+        try (DimseClient client = client(orthanc.dicomPort(), orthanc.aeTitle(), clients)) {
             warmUp(client, clients, null);
             pacs = store(client, clients).result();
         }
-        report.add(new BenchReport.Row("ingest scp", "", clients, gateway, "DimseClient C-STORE to Orthanc", pacs,
+        bench.report().add(new BenchReport.Row("ingest scp", "", clients, gateway, "DimseClient C-STORE to Orthanc", pacs,
                 ">= 0.8x", met(gateway, pacs)));
-        progress.accept("ingest scp x" + clients + " done");
+        bench.progress("ingest scp x" + clients + " done");
     }
 
     /**
@@ -99,8 +96,8 @@ final class IngestBench {
      * store to the last manifest seen, and p50/p99 are each KOS's wait from Orthanc's C-STORE response
      * until its manifest was seen in the store (the poller commits a page of KOS at once).
      */
-    private void poller(int clients, BenchOrthanc polled) throws Exception {
-        try (DimseClient client = client(polled.dicomPort(), BenchOrthanc.AE_TITLE, clients)) {
+    private void poller(int clients, PrivateOrthanc polled) throws Exception {
+        try (DimseClient client = client(polled.dicomPort(), polled.aeTitle(), clients)) {
             // the warm-up's KOS are ingested too: the poller's code is compiled before the timed batch
             warmUp(client, clients, POLLED_ORG);
             Stored stored;
@@ -117,11 +114,11 @@ final class IngestBench {
                 }
             }
             LoadRun.Result gateway = made(stored, end, waits.getTotalCount(), waits);
-            report.add(new BenchReport.Row("ingest poll", "", clients, gateway, "DimseClient C-STORE to Orthanc",
+            bench.report().add(new BenchReport.Row("ingest poll", "", clients, gateway, "DimseClient C-STORE to Orthanc",
                     stored.result(), ">= 0.8x", met(gateway, stored.result())));
             long tail = end - (stored.startMillis() + Math.round(stored.result().seconds() * 1000));
             long interval = options.pollInterval().toMillis();
-            report.note(String.format(Locale.ROOT, "ingest poll: %d KOS stored into Orthanc in %.2f s by %d clients;"
+            bench.report().note(String.format(Locale.ROOT, "ingest poll: %d KOS stored into Orthanc in %.2f s by %d clients;"
                     + " the last manifest was seen %d ms after the last store (poll interval %d ms); p50/p99 are each"
                     + " KOS's wait from Orthanc's C-STORE response until its manifest was seen in the store. %s",
                     stored.result().operations(), stored.result().seconds(), clients, tail, interval,
@@ -130,7 +127,7 @@ final class IngestBench {
                                     + " interval, which weighs more the smaller the batch."
                             : "The poller fell behind the stores: its rate is its own, not bounded by the poll"
                                     + " interval."));
-            progress.accept("ingest poll x" + clients + " done");
+            bench.progress("ingest poll x" + clients + " done");
         }
     }
 
@@ -252,7 +249,7 @@ final class IngestBench {
                     last = seen.size();
                     lastChange = System.currentTimeMillis();
                 } else if (System.currentTimeMillis() - lastChange > STALL.toMillis()) {
-                    progress.accept("ingest: no new manifest for " + STALL.toSeconds() + " s; " + last + " of " + count);
+                    bench.progress("ingest: no new manifest for " + STALL.toSeconds() + " s; " + last + " of " + count);
                     break;
                 }
                 Thread.sleep(10);

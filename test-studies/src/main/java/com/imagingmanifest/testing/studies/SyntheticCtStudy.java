@@ -1,4 +1,4 @@
-package com.imagingmanifest.gateway.bench;
+package com.imagingmanifest.testing.studies;
 
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;

@@ -137,7 +137,7 @@ final class PeerBench implements AutoCloseable {
             LoadRun.run(clients, Duration.ZERO, options.warmup(), (c, r) -> get(peerPath(path.path(r.nextLong(range)))));
         }
         LoadRun.Result peer = LoadRun.run(clients, options.warmup(), options.duration(),
-                (c, r) -> ok(get(peerPath(path.path(r.nextLong(range))))), process::cpuSeconds);
+                (c, r) -> GatewayClient.status(200, get(peerPath(path.path(r.nextLong(range))))), process::cpuSeconds);
         peakRssMib = Math.max(peakRssMib, process.peakRssMib());
         report.add(new BenchReport.Row(name + " vs peer", storeLabel, clients, gateway, HapiPeer.NAME, peer, null, null));
         log.accept(name + " at " + storeLabel + " on the peer done");
@@ -159,7 +159,7 @@ final class PeerBench implements AutoCloseable {
             HttpResponse<String> response = http.send(post(bodies.get((int) (next.getAndIncrement() % bodies.size()))),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 201) {
-                throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
+                throw new IllegalStateException("HTTP " + response.statusCode() + " " + GatewayClient.snippet(response.body()));
             }
         }, process::cpuSeconds);
         peakRssMib = Math.max(peakRssMib, process.peakRssMib());
@@ -179,13 +179,13 @@ final class PeerBench implements AutoCloseable {
         HttpResponse<String> response = get(path);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("peer " + name + ": HTTP " + response.statusCode() + " "
-                    + snippet(response.body()));
+                    + GatewayClient.snippet(response.body()));
         }
         if (expectedTotal >= 0) {
             int entries = fhir.newJsonParser().parseResource(Bundle.class, response.body()).getEntry().size();
             if (entries != Math.min(HapiPeerLoader.PAGE, expectedTotal)) {
                 throw new IllegalStateException("peer " + name + ": expected " + Math.min(HapiPeerLoader.PAGE,
-                        expectedTotal) + " entries, got " + entries + ": " + snippet(response.body()));
+                        expectedTotal) + " entries, got " + entries + ": " + GatewayClient.snippet(response.body()));
             }
         }
     }
@@ -199,17 +199,6 @@ final class PeerBench implements AutoCloseable {
         return HttpRequest.newBuilder(URI.create(base + "/ImagingManifest")).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private static HttpResponse<String> ok(HttpResponse<String> response) {
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("HTTP " + response.statusCode() + " " + snippet(response.body()));
-        }
-        return response;
-    }
-
-    private static String snippet(String body) {
-        return body.length() > 300 ? body.substring(0, 300) + "..." : body;
     }
 
     @Override
