@@ -10,7 +10,7 @@ import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.testing.studies.SyntheticCtStudy;
 import com.imagingmanifest.gateway.manifest.WriteRecovery;
 import com.imagingmanifest.gateway.metrics.GatewayMetrics;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.WriteIntents;
 import com.imagingmanifest.pacs.InstanceRef;
 import com.imagingmanifest.pacs.Pacs;
 import com.imagingmanifest.pacs.PacsBinding;
@@ -57,7 +57,7 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
             Duration.ofSeconds(5), Duration.ofSeconds(30)));
 
     @Autowired
-    ManifestStore store;
+    WriteIntents intents;
 
     @Autowired
     WriteRecovery recovery;
@@ -173,7 +173,7 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
         ApiTestSupport.Study study = newStudy("PAT-QR2");
         // the study's second image stands in for a KOS stored just before the gateway crashed
         String orphan = study.sopUids().get(1);
-        store.openIntent(ApiTestSupport.DEMO_ID, "crashed-write", List.of(new InstanceRef(study.studyUid(),
+        intents.openWrite(ApiTestSupport.DEMO_ID, "crashed-write", List.of(new InstanceRef(study.studyUid(),
                 study.seriesUid(), orphan, study.sopClassUid())), Instant.now().minusSeconds(3600));
         assertThat(openIntents()).isPositive();
         recovery.settle(Instant.now().minusSeconds(60));

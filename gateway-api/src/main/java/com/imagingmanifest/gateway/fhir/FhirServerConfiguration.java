@@ -7,7 +7,7 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.manifest.ManifestReads;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.SigningKeys;
 import com.imagingmanifest.gateway.tenant.Tenants;
 import java.time.Clock;
@@ -55,7 +55,7 @@ class FhirServerConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<FhirVersions> fhirServlet(FhirContext fhir, ManifestStore store, ManifestReads reads,
+    ServletRegistrationBean<FhirVersions> fhirServlet(FhirContext fhir, ManifestVersions store, ManifestReads reads,
             ManifestWriter writer,
             Clock clock, SmartConfiguration smart, ObjectProvider<BuildProperties> build, SigningKeys signingKeys,
             com.imagingmanifest.gateway.viewer.ViewerLinks viewerLinks,

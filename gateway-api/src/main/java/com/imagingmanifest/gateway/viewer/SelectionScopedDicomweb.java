@@ -8,7 +8,7 @@ import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.HttpTransport;
 import com.imagingmanifest.dicomweb.MultipartRelated;
 import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.SelectedInstances;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.pacs.Pacs;
@@ -57,11 +57,11 @@ final class SelectionScopedDicomweb {
     private static final int BUFFER = 64 * 1024;
     private static final List<String> RENDERED_TYPES = List.of("image/jpeg", "image/png", "image/gif");
 
-    private final ManifestStore store;
+    private final SelectedInstances store;
     private final PacsConnections connections;
     private final OperationOutcomeResponse outcomes;
 
-    SelectionScopedDicomweb(ManifestStore store, PacsConnections connections, OperationOutcomeResponse outcomes) {
+    SelectionScopedDicomweb(SelectedInstances store, PacsConnections connections, OperationOutcomeResponse outcomes) {
         this.store = store;
         this.connections = connections;
         this.outcomes = outcomes;
@@ -111,10 +111,10 @@ final class SelectionScopedDicomweb {
         if (!p.frames().isEmpty()) {
             return store.framesSelected(tenant.id(), p.study(), p.series(), p.sop(), p.frames());
         }
-        ManifestStore.Selection selection = store.selection(tenant.id(), p.study(), p.series(), p.sop());
+        SelectedInstances.Selection selection = store.selection(tenant.id(), p.study(), p.series(), p.sop());
         // a frame selection does not give away the whole instance's pixel data; its metadata it does
-        return p.resource().wholeInstance() ? selection == ManifestStore.Selection.WHOLE
-                : selection != ManifestStore.Selection.NONE;
+        return p.resource().wholeInstance() ? selection == SelectedInstances.Selection.WHOLE
+                : selection != SelectedInstances.Selection.NONE;
     }
 
     /**

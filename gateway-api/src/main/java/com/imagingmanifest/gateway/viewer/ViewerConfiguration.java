@@ -3,7 +3,7 @@ package com.imagingmanifest.gateway.viewer;
 import ca.uhn.fhir.context.FhirContext;
 import com.imagingmanifest.gateway.security.FhirRequest;
 import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.SelectedInstances;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
@@ -43,7 +43,7 @@ public class ViewerConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<ViewerPaths> viewerPaths(Tenants tenants, ManifestStore store,
+    FilterRegistrationBean<ViewerPaths> viewerPaths(Tenants tenants, SelectedInstances store,
             PacsConnections connections, FhirContext fhir) {
         OperationOutcomeResponse outcomes = new OperationOutcomeResponse(fhir);
         FilterRegistrationBean<ViewerPaths> registration = new FilterRegistrationBean<>(new ViewerPaths(tenants,

@@ -170,7 +170,7 @@ final class StoreLoader {
         resources.add(org, id, 1, false, updated, null, range[0], range[1], range[1] - range[0]);
         versions.add(org, id, 1, updated, false, json);
         kos.add(org, id, 1, study(n), study(n) + ".1", kosUid, Uid.KeyObjectSelectionDocumentStorage);
-        // the line format of ManifestStore's intents: "study series sop class"
+        // the line format of WriteIntents' kos column: "study series sop class"
         intents.add(org + "-" + id, "WRITE", org, id, updated,
                 study(n) + " " + study(n) + ".1 " + kosUid + " " + Uid.KeyObjectSelectionDocumentStorage + "\n",
                 updated, "committed");

@@ -24,7 +24,7 @@ class BenchCommandTest {
         Path report = dir.resolve("bench.md");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = BenchCommand.run(new String[] {"--sizes", "30,60", "--warmup", "100ms", "--duration", "600ms",
+        int status = BenchCommand.run(new String[] {"--sizes", "30,60", "--warmup", "100ms", "--duration", "300ms",
             "--create-clients", "1,2", "--create-studies", "3", "--read-clients", "2", "--storescu-files", "3", "--startups", "1",
             "--ingest-count", "5", "--ingest-clients", "1,2", "--poll-interval", "200ms",
             "--out", report.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
