@@ -2,6 +2,7 @@ package com.imagingmanifest.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,6 +58,8 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
             ARCHIVE.host(), ARCHIVE.port(), "APITEST", null, null, null, null, null, SupersededPolicy.KEEP,
             Duration.ofSeconds(5), Duration.ofSeconds(30)));
 
+    static final String REFUSING_SLUG = "refused";
+
     @Autowired
     WriteIntents intents;
 
@@ -68,6 +72,18 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         dimseOrganizations(registry, ARCHIVE, FreePorts.find());
+        // a fourth organization whose binding names an AE title the archive does not know: every
+        // association is answered A-ASSOCIATE-RJ (called AE title not recognized)
+        String p = "gateway.organizations[3].";
+        registry.add(p + "id", () -> "4");
+        registry.add(p + "slug", () -> REFUSING_SLUG);
+        registry.add(p + "name", () -> "Org refused by its archive");
+        registry.add(p + "pacs.kind", () -> "dimse");
+        registry.add(p + "pacs.ae-title", () -> "NOSUCHAE");
+        registry.add(p + "pacs.host", ARCHIVE::host);
+        registry.add(p + "pacs.port", ARCHIVE::port);
+        registry.add(p + "pacs.connect-timeout", () -> "2s");
+        registry.add(p + "pacs.response-timeout", () -> "20s");
     }
 
     /**
@@ -237,5 +253,24 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
         } catch (PacsException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * An archive that refuses the association (A-ASSOCIATE-RJ) is as unavailable as one that is down:
+     * 503 with an OperationOutcome, nothing stored, and the rejection's reason in the log only.
+     */
+    @Test
+    void aRefusedAssociationIs503AndChangesNothing() throws Exception {
+        ApiTestSupport.Study study = newStudy("PAT-QRRJ");
+        HttpResponse<String> response = ApiTestSupport.send("POST", ApiTestSupport.base(port, REFUSING_SLUG)
+                + "/ImagingManifest", FHIR_JSON, ApiTestSupport.json(ApiTestSupport.manifest(study, 1, "refused")),
+                Map.of());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        assertThat(outcome(response).getIssueFirstRep().getDiagnostics()).contains("refused")
+                .doesNotContain("NOSUCHAE");
+        HttpResponse<String> search = ApiTestSupport.get(ApiTestSupport.base(port, REFUSING_SLUG)
+                + "/ImagingManifest?_total=accurate");
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(search.body()).path("total").asInt(-1)).isZero();
     }
 }

@@ -9,7 +9,8 @@ import com.imagingmanifest.gateway.manifest.ManifestReads;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
 import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.SigningKeys;
-import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -96,10 +97,10 @@ class FhirServerConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<TenantRequestFilter> tenantRequestFilter(Tenants tenants, FhirContext fhir,
-            GatewayProperties properties, SmartConfiguration smart) {
+    FilterRegistrationBean<TenantRequestFilter> tenantRequestFilter(RequestContexts contexts,
+            OperationOutcomeWriter outcomes, FhirContext fhir, GatewayProperties properties, SmartConfiguration smart) {
         FilterRegistrationBean<TenantRequestFilter> registration = new FilterRegistrationBean<>(
-                new TenantRequestFilter(tenants, fhir, properties.maxBodySize().toBytes(), smart));
+                new TenantRequestFilter(contexts, outcomes, fhir, properties.maxBodySize().toBytes(), smart));
         registration.addUrlPatterns(SERVLET_PATH + "/*");
         return registration;
     }

@@ -35,7 +35,6 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.UrlUtil;
 import com.imagingmanifest.gateway.viewer.ViewerLinks;
 import com.imagingmanifest.gateway.manifest.ManifestException;
@@ -46,6 +45,7 @@ import com.imagingmanifest.gateway.store.SearchQuery;
 import com.imagingmanifest.gateway.store.StoredVersion;
 import com.imagingmanifest.gateway.store.VersionKey;
 import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -419,12 +419,8 @@ final class ImagingManifestProvider implements IResourceProvider {
         return new IdType(RESOURCE, version.resourceId(), Long.toString(version.versionId()));
     }
 
+    /** The organization the edge resolved for this request (docs/architecture.md §2). */
     static Tenant tenant(RequestDetails request) {
-        Object tenant = ((ServletRequestDetails) request).getServletRequest()
-                .getAttribute(TenantRequestFilter.TENANT_ATTRIBUTE);
-        if (!(tenant instanceof Tenant t)) {
-            throw new IllegalStateException("request did not pass the tenant filter");
-        }
-        return t;
+        return RequestContexts.tenant(request);
     }
 }

@@ -2,6 +2,7 @@ package com.imagingmanifest.gateway.metrics;
 
 import com.imagingmanifest.gateway.logging.LoggingConfiguration;
 import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
@@ -54,9 +55,9 @@ public class MetricsConfiguration {
 
     @Bean
     FilterRegistrationBean<FhirRequestMetrics> fhirRequestMetrics(MeterRegistry registry,
-            Tenants tenants) {
+            RequestContexts contexts) {
         FilterRegistrationBean<FhirRequestMetrics> registration =
-                new FilterRegistrationBean<>(new FhirRequestMetrics(registry, tenants));
+                new FilterRegistrationBean<>(new FhirRequestMetrics(registry, contexts));
         // just inside the request logging, so refused requests are timed too
         registration.setOrder(LoggingConfiguration.ORDER + 1);
         registration.setDispatcherTypes(DispatcherType.REQUEST);

@@ -7,7 +7,7 @@ import com.imagingmanifest.dicomweb.DicomwebClient;
 import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.HttpTransport;
 import com.imagingmanifest.dicomweb.MultipartRelated;
-import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
 import com.imagingmanifest.gateway.store.SelectedInstances;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
@@ -59,9 +59,9 @@ final class SelectionScopedDicomweb {
 
     private final SelectedInstances store;
     private final PacsConnections connections;
-    private final OperationOutcomeResponse outcomes;
+    private final OperationOutcomeWriter outcomes;
 
-    SelectionScopedDicomweb(SelectedInstances store, PacsConnections connections, OperationOutcomeResponse outcomes) {
+    SelectionScopedDicomweb(SelectedInstances store, PacsConnections connections, OperationOutcomeWriter outcomes) {
         this.store = store;
         this.connections = connections;
         this.outcomes = outcomes;
@@ -245,8 +245,7 @@ final class SelectionScopedDicomweb {
         try {
             part10 = pacs.retrieve(path.study(), path.series(), path.sop());
         } catch (PacsException e) {
-            int status = e.kind() == PacsException.Kind.UNREACHABLE || e.kind() == PacsException.Kind.TIMEOUT
-                    ? 503 : 502;
+            int status = e.unavailable() ? 503 : 502;
             outcomes.send(response, status, status == 503 ? IssueType.TRANSIENT : IssueType.EXCEPTION,
                     "PACS " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
             return;

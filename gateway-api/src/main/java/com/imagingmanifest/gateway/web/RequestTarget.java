@@ -1,8 +1,5 @@
-package com.imagingmanifest.gateway.security;
+package com.imagingmanifest.gateway.web;
 
-import com.imagingmanifest.gateway.tenant.Tenant;
-import com.imagingmanifest.gateway.tenant.Tenants;
-import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,27 +7,48 @@ import java.util.Optional;
 import org.springframework.web.util.UriUtils;
 
 /**
- * What a request under {@code /organizations/{org}/fhir/3} asks for, read from method and path alone,
- * so that security, logs and metrics classify it the same way before the FHIR server sees it.
- * Operation names are those of FHIR's RESTful API (and HAPI's RestOperationTypeEnum codes).
+ * What a request under {@code /organizations/{org}} asks for, read from method and path alone: which
+ * base beside the organization it addresses, the FHIR version, the interaction, the resource type and
+ * id. Pure (no lookup): {@link RequestContexts} adds the organization and keeps the result for the
+ * request. Operation names are those of FHIR's RESTful API (and HAPI's RestOperationTypeEnum codes).
  *
  * @param organization the path's organization segment as sent (id or slug), percent-decoded
+ * @param base which base the path addresses
+ * @param fhirVersion {@code 3} or {@code 5} on a FHIR base, else null
  * @param resourceType the resource type segment, or null for whole-system interactions
  * @param id the logical id, or null
  * @param operation the interaction
+ * @param rest the percent-decoded segments after the base ({@code fhir/3}, {@code dicomweb}, {@code viewer},
+ *     or the organization for {@link Base#OTHER}); a path ending in {@code /} ends with an empty segment
  */
-public record FhirRequest(String organization, String resourceType, String id, Operation operation) {
+public record RequestTarget(String organization, Base base, String fhirVersion, String resourceType, String id,
+        Operation operation, List<String> rest) {
 
     static final String ORGANIZATIONS = "organizations";
+    static final String FHIR_SEGMENT = "fhir";
     /**
-     * The API's FHIR bases: {@code /organizations/{org}/fhir/3} (STU3 ImagingManifest) and
+     * The API's FHIR versions: {@code /organizations/{org}/fhir/3} (STU3 ImagingManifest) and
      * {@code /organizations/{org}/fhir/5} (R5 ImagingSelection, the same manifests; docs/mapping.md).
      */
-    static final List<List<String>> FHIR_BASES = List.of(List.of("fhir", "3"), List.of("fhir", "5"));
+    public static final String STU3 = "3";
+    public static final String R5 = "5";
+    public static final List<String> FHIR_VERSIONS = List.of(STU3, R5);
 
     /** The selection-scoped DICOMweb base and the key-image page beside the FHIR base (docs/viewers.md). */
     public static final String DICOMWEB_SEGMENT = "dicomweb";
     public static final String VIEWER_SEGMENT = "viewer";
+
+    /** The bases under an organization. */
+    public enum Base {
+        /** {@code fhir/3} or {@code fhir/5}. */
+        FHIR,
+        /** {@code dicomweb}: the selection-scoped WADO-RS. */
+        DICOMWEB,
+        /** {@code viewer}: the key-image page. */
+        VIEWER,
+        /** Anything else under the organization: none of the gateway's bases. */
+        OTHER
+    }
 
     /** FHIR interactions; {@link #write} is what needs a write scope. */
     public enum Operation {
@@ -49,11 +67,11 @@ public record FhirRequest(String organization, String resourceType, String id, O
         DELETE("delete", true),
         TRANSACTION("transaction", true),
         EXTENDED_OPERATION_WRITE("extended-operation", true),
-        /** A request to the selection-scoped DICOMweb, {@code /organizations/{org}/dicomweb/...}. */
+        /** A read of the selection-scoped DICOMweb, {@code /organizations/{org}/dicomweb/...}. */
         WADO_RS("wado-rs", false),
-        /** The key-image page and its files, {@code /organizations/{org}/viewer/...}. */
+        /** A read of the key-image page and its files, {@code /organizations/{org}/viewer/...}. */
         VIEWER("viewer", false),
-        /** Anything else under the organization (not a FHIR path): classified by method alone. */
+        /** Anything else under the organization (not a FHIR interaction): classified by method alone. */
         OTHER_READ("other", false),
         OTHER_WRITE("other", true);
 
@@ -74,44 +92,49 @@ public record FhirRequest(String organization, String resourceType, String id, O
         }
     }
 
-    /** Parses a servlet request; empty when the path is not under {@code /organizations/{org}}. */
-    public static Optional<FhirRequest> of(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return parse(request.getMethod(), path);
+    public RequestTarget {
+        rest = List.copyOf(rest);
     }
 
     /** Parses method and raw (percent-encoded) path; empty when not under {@code /organizations/{org}}. */
-    public static Optional<FhirRequest> parse(String method, String rawPath) {
-        List<String> segments = segments(rawPath);
+    public static Optional<RequestTarget> parse(String method, String rawPath) {
+        List<String> all = segments(rawPath);
+        // the classification ignores one trailing slash; the rest handed on keeps it
+        List<String> segments = !all.isEmpty() && all.get(all.size() - 1).isEmpty() ? all.subList(0, all.size() - 1)
+                : all;
         if (segments.size() < 2 || !segments.get(0).equals(ORGANIZATIONS) || segments.get(1).isEmpty()) {
             return Optional.empty();
         }
         String organization = segments.get(1);
         boolean read = isReadMethod(method);
-        List<String> rest = segments.subList(2, segments.size());
-        if (read && !rest.isEmpty() && (rest.get(0).equals(DICOMWEB_SEGMENT) || rest.get(0).equals(VIEWER_SEGMENT))) {
-            return Optional.of(new FhirRequest(organization, null, null,
-                    rest.get(0).equals(DICOMWEB_SEGMENT) ? Operation.WADO_RS : Operation.VIEWER));
+        List<String> after = segments.subList(2, segments.size());
+        if (!after.isEmpty() && (after.get(0).equals(DICOMWEB_SEGMENT) || after.get(0).equals(VIEWER_SEGMENT))) {
+            boolean dicomweb = after.get(0).equals(DICOMWEB_SEGMENT);
+            Operation op = !read ? Operation.OTHER_WRITE : dicomweb ? Operation.WADO_RS : Operation.VIEWER;
+            return Optional.of(new RequestTarget(organization, dicomweb ? Base.DICOMWEB : Base.VIEWER, null, null,
+                    null, op, all.subList(3, all.size())));
         }
-        if (rest.size() < 2 || !FHIR_BASES.contains(rest.subList(0, 2))) {
-            return Optional.of(new FhirRequest(organization, null, null,
-                    read ? Operation.OTHER_READ : Operation.OTHER_WRITE));
+        if (after.size() < 2 || !after.get(0).equals(FHIR_SEGMENT) || !FHIR_VERSIONS.contains(after.get(1))) {
+            return Optional.of(new RequestTarget(organization, Base.OTHER, null, null, null,
+                    read ? Operation.OTHER_READ : Operation.OTHER_WRITE, all.subList(2, all.size())));
         }
-        return Optional.of(classify(organization, method, read, rest.subList(2, rest.size())));
+        return Optional.of(classify(organization, after.get(1), method, read, after.subList(2, after.size()),
+                all.subList(4, all.size())));
     }
 
-    private static FhirRequest classify(String organization, String method, boolean read, List<String> s) {
+    private static RequestTarget classify(String organization, String version, String method, boolean read,
+            List<String> s, List<String> rest) {
         String m = method.equals("HEAD") ? "GET" : method;
         int n = s.size();
         if (n > 0 && s.get(n - 1).startsWith("$")) {
             // $operations: GET cannot change state (FHIR R3 "Operations" 3.1.0.8.1 says affectsState ops use POST)
             String type = n >= 2 && isType(s.get(0)) ? s.get(0) : null;
             String id = n == 3 && type != null ? s.get(1) : null;
-            return new FhirRequest(organization, type, id,
-                    read ? Operation.EXTENDED_OPERATION_READ : Operation.EXTENDED_OPERATION_WRITE);
+            return fhir(organization, version, type, id,
+                    read ? Operation.EXTENDED_OPERATION_READ : Operation.EXTENDED_OPERATION_WRITE, rest);
         }
         if (n == 0) {
-            return whole(organization, read ? Operation.OTHER_READ : Operation.TRANSACTION);
+            return fhir(organization, version, null, null, read ? Operation.OTHER_READ : Operation.TRANSACTION, rest);
         }
         String first = s.get(0);
         if (!isType(first)) {
@@ -121,7 +144,8 @@ public record FhirRequest(String organization, String resourceType, String id, O
                 case "_search" -> n == 1 && (read || m.equals("POST")) ? Operation.SEARCH_SYSTEM : null;
                 default -> null;
             };
-            return whole(organization, op != null ? op : read ? Operation.OTHER_READ : Operation.OTHER_WRITE);
+            return fhir(organization, version, null, null,
+                    op != null ? op : read ? Operation.OTHER_READ : Operation.OTHER_WRITE, rest);
         }
         if (n == 1) {
             Operation op = switch (m) {
@@ -132,15 +156,15 @@ public record FhirRequest(String organization, String resourceType, String id, O
                 case "DELETE" -> Operation.DELETE; // conditional delete
                 default -> Operation.OTHER_WRITE;
             };
-            return new FhirRequest(organization, first, null, op);
+            return fhir(organization, version, first, null, op, rest);
         }
         String second = s.get(1);
         if (n == 2 && second.equals("_search") && (read || m.equals("POST"))) {
-            return new FhirRequest(organization, first, null, Operation.SEARCH_TYPE);
+            return fhir(organization, version, first, null, Operation.SEARCH_TYPE, rest);
         }
         if (n == 2 && second.equals("_history")) {
-            return new FhirRequest(organization, first, null,
-                    read ? Operation.HISTORY_TYPE : Operation.OTHER_WRITE);
+            return fhir(organization, version, first, null, read ? Operation.HISTORY_TYPE : Operation.OTHER_WRITE,
+                    rest);
         }
         if (n == 2) {
             Operation op = switch (m) {
@@ -150,17 +174,18 @@ public record FhirRequest(String organization, String resourceType, String id, O
                 case "DELETE" -> Operation.DELETE;
                 default -> Operation.OTHER_WRITE;
             };
-            return new FhirRequest(organization, first, second, op);
+            return fhir(organization, version, first, second, op, rest);
         }
         if (s.get(2).equals("_history") && (n == 3 || n == 4)) {
             Operation op = !read ? Operation.OTHER_WRITE : n == 3 ? Operation.HISTORY_INSTANCE : Operation.VREAD;
-            return new FhirRequest(organization, first, second, op);
+            return fhir(organization, version, first, second, op, rest);
         }
-        return new FhirRequest(organization, first, second, read ? Operation.OTHER_READ : Operation.OTHER_WRITE);
+        return fhir(organization, version, first, second, read ? Operation.OTHER_READ : Operation.OTHER_WRITE, rest);
     }
 
-    private static FhirRequest whole(String organization, Operation operation) {
-        return new FhirRequest(organization, null, null, operation);
+    private static RequestTarget fhir(String organization, String version, String type, String id,
+            Operation operation, List<String> rest) {
+        return new RequestTarget(organization, Base.FHIR, version, type, id, operation, rest);
     }
 
     /** GET, HEAD and OPTIONS are safe methods (RFC 9110 9.2.1); everything else may change state. */
@@ -175,11 +200,7 @@ public record FhirRequest(String organization, String resourceType, String id, O
 
     private static List<String> segments(String rawPath) {
         List<String> out = new ArrayList<>();
-        int start = rawPath.startsWith("/") ? 1 : 0;
-        String path = rawPath.substring(start);
-        if (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
+        String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
         if (path.isEmpty()) {
             return out;
         }
@@ -198,12 +219,9 @@ public record FhirRequest(String organization, String resourceType, String id, O
         }
     }
 
-    /**
-     * A bounded name for metrics and logs: the slug of the configured organization the path names, else
-     * {@code unknown} (so that a caller cannot create unlimited time series by inventing organizations).
-     */
-    public String tenant(Tenants tenants) {
-        return tenants.find(organization).map(Tenant::slug).orElse("unknown");
+    /** The path after the base, segments joined by {@code /} (empty for the base itself). */
+    public String restPath() {
+        return String.join("/", rest);
     }
 
     /** The resource reference {@code Type/id}, or null when the request names no single resource. */
