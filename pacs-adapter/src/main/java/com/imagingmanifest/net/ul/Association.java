@@ -376,7 +376,7 @@ public final class Association implements Closeable {
                 throw e;
             }
             fire(Event.EVT17, null);
-            throw new AssociationAbortedException("connection to " + remoteAddress() + " lost: " + e.getMessage(), e);
+            throw new TransportClosedException("connection to " + remoteAddress() + " lost: " + e.getMessage(), e);
         }
         if (pdu == null) {
             fire(Event.EVT17, null);
@@ -505,7 +505,7 @@ public final class Association implements Closeable {
             case AA_4 -> {
                 closeTransport();
                 state = next;
-                throw new AssociationAbortedException("connection closed by " + remoteAddress());
+                throw new TransportClosedException("connection closed by " + remoteAddress());
             }
             case AA_6 -> {
                 // PS3.8 AA-6: ignore the PDU while awaiting the transport connection close
