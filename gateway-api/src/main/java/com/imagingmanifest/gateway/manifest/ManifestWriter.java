@@ -224,6 +224,10 @@ public class ManifestWriter {
             abandon(tenant, pacs, intentId, stored, "lost a concurrent write");
             throw new ResourceVersionConflictException(e.getMessage());
         } catch (IntentTakenOverException e) {
+            // recovery took the intent over while this write was still storing: it may have looked for
+            // these KOS before they arrived and found nothing to remove, so the one who knows they are
+            // there removes them
+            discardAfterTakeOver(tenant, pacs, id, stored);
             throw OperationOutcomes.failure(503, IssueType.TRANSIENT, "the write took longer than the recovery grace"
                     + " and was undone; nothing was changed");
         } catch (RuntimeException e) {
@@ -386,6 +390,29 @@ public class ManifestWriter {
         } catch (PacsException | RuntimeException e) {
             log.warn("organization {}: could not remove KOS of abandoned write {} ({}); recovery will retry",
                     tenant.id(), intentId, e.getMessage());
+        }
+    }
+
+    /**
+     * Removes the KOS a write stored after recovery took its intent over. A KOS that cannot be removed
+     * now gets an intent of its own, so that recovery retries it and nothing stays on the PACS.
+     */
+    private void discardAfterTakeOver(Tenant tenant, Pacs pacs, String id, List<InstanceRef> stored) {
+        List<InstanceRef> left = new ArrayList<>();
+        for (InstanceRef ref : stored) {
+            try {
+                rejections.discard(pacs, tenant.id(), ref);
+            } catch (PacsException | RuntimeException e) {
+                left.add(ref);
+            }
+        }
+        if (!left.isEmpty()) {
+            try {
+                store.openIntent(tenant.id(), id, left, now());
+            } catch (RuntimeException e) {
+                log.warn("organization {}: KOS {} of an undone write of ImagingManifest/{} left on the PACS: {}",
+                        tenant.id(), left, id, e.getMessage());
+            }
         }
     }
 

@@ -112,6 +112,42 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aWriteOvertakenByRecoveryWhileStoringRemovesTheKosItStoredAndAnswers503() {
+        Tenant tenant = tenant(SupersededPolicy.DELETE);
+        // the write outlives the grace: recovery takes its intent over and, the KOS not being there yet,
+        // has nothing to remove; then the C-STORE completes
+        pacs.whileStoring = () -> {
+            pacs.whileStoring = () -> { };
+            assertThat(recovery.settle(Instant.now().plusSeconds(3600))).isEqualTo(1);
+        };
+        assertThatThrownBy(() -> writer.create(tenant, ApiTestSupport.manifest(study, 1, "overtaken")))
+                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
+                        .isEqualTo(503));
+        assertThat(pacs.stored).as("no orphan KOS").isEmpty();
+        assertThat(store.history("1", null, null, null, 1).keys()).isEmpty();
+        assertThat(openIntents()).isZero();
+    }
+
+    @Test
+    void aWriteOvertakenByRecoveryLeavesAnIntentForAKosItCannotRemoveYet() {
+        Tenant tenant = tenant(SupersededPolicy.DELETE);
+        pacs.whileStoring = () -> {
+            pacs.whileStoring = () -> { };
+            recovery.settle(Instant.now().plusSeconds(3600));
+            pacs.refuseRemovals = true;
+        };
+        assertThatThrownBy(() -> writer.create(tenant, ApiTestSupport.manifest(study, 1, "overtaken")))
+                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
+                        .isEqualTo(503));
+        assertThat(pacs.stored).hasSize(1);
+        assertThat(openIntents()).as("the KOS left is recovery's to remove").isEqualTo(1);
+        pacs.refuseRemovals = false;
+        assertThat(recovery.settle(Instant.now().plusSeconds(3600))).isEqualTo(1);
+        assertThat(pacs.stored).isEmpty();
+        assertThat(openIntents()).isZero();
+    }
+
+    @Test
     void recoveryKeepsAnIntentOpenWhileThePacsIsDown() {
         Tenant tenant = tenant(SupersededPolicy.DELETE);
         InstanceRef ref = new InstanceRef(study.studyUid(), Uid.generate(), Uid.generate(),

@@ -241,8 +241,12 @@ class GatewayUnderFaultsTest {
                     .as("acknowledged %s", o).isEqualTo(200);
         }
         awaitIntentsSettled(t);
-        awaitTrue(archive.name() + " holds exactly the current KOS live (others deleted or rejected once)", () ->
-                archive.liveKos(study.studyUid()).equals(store.currentKos(study.studyUid())));
+        try {
+            awaitTrue(archive.name() + " holds exactly the current KOS live (others deleted or rejected once)", () ->
+                    archive.liveKos(study.studyUid()).equals(store.currentKos(study.studyUid())));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + explain(store, archive, study.studyUid()), e);
+        }
         Rig.Answer after = Rig.create(gateway, manifest(study, 1, "after the outage"));
         assertThat(after.status()).as("writes work again without restarting the gateway: %s", after.body())
                 .isEqualTo(201);
@@ -327,7 +331,8 @@ class GatewayUnderFaultsTest {
         }
         Set<String> current = store.currentKos(study.studyUid());
         Set<String> live = archive.liveKos(study.studyUid());
-        assertThat(live).as("no orphan and no missing KOS").isEqualTo(current);
+        assertThat(live).as(() -> "no orphan and no missing KOS\n" + explain(store, archive, study.studyUid()))
+                .isEqualTo(current);
         assertThat(current).containsAll(acknowledged.stream().map(Outcome::kos).toList());
         assertThat(store.count("SELECT COUNT(*) FROM manifest_kos"))
                 .as("no KOS backs two versions").isEqualTo(store.count("SELECT COUNT(DISTINCT sop_uid) FROM manifest_kos"));
@@ -401,6 +406,37 @@ class GatewayUnderFaultsTest {
             return Double.parseDouble(configured.trim());
         }
         return "true".equalsIgnoreCase(System.getenv("CI")) ? 10 : 1;
+    }
+
+    /**
+     * What the store knows of each KOS that is live on the archive but not current, or current but not
+     * live: the versions it backs and every write intent naming it, so that a failure explains itself.
+     */
+    private static String explain(Rig.Store store, Archive archive, String studyUid) {
+        String uncommitted = "intents not committed: " + String.join("\n  ", store.strings("SELECT purpose"
+                + " || ' created ' || created || ' ' || COALESCE(outcome, 'open') || ' ' || kos FROM write_intent"
+                + " WHERE (outcome IS NULL OR outcome <> 'committed') AND kos <> '' ORDER BY created")) + "\n";
+        Set<String> live;
+        try {
+            live = archive.liveKos(studyUid);
+        } catch (AssertionError | RuntimeException e) {
+            return "archive not readable: " + e.getMessage() + "\n" + uncommitted;
+        }
+        Set<String> current = store.currentKos(studyUid);
+        Set<String> differing = new java.util.TreeSet<>(live);
+        differing.addAll(current);
+        differing.removeIf(sop -> live.contains(sop) && current.contains(sop));
+        StringBuilder out = new StringBuilder();
+        for (String sop : differing) {
+            out.append(live.contains(sop) ? "live, not current: " : "current, not live: ").append(sop)
+                    .append("\n  versions: ").append(store.strings("SELECT res_id || ' v' || version_id FROM manifest_kos"
+                            + " WHERE sop_uid = '" + sop + "'"))
+                    .append("\n  intents: ").append(store.strings("SELECT purpose || ' created ' || created || ' settled '"
+                            + " || COALESCE(CAST(settled AS VARCHAR), 'open') || ' ' || COALESCE(outcome, '')"
+                            + " FROM write_intent WHERE kos LIKE '%" + sop + "%' ORDER BY created"))
+                    .append('\n');
+        }
+        return out.append(uncommitted).toString();
     }
 
     static String tally(List<Outcome> outcomes) {
