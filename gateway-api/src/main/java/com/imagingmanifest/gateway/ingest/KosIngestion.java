@@ -228,8 +228,10 @@ public class KosIngestion {
             return List.of();
         }
         List<String> sops = run.stream().map(Parsed::sop).toList();
-        Map<String, IngestRecords.Known> known = records.known(tenant.id(), sops);
+        // the gateway's own KOS first: a write's KOS is named by its open intent until the intent closes,
+        // and recorded as removed (rejected_kos) before that, so asked in this order one of the two answers
         Set<String> own = store.gatewayKos(sops);
+        Map<String, IngestRecords.Known> known = records.known(tenant.id(), sops);
         Result[] results = new Result[run.size()];
         List<Integer> alone = new ArrayList<>(); // decided one by one, after the batch
         List<Integer> batched = new ArrayList<>();
@@ -287,12 +289,14 @@ public class KosIngestion {
                     "the data set's SOP Instance UID " + sop + " differs from the announced " + announcedSopUid,
                     original);
         }
-        // ingested KOS back committed versions too: ask about ingestion first
+        // asked before the records, for the reason ingestRun gives
+        boolean own = store.isGatewayKos(sop);
+        // ingested KOS back committed versions too: the ingestion's answer goes first
         IngestRecords.Known known = records.known(tenant.id(), sop);
         if (known.ingested()) {
             return count(tenant, channel, new Result(Outcome.DUPLICATE, "ingested before", null));
         }
-        if (store.isGatewayKos(sop)) {
+        if (own) {
             return count(tenant, channel, new Result(Outcome.OWN, "written by the gateway", null));
         }
         Result result;

@@ -213,7 +213,10 @@ public class ManifestWriter {
                 stored.add(refs.get(i));
             }
         } catch (PacsException e) {
-            abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage());
+            // a C-STORE or STOW that timed out may still complete on the PACS after the KOS are removed:
+            // the intent then stays open for recovery to look again once the grace has passed
+            abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage(),
+                    e.kind() == PacsException.Kind.TIMEOUT);
             throw PacsFailures.toHttp(e);
         }
         StoredVersion committed;
@@ -221,7 +224,7 @@ public class ManifestWriter {
             committed = store.commit(tenant.id(), id, previous == null ? null : previous.versionId(), version, now,
                     json, index, refs, intentId);
         } catch (ConcurrentWriteException e) {
-            abandon(tenant, pacs, intentId, stored, "lost a concurrent write");
+            abandon(tenant, pacs, intentId, stored, "lost a concurrent write", false);
             throw new ResourceVersionConflictException(e.getMessage());
         } catch (IntentTakenOverException e) {
             // recovery took the intent over while this write was still storing: it may have looked for
@@ -370,11 +373,16 @@ public class ManifestWriter {
                     + " settle it", tenant.id(), intentId, failure.getMessage());
             return;
         }
-        abandon(tenant, pacs, intentId, stored, "commit failed: " + failure.getMessage());
+        abandon(tenant, pacs, intentId, stored, "commit failed: " + failure.getMessage(), false);
     }
 
-    /** Removes KOS stored for a write that will not be committed; the intent stays open on failure. */
-    private void abandon(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored, String reason) {
+    /**
+     * Removes KOS stored for a write that will not be committed; the intent stays open on failure, and
+     * when {@code uncertain} (the PACS may yet store what it was sent), for {@link WriteRecovery} to
+     * remove whatever arrived late.
+     */
+    private void abandon(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored, String reason,
+            boolean uncertain) {
         try {
             store.releaseClaim(intentId);
         } catch (RuntimeException e) {
@@ -385,6 +393,11 @@ public class ManifestWriter {
             for (InstanceRef ref : stored) {
                 // deleted where the PACS can, else rejected (IOCM): never left for a reader to find
                 rejections.discard(pacs, tenant.id(), ref);
+            }
+            if (uncertain) {
+                log.info("organization {}: write {} abandoned ({}); recovery looks for late KOS after the grace",
+                        tenant.id(), intentId, reason);
+                return;
             }
             store.settleIntent(intentId, "abandoned (" + reason + "); KOS removed", now());
         } catch (PacsException | RuntimeException e) {

@@ -38,6 +38,9 @@ interface Archive extends AutoCloseable {
      */
     Set<String> liveKos(String studyUid);
 
+    /** What the archive holds of KOS {@code sop}, for a failure message. */
+    String whereIs(String studyUid, String sop);
+
     /** Stores a DICOM file the way another system would (not through the gateway). */
     void storeFromElsewhere(Path file);
 
@@ -75,6 +78,11 @@ interface Archive extends AutoCloseable {
         @Override
         public Set<String> liveKos(String studyUid) {
             return Rig.kosOnOrthanc(orthanc, studyUid);
+        }
+
+        @Override
+        public String whereIs(String studyUid, String sop) {
+            return liveKos(studyUid).contains(sop) ? "on Orthanc" : "not on Orthanc";
         }
 
         @Override
@@ -147,6 +155,19 @@ interface Archive extends AutoCloseable {
             assertThat(live).as("every rejected KOS is on the archive").containsAll(rejected.keySet());
             live.removeAll(rejected.keySet());
             return live;
+        }
+
+        @Override
+        public String whereIs(String studyUid, String sop) {
+            Map<String, String> all = probe.kosOfStudy(studyUid);
+            if (!all.containsKey(sop)) {
+                return "not on dcmqrscp (" + all.size() + " KO instances in the study)";
+            }
+            try {
+                return "on dcmqrscp, rejected: " + probe.rejections(studyUid, all).get(sop);
+            } catch (AssertionError e) {
+                return "on dcmqrscp; " + e.getMessage();
+            }
         }
 
         @Override

@@ -434,6 +434,11 @@ class GatewayUnderFaultsTest {
                     .append("\n  intents: ").append(store.strings("SELECT purpose || ' created ' || created || ' settled '"
                             + " || COALESCE(CAST(settled AS VARCHAR), 'open') || ' ' || COALESCE(outcome, '')"
                             + " FROM write_intent WHERE kos LIKE '%" + sop + "%' ORDER BY created"))
+                    .append("\n  ingested: ").append(store.strings("SELECT outcome || ' from ' || source FROM ingested_kos"
+                            + " WHERE sop_uid = '" + sop + "'"))
+                    .append("\n  rejected: ").append(store.strings("SELECT COALESCE(note_sop_uid, 'removed by the gateway')"
+                            + " FROM rejected_kos WHERE sop_uid = '" + sop + "'"))
+                    .append("\n  archive: ").append(archive.whereIs(studyUid, sop))
                     .append('\n');
         }
         return out.append(uncommitted).toString();
