@@ -111,6 +111,9 @@ public final class DcmqrscpProbe implements AutoCloseable {
         Map<String, String> noteOf = new HashMap<>();
         for (String sop : kos.keySet()) {
             DataSet ds = Part10.read(fetch(studyUid, kos, sop)).dataSet();
+            // an archive whose index went wrong (dcmqrscp's children killed mid-store) can serve one
+            // object for another's UID: say so, instead of blaming what the object says
+            assertThat(ds.getString(Tag.SOPInstanceUID)).as("dcmqrscp served the object asked for").isEqualTo(sop);
             String title = ds.getItem(Tag.ConceptNameCodeSequence, 0).getString(Tag.CodeValue);
             if (!REJECTION_TITLES.contains(title)) {
                 continue;
@@ -121,8 +124,8 @@ public final class DcmqrscpProbe implements AutoCloseable {
                     String rejected = ref.getString(Tag.ReferencedSOPInstanceUID);
                     String before = out.put(rejected, title);
                     String otherNote = noteOf.put(rejected, sop);
-                    assertThat(before).as("one note per rejected KOS: %s rejected by [%s] and [%s] in %s", rejected,
-                            otherNote, sop, kos).isNull();
+                    assertThat(before).as("one note per rejected KOS: %s rejected by [%s] and [%s] (%s) in %s", rejected,
+                            otherNote, sop, title, kos).isNull();
                 }
             }
         }
