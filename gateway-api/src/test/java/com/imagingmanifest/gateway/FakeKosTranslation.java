@@ -3,6 +3,7 @@ package com.imagingmanifest.gateway;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.gateway.manifest.KosTranslation;
 import com.imagingmanifest.pacs.PacsBinding;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +36,9 @@ public final class FakeKosTranslation implements KosTranslation {
     }
 
     @Override
-    public List<Kos> translate(ImagingManifest manifest, Map<String, DataSet> studyContexts, PacsBinding binding,
+    public List<Part10Object> translate(ImagingManifest manifest, Map<String, DataSet> studyContexts, PacsBinding binding,
             List<String> sopInstanceUids) throws ContradictionException {
-        List<Kos> kos = new ArrayList<>();
+        List<Part10Object> kos = new ArrayList<>();
         int i = 0;
         for (Map.Entry<String, DataSet> study : studyContexts.entrySet()) {
             String patientId = manifest.getPatient().getIdentifier().getValue();
@@ -50,7 +51,8 @@ public final class FakeKosTranslation implements KosTranslation {
             String sop = sopInstanceUids != null ? sopInstanceUids.get(i)
                     : i == 0 && manifest.getIdentifier().hasValue()
                             ? manifest.getIdentifier().getValue().replace("urn:oid:", "") : Uid.generate();
-            kos.add(new Kos(sop, study.getKey(), Uid.generate(), sop.getBytes(StandardCharsets.US_ASCII)));
+            kos.add(new Part10Object(Uid.KeyObjectSelectionDocumentStorage, sop, study.getKey(), Uid.generate(),
+                    Uid.ExplicitVRLittleEndian, sop.getBytes(StandardCharsets.US_ASCII), 0));
             i++;
         }
         return kos;

@@ -4,6 +4,7 @@ import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.pacs.InstanceRef;
 import com.imagingmanifest.pacs.KosChanges;
 import com.imagingmanifest.pacs.Pacs;
@@ -70,14 +71,14 @@ public final class FakePacs implements Pacs {
     }
 
     @Override
-    public StoreResult store(byte[] part10) throws PacsException {
+    public StoreResult store(Part10Object object) throws PacsException {
         reachable();
         if (storesBeforeTimeout.get() >= 0 && storesBeforeTimeout.getAndDecrement() == 0) {
             throw new PacsException(PacsException.Kind.TIMEOUT, "no answer (fake)");
         }
-        String sop = new String(part10, StandardCharsets.US_ASCII);
+        String sop = new String(object.file(), StandardCharsets.US_ASCII);
         whileStoring.run();
-        stored.put(sop, part10);
+        stored.put(sop, object.file());
         return new StoreResult(new InstanceRef(null, null, sop, Uid.KeyObjectSelectionDocumentStorage), 0, null);
     }
 

@@ -3,6 +3,7 @@ package com.imagingmanifest.pacs;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.dicomweb.DicomwebClient;
 import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.QidoQuery;
@@ -55,11 +56,11 @@ public class DicomwebPacs implements Pacs {
     }
 
     @Override
-    public StoreResult store(byte[] part10) throws PacsException {
-        InstanceRef ref = Part10Identity.of(part10);
+    public StoreResult store(Part10Object object) throws PacsException {
+        InstanceRef ref = InstanceRef.of(object);
         StowResult result;
         try {
-            result = client.store(ref.studyInstanceUid(), List.of(part10));
+            result = client.store(ref.studyInstanceUid(), List.of(object.file()));
         } catch (DicomwebException e) {
             throw PacsErrors.from(e);
         }

@@ -5,10 +5,10 @@ import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.dicom.io.DataSetReader;
 import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.DimseException;
 import com.imagingmanifest.net.dimse.DimseStatus;
-import com.imagingmanifest.net.dimse.Part10Object;
 import com.imagingmanifest.net.dimse.QueryRetrieveLevel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,9 +93,8 @@ public final class DimsePacs implements Pacs {
     }
 
     @Override
-    public StoreResult store(byte[] part10) throws PacsException {
-        InstanceRef ref = Part10Identity.of(part10);
-        Part10Object object = Part10Object.parse(part10);
+    public StoreResult store(Part10Object object) throws PacsException {
+        InstanceRef ref = InstanceRef.of(object);
         DimseStatus status;
         try {
             status = client.store(object.sopClassUid(), object.sopInstanceUid(), object.dataSet(),

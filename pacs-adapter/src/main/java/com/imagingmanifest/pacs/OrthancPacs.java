@@ -4,6 +4,7 @@ import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.orthanc.OrthancRest;
 import java.util.ArrayList;
@@ -76,8 +77,8 @@ public final class OrthancPacs implements Pacs {
     }
 
     @Override
-    public StoreResult store(byte[] part10) throws PacsException {
-        return dicomweb.store(part10);
+    public StoreResult store(Part10Object object) throws PacsException {
+        return dicomweb.store(object);
     }
 
     @Override

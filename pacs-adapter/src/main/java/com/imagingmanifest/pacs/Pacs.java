@@ -3,6 +3,7 @@ package com.imagingmanifest.pacs;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.dicomweb.DicomwebClient;
 import com.imagingmanifest.net.dimse.DimseClient;
 import java.util.List;
@@ -72,10 +73,11 @@ public interface Pacs extends AutoCloseable {
     void check() throws PacsException;
 
     /**
-     * Stores one Part 10 object (a KOS). Duplicates are not an error. Throws IllegalArgumentException
-     * when {@code part10} is not a Part 10 object with SOP class, SOP instance, study and series UIDs.
+     * Stores one Part 10 object (a KOS) as it was written, without parsing it again. Duplicates are not
+     * an error. Throws IllegalArgumentException when {@code object} lacks the SOP class, SOP instance,
+     * study or series UID.
      */
-    StoreResult store(byte[] part10) throws PacsException;
+    StoreResult store(Part10Object object) throws PacsException;
 
     /**
      * Query at {@code level} with matching and return keys in {@code keys} (empty value = return

@@ -5,7 +5,7 @@ import com.imagingmanifest.dicom.data.Sequence;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
-import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.io.Part10Object;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -164,7 +164,7 @@ public final class RejectionNote {
             return Optional.empty();
         }
         DataSet note = build(context.get(), List.of(kos), reason);
-        pacs.store(Part10.write(note, Uid.ExplicitVRLittleEndian));
+        pacs.store(Part10Object.write(note, Uid.ExplicitVRLittleEndian));
         return Optional.of(note.getString(Tag.SOPInstanceUID));
     }
 

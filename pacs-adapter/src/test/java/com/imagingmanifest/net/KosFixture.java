@@ -4,8 +4,7 @@ import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
-import com.imagingmanifest.dicom.io.DataSetWriter;
-import com.imagingmanifest.net.dimse.Part10Object;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.testing.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,7 +57,6 @@ public final class KosFixture {
         byte[] pixels = new byte[pixelBytes];
         new Random(seed).nextBytes(pixels);
         ds.setBytes(Tag.PixelData, Vr.OB, pixels);
-        return new Part10Object(Uid.SecondaryCaptureImageStorage, uid, Uid.ExplicitVRLittleEndian,
-                DataSetWriter.write(ds, Uid.ExplicitVRLittleEndian));
+        return Part10Object.write(ds, Uid.ExplicitVRLittleEndian);
     }
 }

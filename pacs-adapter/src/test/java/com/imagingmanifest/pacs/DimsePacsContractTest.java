@@ -7,6 +7,7 @@ import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import java.time.Duration;
 import java.util.Map;
@@ -50,7 +51,7 @@ class DimsePacsContractTest extends PacsContractTest {
         ds.setString(Tag.PatientID, Vr.LO, "PAT-ENH-CT");
         ds.setString(Tag.StudyInstanceUID, Vr.UI, study);
         ds.setString(Tag.SeriesInstanceUID, Vr.UI, series);
-        pacs.store(Part10.write(ds, Uid.ExplicitVRLittleEndian));
+        pacs.store(Part10Object.write(ds, Uid.ExplicitVRLittleEndian));
         return assertThrows(PacsException.class, () -> pacs.retrieve(study, series, sop));
     }
 

@@ -10,6 +10,7 @@ import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.testing.Dcmqrscp;
 import com.imagingmanifest.testing.Dcmtk;
 import com.imagingmanifest.testing.ToolResult;
@@ -51,8 +52,8 @@ class DimsePacsDcmqrscpTest {
         pacs.check();
         TestKos kos = TestKos.fresh();
         byte[] bytes = kos.part10();
-        assertEquals(0, pacs.store(bytes).status());
-        pacs.store(bytes); // a duplicate is no error
+        assertEquals(0, pacs.store(Part10Object.parse(bytes)).status());
+        pacs.store(Part10Object.parse(bytes)); // a duplicate is no error
         DataSet context = pacs.studyContext(kos.study()).orElseThrow();
         assertEquals(kos.pid(), context.getString(Tag.PatientID));
         assertEquals(Optional.empty(), pacs.studyContext(Uid.generate()));
@@ -64,7 +65,7 @@ class DimsePacsDcmqrscpTest {
     @Test
     void aFlatImageQueryIsRefusedWithAFailureStatus() throws Exception {
         // the archive checks the hierarchy against the records it holds: an empty one answers nothing
-        pacs.store(TestKos.fresh().part10());
+        pacs.store(Part10Object.parse(TestKos.fresh().part10()));
         DataSet keys = new DataSet();
         keys.setEmpty(Tag.SOPInstanceUID, Vr.UI);
         PacsException e = assertThrows(PacsException.class, () -> pacs.find(QueryLevel.IMAGE, keys),
@@ -76,7 +77,7 @@ class DimsePacsDcmqrscpTest {
     @Test
     void deleteIsUnsupportedRejectStoresANoteAndDiscardRejectsForPatientSafety() throws Exception {
         TestKos superseded = TestKos.fresh();
-        pacs.store(superseded.part10());
+        pacs.store(Part10Object.parse(superseded.part10()));
         PacsException e = assertThrows(PacsException.class,
                 () -> pacs.remove(superseded.ref(), SupersededPolicy.DELETE));
         assertEquals(PacsException.Kind.UNSUPPORTED, e.kind());
@@ -84,7 +85,7 @@ class DimsePacsDcmqrscpTest {
         assertEquals("113001", noteTitle(superseded));
 
         TestKos abandoned = TestKos.fresh();
-        pacs.store(abandoned.part10());
+        pacs.store(Part10Object.parse(abandoned.part10()));
         String noteUid = pacs.discard(abandoned.ref()).orElseThrow();
         assertEquals("113037", noteTitle(abandoned));
         assertTrue(sopUids(abandoned.study()).contains(noteUid));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.dimse.DimseServer;
 import com.imagingmanifest.net.dimse.DimseStatus;
 import com.imagingmanifest.testing.Dcmqrscp;
@@ -76,7 +77,7 @@ class DimsePacsMoveTest {
     void retrievesByCMoveAndTheMovedObjectIsHandedOverNotStoredAgain() throws Exception {
         try (Pacs pacs = pacs(SCP_AE)) {
             TestKos kos = TestKos.fresh();
-            pacs.store(kos.part10());
+            pacs.store(Part10Object.parse(kos.part10()));
             int before = ordinaryStores.get();
             byte[] back = pacs.retrieve(kos.study(), kos.series(), kos.sop()).orElseThrow();
             assertEquals(Part10.read(kos.part10()).dataSet(), Part10.read(back).dataSet());
@@ -99,7 +100,7 @@ class DimsePacsMoveTest {
     void aDestinationTheArchiveDoesNotKnowFailsNamingIt() throws Exception {
         try (Pacs pacs = pacs("NOTINTABLE")) {
             TestKos kos = TestKos.fresh();
-            pacs.store(kos.part10());
+            pacs.store(Part10Object.parse(kos.part10()));
             PacsException e = assertThrows(PacsException.class,
                     () -> pacs.retrieve(kos.study(), kos.series(), kos.sop()));
             assertEquals(PacsException.Kind.FAILED, e.kind(), e.getMessage());
@@ -118,7 +119,7 @@ class DimsePacsMoveTest {
     void aFailedSubOperationFailsWithItsCounts() throws Exception {
         try (Pacs pacs = pacs(REFUSING_AE)) {
             TestKos kos = TestKos.fresh();
-            pacs.store(kos.part10());
+            pacs.store(Part10Object.parse(kos.part10()));
             int refused = refusedStores.get();
             PacsException e = assertThrows(PacsException.class,
                     () -> pacs.retrieve(kos.study(), kos.series(), kos.sop()));

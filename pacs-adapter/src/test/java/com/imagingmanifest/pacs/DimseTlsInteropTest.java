@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.testing.Dcmtk;
 import com.imagingmanifest.testing.StoreScp;
 import com.imagingmanifest.testing.TestTls;
@@ -53,7 +54,7 @@ class DimseTlsInteropTest {
                 pacsCert.toString(), "-pw", "+cf", gatewayCert.toString());
                 Pacs pacs = PacsFactory.open(binding(scp, tls(pacsCert)))) {
             pacs.check();
-            pacs.store(kos.part10());
+            pacs.store(Part10Object.parse(kos.part10()));
             List<Path> files = scp.awaitFiles(1, Duration.ofSeconds(20));
             assertEquals(1, files.size());
             assertTrue(Dcmtk.dcmdump(files.get(0)).contains(kos.uids.get("SOP_UID")));
@@ -65,7 +66,7 @@ class DimseTlsInteropTest {
         try (StoreScp scp = Dcmtk.startStoreScp("TLSSCP", dir.resolve("out-untrusted"), "+tls", pacsKey.toString(),
                 pacsCert.toString(), "-pw", "+cf", gatewayCert.toString());
                 Pacs pacs = PacsFactory.open(binding(scp, tls(otherHostCert)))) {
-            PacsException e = assertThrows(PacsException.class, () -> pacs.store(TestKos.fresh().part10()));
+            PacsException e = assertThrows(PacsException.class, () -> pacs.store(Part10Object.parse(TestKos.fresh().part10())));
             assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
             assertTrue(scp.receivedFiles().isEmpty());
         }
@@ -77,7 +78,7 @@ class DimseTlsInteropTest {
         try (StoreScp scp = Dcmtk.startStoreScp("TLSSCP", dir.resolve("out-wrong-host"), "+tls",
                 otherHostKey.toString(), otherHostCert.toString(), "-pw", "+cf", gatewayCert.toString());
                 Pacs pacs = PacsFactory.open(binding(scp, tls(otherHostCert)))) {
-            PacsException e = assertThrows(PacsException.class, () -> pacs.store(TestKos.fresh().part10()));
+            PacsException e = assertThrows(PacsException.class, () -> pacs.store(Part10Object.parse(TestKos.fresh().part10())));
             assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("127.0.0.1"), e.getMessage());
             assertTrue(scp.receivedFiles().isEmpty());
         }

@@ -11,6 +11,7 @@ import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.testing.FreePorts;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import java.net.URI;
@@ -80,17 +81,20 @@ abstract class PacsContractTest {
     void storeReturnsTheInstanceAndAcceptsADuplicateSilently() throws Exception {
         TestKos kos = TestKos.fresh();
         byte[] bytes = kos.part10();
-        StoreResult first = pacs.store(bytes);
+        StoreResult first = pacs.store(Part10Object.parse(bytes));
         assertEquals(kos.ref(), first.instance());
         assertFalse(first.warning(), "status " + first.status());
-        StoreResult again = pacs.store(bytes);
+        StoreResult again = pacs.store(Part10Object.parse(bytes));
         assertEquals(kos.ref(), again.instance());
         assertEquals(1, findImages(kos).size(), "a duplicate store must not make a second instance");
     }
 
     @Test
-    void storeRefusesWhatIsNotPart10() {
-        assertThrows(IllegalArgumentException.class, () -> pacs.store(new byte[] {1, 2, 3}));
+    void storeRefusesAnObjectWithoutStudyOrSeries() {
+        DataSet bare = new DataSet();
+        bare.setString(Tag.SOPClassUID, Vr.UI, Uid.KeyObjectSelectionDocumentStorage);
+        bare.setString(Tag.SOPInstanceUID, Vr.UI, Uid.generate());
+        assertThrows(IllegalArgumentException.class, () -> pacs.store(Part10Object.write(bare, Uid.ExplicitVRLittleEndian)));
     }
 
     // ---- find
@@ -98,7 +102,7 @@ abstract class PacsContractTest {
     @Test
     void findAtStudyLevelMatchesByUidAndByPatientId() throws Exception {
         TestKos kos = TestKos.fresh();
-        pacs.store(kos.part10());
+        pacs.store(Part10Object.parse(kos.part10()));
         DataSet keys = new DataSet();
         keys.setString(Tag.StudyInstanceUID, Vr.UI, kos.study());
         keys.setEmpty(Tag.PatientID, Vr.LO);
@@ -122,7 +126,7 @@ abstract class PacsContractTest {
     @Test
     void findAtSeriesLevel() throws Exception {
         TestKos kos = TestKos.fresh();
-        pacs.store(kos.part10());
+        pacs.store(Part10Object.parse(kos.part10()));
         DataSet keys = new DataSet();
         keys.setString(Tag.StudyInstanceUID, Vr.UI, kos.study());
         keys.setEmpty(Tag.SeriesInstanceUID, Vr.UI);
@@ -138,7 +142,7 @@ abstract class PacsContractTest {
     @Test
     void findAtImageLevelWithASequenceAsReturnKeyOnly() throws Exception {
         TestKos kos = TestKos.fresh();
-        pacs.store(kos.part10());
+        pacs.store(Part10Object.parse(kos.part10()));
         List<DataSet> images = findImages(kos);
         assertEquals(1, images.size());
         assertEquals(kos.sop(), images.get(0).getString(Tag.SOPInstanceUID));
@@ -157,7 +161,7 @@ abstract class PacsContractTest {
     @Test
     void studyContextHoldsPatientAndGeneralStudyAttributes() throws Exception {
         TestKos kos = TestKos.fresh();
-        pacs.store(kos.part10());
+        pacs.store(Part10Object.parse(kos.part10()));
         DataSet context = pacs.studyContext(kos.study()).orElseThrow();
         assertEquals("Test^Patient", context.getString(Tag.PatientName));
         assertEquals(kos.pid(), context.getString(Tag.PatientID));
@@ -183,7 +187,7 @@ abstract class PacsContractTest {
     void retrieveGivesTheDataSetThatWasStored() throws Exception {
         TestKos kos = TestKos.fresh();
         byte[] bytes = kos.part10();
-        pacs.store(bytes);
+        pacs.store(Part10Object.parse(bytes));
         byte[] back = pacs.retrieve(kos.study(), kos.series(), kos.sop()).orElseThrow();
         assertEquals(Part10.read(bytes).dataSet(), Part10.read(back).dataSet());
     }
@@ -191,7 +195,7 @@ abstract class PacsContractTest {
     @Test
     void retrieveOfAnUnknownInstanceIsEmpty() throws Exception {
         TestKos kos = TestKos.fresh();
-        pacs.store(kos.part10());
+        pacs.store(Part10Object.parse(kos.part10()));
         assertEquals(Optional.empty(), pacs.retrieve(kos.study(), kos.series(), Uid.generate()));
     }
 
@@ -201,7 +205,7 @@ abstract class PacsContractTest {
     void removeByEachPolicyAsDeclared() throws Exception {
         for (SupersededPolicy policy : SupersededPolicy.values()) {
             TestKos kos = TestKos.fresh();
-            pacs.store(kos.part10());
+            pacs.store(Part10Object.parse(kos.part10()));
             if (!pacs.supports(policy)) {
                 PacsException e = assertThrows(PacsException.class, () -> pacs.remove(kos.ref(), policy));
                 assertEquals(PacsException.Kind.UNSUPPORTED, e.kind(), policy.name());

@@ -33,6 +33,22 @@ public final class Part10 {
     }
 
     public static DicomFile read(byte[] bytes, DataSetReader reader) {
+        FileMeta meta = fileMeta(bytes);
+        if (meta == null) {
+            return readBare(bytes, reader);
+        }
+        int end = meta.dataSetOffset();
+        TransferSyntax ts = DataSetReader.transferSyntax(meta.transferSyntaxUid(), end);
+        DataSet ds = reader.readDataSet(bytes, end, bytes.length - end, ts, end);
+        return new DicomFile(meta.elements(), ds);
+    }
+
+    /**
+     * The File Meta Information (group 0002) of a file and the offset where its data set starts: the
+     * one reader of group 0002 in the project. Null when {@code bytes} start with a data set instead
+     * (no "DICM" prefix, no group 0002 element at the start).
+     */
+    static FileMeta fileMeta(byte[] bytes) {
         int start;
         if (hasPrefix(bytes, PREAMBLE)) {
             start = PREAMBLE + 4;
@@ -41,7 +57,7 @@ public final class Part10 {
         } else if (bytes.length >= 8 && looksExplicit(bytes, 0x0002)) {
             start = 0;
         } else {
-            return readBare(bytes, reader);
+            return null;
         }
         TokenReader r = new TokenReader(bytes, start, bytes.length - start, true, start, 1);
         DataSet meta = new DataSet();
@@ -54,13 +70,25 @@ public final class Part10 {
             meta.put(r.tag(), r.vr(), DataSetReader.value(r, SpecificCharacterSet.DEFAULT));
             end = r.position();
         }
-        String tsUid = meta.getString(Tag.TransferSyntaxUID);
-        if (tsUid == null) {
+        if (meta.getString(Tag.TransferSyntaxUID) == null) {
             throw new DicomParseException(end, "file meta information has no Transfer Syntax UID (0002,0010)");
         }
-        TransferSyntax ts = DataSetReader.transferSyntax(tsUid, end);
-        DataSet ds = reader.readDataSet(bytes, end, bytes.length - end, ts, end);
-        return new DicomFile(meta, ds);
+        return new FileMeta(meta, start, end);
+    }
+
+    /**
+     * Group 0002 as read: its elements, where it starts (after the preamble and "DICM" when present)
+     * and where the data set starts.
+     */
+    record FileMeta(DataSet elements, int start, int dataSetOffset) {
+        String transferSyntaxUid() {
+            return elements.getString(Tag.TransferSyntaxUID);
+        }
+
+        /** Whether the file has the 128-byte preamble and "DICM" prefix PS3.10 7.1 requires. */
+        boolean hasPreamble() {
+            return start == PREAMBLE + 4;
+        }
     }
 
     /** A data set without file meta: explicit or implicit VR LE when its first element says so. */
@@ -113,6 +141,14 @@ public final class Part10 {
 
     /** As {@link #write(DicomFile)}, the data set written by {@code writer} (e.g. undefined lengths). */
     public static byte[] write(DicomFile file, DataSetWriter writer) {
+        return encode(file, writer).file();
+    }
+
+    /** A file's bytes and where its data set starts in them. */
+    record Encoded(byte[] file, int dataSetOffset) {
+    }
+
+    static Encoded encode(DicomFile file, DataSetWriter writer) {
         DataSet meta = new DataSet(file.fileMeta());
         meta.setBytes(Tag.FileMetaInformationGroupLength, Vr.UL, new byte[4]);
         if (writer.transferSyntax() != TransferSyntax.forUid(file.transferSyntaxUid())) {
@@ -123,9 +159,10 @@ public final class Part10 {
         sink.write('D').write('I').write('C').write('M');
         // PS3.10 7.1: the meta is always explicit VR little endian
         new DataSetWriter(TransferSyntax.EXPLICIT_VR_LE).writeDataSet(meta, sink, true, SpecificCharacterSet.DEFAULT, 0x0002);
+        int dataSetOffset = sink.size();
         byte[] body = writer.toBytes(file.dataSet());
         sink.write(body, 0, body.length);
-        return sink.toByteArray();
+        return new Encoded(sink.toByteArray(), dataSetOffset);
     }
 
     /** File Meta Information (PS3.10 7.1) for a data set to be written in {@code transferSyntaxUid}. */

@@ -1,10 +1,10 @@
 package com.imagingmanifest.gateway.bench;
 
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.kos.KosDocument;
 import com.imagingmanifest.kos.ManifestToKos;
 import com.imagingmanifest.net.dimse.DimseClient;
-import com.imagingmanifest.net.dimse.Part10Object;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,10 +1,11 @@
 package com.imagingmanifest.gateway.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.context.FhirVersionEnum;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import com.imagingmanifest.gateway.config.GatewayProperties;
+import com.imagingmanifest.gateway.manifest.ManifestReads;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
 import com.imagingmanifest.gateway.store.ManifestStore;
 import com.imagingmanifest.gateway.store.SigningKeys;
@@ -36,9 +37,7 @@ class FhirServerConfiguration {
     @Bean
     FhirContext fhirContext() {
         // its own context: the strict error handler must not leak into a shared cached one
-        FhirContext fhir = FhirContext.forDstu3();
-        // unknown elements and other structural errors become 400, not silently dropped content
-        fhir.setParserErrorHandler(new StrictErrorHandler());
+        FhirContext fhir = ParserFailures.strictContext(FhirVersionEnum.DSTU3);
         // HAPI scans the model classes of each resource type on first use: for ImagingManifest and the
         // types the server answers with, that is over a second of a start-up, spent when the servlet
         // initialises at the very end. Scanning them now on another thread overlaps it with the rest
@@ -56,7 +55,8 @@ class FhirServerConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<FhirVersions> fhirServlet(FhirContext fhir, ManifestStore store, ManifestWriter writer,
+    ServletRegistrationBean<FhirVersions> fhirServlet(FhirContext fhir, ManifestStore store, ManifestReads reads,
+            ManifestWriter writer,
             Clock clock, SmartConfiguration smart, ObjectProvider<BuildProperties> build, SigningKeys signingKeys,
             com.imagingmanifest.gateway.viewer.ViewerLinks viewerLinks,
             @Value("${gateway.paging.link-lifetime:1h}") Duration pageLinkLifetime) {
@@ -66,15 +66,14 @@ class FhirServerConfiguration {
         BuildProperties info = build.getIfAvailable();
         server.setServerVersion(info != null ? info.getVersion() : "unknown");
         // pages are read from the store by key; their state is in the signed next link (no paging provider)
-        ImagingManifestProvider manifests = new ImagingManifestProvider(store, writer, fhir, clock,
+        ImagingManifestProvider manifests = new ImagingManifestProvider(store, reads, writer, fhir, clock,
                 new PageLinks(signingKeys, clock, pageLinkLifetime), viewerLinks);
         server.registerProvider(manifests);
-        server.registerInterceptor(new StoreFailures());
+        server.registerInterceptor(new FailureMapper());
         common(server, smart);
 
         // the R5 ImagingSelection base: the same provider behind a translation (docs/architecture.md §2)
-        FhirContext r5 = FhirContext.forR5();
-        r5.setParserErrorHandler(new StrictErrorHandler());
+        FhirContext r5 = ParserFailures.strictContext(FhirVersionEnum.R5);
         RestfulServer r5Server = new RestfulServer(r5);
         r5Server.setServerName(server.getServerName());
         r5Server.setServerVersion(server.getServerVersion());

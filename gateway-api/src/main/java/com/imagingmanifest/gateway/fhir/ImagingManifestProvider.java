@@ -34,14 +34,12 @@ import ca.uhn.fhir.rest.param.UriAndListParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.UrlUtil;
 import com.imagingmanifest.gateway.viewer.ViewerLinks;
+import com.imagingmanifest.gateway.manifest.ManifestException;
+import com.imagingmanifest.gateway.manifest.ManifestReads;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
 import com.imagingmanifest.gateway.store.ManifestStore;
 import com.imagingmanifest.gateway.store.SearchQuery;
@@ -79,14 +77,16 @@ final class ImagingManifestProvider implements IResourceProvider {
     static final String TOTAL = "_total";
 
     private final ManifestStore store;
+    private final ManifestReads reads;
     private final ManifestWriter writer;
     private final FhirContext fhir;
     private final Clock clock;
     private final PageLinks pageLinks;
     private final ViewerLinks links;
 
-    ImagingManifestProvider(ManifestStore store, ManifestWriter writer, FhirContext fhir, Clock clock,
-            PageLinks pageLinks, ViewerLinks links) {
+    ImagingManifestProvider(ManifestStore store, ManifestReads reads, ManifestWriter writer, FhirContext fhir,
+            Clock clock, PageLinks pageLinks, ViewerLinks links) {
+        this.reads = reads;
         this.links = links;
         this.store = store;
         this.writer = writer;
@@ -103,18 +103,8 @@ final class ImagingManifestProvider implements IResourceProvider {
     @Read(version = true)
     public ImagingManifest read(@IdParam IdType id, RequestDetails request) {
         Tenant tenant = tenant(request);
-        StoredVersion version;
-        if (id.hasVersionIdPart()) {
-            version = store.version(tenant.id(), id.getIdPart(), versionNumber(id.getVersionIdPart()))
-                    .orElseThrow(() -> new ResourceNotFoundException(id));
-        } else {
-            version = existing(tenant, id);
-        }
-        if (version.deleted()) {
-            throw new ResourceGoneException("ImagingManifest/" + id.getIdPart() + " was deleted (version "
-                    + version.versionId() + ")");
-        }
-        return toResource(tenant, version);
+        return toResource(tenant, reads.read(tenant.id(), id.getIdPart(),
+                id.hasVersionIdPart() ? id.getVersionIdPart() : null));
     }
 
     @Create
@@ -131,7 +121,7 @@ final class ImagingManifestProvider implements IResourceProvider {
                         List<VersionKey> matches = store.search(tenant.id(),
                                 ManifestSearchParameters.toQuery(parameters, clock.millis()), null, 2).keys();
                         if (matches.size() > 1) {
-                            throw new PreconditionFailedException("If-None-Exist matched " + matches.size()
+                            throw new ManifestException.PreconditionFailed("If-None-Exist matched " + matches.size()
                                     + " manifests; it must match at most one");
                         }
                         return matches.isEmpty() ? Optional.empty()
@@ -180,10 +170,7 @@ final class ImagingManifestProvider implements IResourceProvider {
     MethodOutcome patchWith(IdType id, RequestDetails request,
             java.util.function.BiFunction<Tenant, StoredVersion, ImagingManifest> patched) {
         Tenant tenant = tenant(request);
-        StoredVersion current = existing(tenant, id);
-        if (current.deleted()) {
-            throw new ResourceGoneException("ImagingManifest/" + id.getIdPart() + " was deleted");
-        }
+        StoredVersion current = reads.live(tenant.id(), id.getIdPart());
         checkIfMatch(request, current);
         ImagingManifest manifest = patched.apply(tenant, current);
         if (!id.getIdPart().equals(manifest.getIdElement().getIdPart())) {
@@ -392,8 +379,7 @@ final class ImagingManifestProvider implements IResourceProvider {
     }
 
     private StoredVersion existing(Tenant tenant, IdType id) {
-        return store.current(tenant.id(), id.getIdPart()).orElseThrow(() -> new ResourceNotFoundException(
-                new IdType(RESOURCE, id.getIdPart())));
+        return reads.current(tenant.id(), id.getIdPart());
     }
 
     /** HAPI leaves If-Match to the provider (docs/architecture.md §2): 412 unless it names the current version. */
@@ -408,7 +394,7 @@ final class ImagingManifestProvider implements IResourceProvider {
         }
         tag = tag.replace("\"", "");
         if (!tag.equals(Long.toString(current.versionId()))) {
-            throw new PreconditionFailedException("If-Match " + ifMatch + " does not match the current version "
+            throw new ManifestException.PreconditionFailed("If-Match " + ifMatch + " does not match the current version "
                     + current.versionId() + " of ImagingManifest/" + current.resourceId());
         }
     }
@@ -420,20 +406,12 @@ final class ImagingManifestProvider implements IResourceProvider {
     private static StoredVersion conditional(RequestDetails request, Supplier<StoredVersion> write) {
         try {
             return write.get();
-        } catch (ResourceVersionConflictException e) {
+        } catch (ManifestException.VersionConflict e) {
             String ifMatch = request.getHeader(Constants.HEADER_IF_MATCH);
             if (ifMatch == null || ifMatch.isBlank()) {
                 throw e;
             }
-            throw new PreconditionFailedException("If-Match " + ifMatch + ": " + e.getMessage());
-        }
-    }
-
-    private static long versionNumber(String versionId) {
-        try {
-            return Long.parseLong(versionId);
-        } catch (NumberFormatException e) {
-            throw new ResourceNotFoundException("No version " + versionId);
+            throw new ManifestException.PreconditionFailed("If-Match " + ifMatch + ": " + e.getMessage());
         }
     }
 

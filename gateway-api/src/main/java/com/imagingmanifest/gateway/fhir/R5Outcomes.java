@@ -11,7 +11,7 @@ import java.util.List;
 import org.hl7.fhir.r5.model.OperationOutcome;
 
 /**
- * Errors of the R5 base as R5 OperationOutcomes. The write path and {@link StoreFailures} speak STU3
+ * Errors of the R5 base as R5 OperationOutcomes. The write path and {@link FailureMapper} speak STU3
  * (they are shared with the STU3 base); an OperationOutcome's JSON is the same in both versions for
  * what they put in it (severity, code, diagnostics, expression), so it is re-read as R5.
  */
@@ -19,7 +19,7 @@ import org.hl7.fhir.r5.model.OperationOutcome;
 final class R5Outcomes {
     private final FhirContext stu3;
     private final FhirContext r5;
-    private final StoreFailures storeFailures = new StoreFailures();
+    private final FailureMapper failures = new FailureMapper();
 
     R5Outcomes(FhirContext stu3, FhirContext r5) {
         this.stu3 = stu3;
@@ -39,7 +39,7 @@ final class R5Outcomes {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException classify(RequestDetails request, Throwable failure) {
-        BaseServerResponseException answer = storeFailures.classify(request, failure);
+        BaseServerResponseException answer = failures.classify(request, failure);
         if (answer == null && failure instanceof BaseServerResponseException answered) {
             answer = answered;
         }

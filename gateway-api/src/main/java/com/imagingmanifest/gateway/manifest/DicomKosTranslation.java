@@ -1,6 +1,7 @@
 package com.imagingmanifest.gateway.manifest;
 
 import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.kos.KosDocument;
 import com.imagingmanifest.kos.ManifestProblem;
 import com.imagingmanifest.kos.ManifestToKos;
@@ -23,7 +24,7 @@ class DicomKosTranslation implements KosTranslation {
     }
 
     @Override
-    public List<Kos> translate(ImagingManifest manifest, Map<String, DataSet> studyContexts, PacsBinding binding,
+    public List<Part10Object> translate(ImagingManifest manifest, Map<String, DataSet> studyContexts, PacsBinding binding,
             List<String> sopInstanceUids) throws ContradictionException {
         // each series item names where viewers retrieve from: the binding's AE title and public DICOMweb base
         String dicomweb = binding.viewerDicomwebUrl() == null ? null : binding.viewerDicomwebUrl().toString();
@@ -35,8 +36,7 @@ class DicomKosTranslation implements KosTranslation {
             // validation already passed: what remains contradicts the PACS (e.g. the study's patient)
             throw new ContradictionException(problems(e.problems()));
         }
-        return documents.stream().map(d -> new Kos(d.sopInstanceUid(), d.studyInstanceUid(),
-                d.seriesInstanceUid(), d.toPart10())).toList();
+        return documents.stream().map(KosDocument::toPart10Object).toList();
     }
 
     private static List<Problem> problems(List<ManifestProblem> problems) {

@@ -1,6 +1,7 @@
 package com.imagingmanifest.gateway.manifest;
 
 import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.pacs.PacsBinding;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,6 @@ public interface KosTranslation {
 
     /** A problem with a manifest: where (FHIRPath) and what. */
     record Problem(String location, String message) {
-    }
-
-    /** One KOS ready to store, and where it belongs. */
-    record Kos(String sopInstanceUid, String studyInstanceUid, String seriesInstanceUid, byte[] part10) {
     }
 
     /** Thrown when the manifest contradicts what the PACS holds (e.g. its patient): HTTP 422. */
@@ -35,10 +32,11 @@ public interface KosTranslation {
     List<Problem> validate(ImagingManifest manifest);
 
     /**
-     * One KOS per selected study. {@code studyContexts} maps each Study Instance UID to the Patient
+     * One KOS per selected study, each written once with the identity a store needs (SOP Instance,
+     * study and series UIDs), so the PACS port never parses it again. {@code studyContexts} maps each Study Instance UID to the Patient
      * and General Study attributes the PACS holds. {@code sopInstanceUids} null lets the translation
      * choose (taking the manifest's DICOM identifier if any), else one UID per study, in study order.
      */
-    List<Kos> translate(ImagingManifest manifest, Map<String, DataSet> studyContexts, PacsBinding binding,
+    List<Part10Object> translate(ImagingManifest manifest, Map<String, DataSet> studyContexts, PacsBinding binding,
             List<String> sopInstanceUids) throws ContradictionException;
 }

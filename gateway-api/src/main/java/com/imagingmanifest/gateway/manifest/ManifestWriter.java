@@ -1,13 +1,10 @@
 package com.imagingmanifest.gateway.manifest;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.gateway.store.ConcurrentWriteException;
-import com.imagingmanifest.gateway.fhir.OperationOutcomes;
 import com.imagingmanifest.gateway.store.IndexEntries;
 import com.imagingmanifest.gateway.store.IntentTakenOverException;
 import com.imagingmanifest.gateway.store.ManifestStore;
@@ -32,8 +29,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.hl7.fhir.dstu3.model.Identifier;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
-import org.hl7.fhir.dstu3.model.OperationOutcome;
-import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -98,7 +93,7 @@ public class ManifestWriter {
             Supplier<Optional<StoredVersion>> existing) {
         List<KosTranslation.Problem> problems = translation.validate(manifest);
         if (!problems.isEmpty()) {
-            throw invalid(problems);
+            throw new ManifestException.InvalidManifest(problems);
         }
         long deadline = System.nanoTime() + CONDITION_WAIT.toNanos();
         while (true) {
@@ -113,7 +108,7 @@ public class ManifestWriter {
             } catch (ConcurrentWriteException e) {
                 if (System.nanoTime() > deadline) {
                     // the holder is slow or died (recovery releases a dead one's claim after its grace)
-                    throw new ResourceVersionConflictException(e.getMessage() + " for longer than "
+                    throw new ManifestException.VersionConflict(e.getMessage() + " for longer than "
                             + CONDITION_WAIT.toSeconds() + " s; retry later");
                 }
                 pause();
@@ -156,7 +151,7 @@ public class ManifestWriter {
             try {
                 connections.of(tenant).check();
             } catch (PacsException e) {
-                throw PacsFailures.toHttp(e);
+                throw PacsFailures.of(e);
             }
         }
         StoredVersion deleted;
@@ -164,7 +159,7 @@ public class ManifestWriter {
             deleted = store.commit(tenant.id(), previous.resourceId(), previous.versionId(),
                     previous.versionId() + 1, now(), null, null, List.of(), null);
         } catch (ConcurrentWriteException e) {
-            throw new ResourceVersionConflictException(e.getMessage());
+            throw new ManifestException.VersionConflict(e.getMessage());
         }
         retire(tenant, previous);
         return deleted;
@@ -177,7 +172,7 @@ public class ManifestWriter {
             // a conditional create (heldIntent set) validated before it claimed its condition
             List<KosTranslation.Problem> problems = translation.validate(manifest);
             if (!problems.isEmpty()) {
-                throw invalid(problems);
+                throw new ManifestException.InvalidManifest(problems);
             }
         }
         Pacs pacs = connections.of(tenant);
@@ -194,7 +189,7 @@ public class ManifestWriter {
             }
             throw e;
         }
-        List<KosTranslation.Kos> kos = prepared.kos();
+        List<Part10Object> kos = prepared.kos();
         List<InstanceRef> refs = prepared.refs();
         long version = prepared.version();
         Instant now = prepared.now();
@@ -209,7 +204,7 @@ public class ManifestWriter {
         List<InstanceRef> stored = new ArrayList<>();
         try {
             for (int i = 0; i < kos.size(); i++) {
-                pacs.store(kos.get(i).part10());
+                pacs.store(kos.get(i));
                 stored.add(refs.get(i));
             }
         } catch (PacsException e) {
@@ -217,7 +212,7 @@ public class ManifestWriter {
             // the intent then stays open for recovery to look again once the grace has passed
             abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage(),
                     e.kind() == PacsException.Kind.TIMEOUT);
-            throw PacsFailures.toHttp(e);
+            throw PacsFailures.of(e);
         }
         StoredVersion committed;
         try {
@@ -225,13 +220,13 @@ public class ManifestWriter {
                     json, index, refs, intentId);
         } catch (ConcurrentWriteException e) {
             abandon(tenant, pacs, intentId, stored, "lost a concurrent write", false);
-            throw new ResourceVersionConflictException(e.getMessage());
+            throw new ManifestException.VersionConflict(e.getMessage());
         } catch (IntentTakenOverException e) {
             // recovery took the intent over while this write was still storing: it may have looked for
             // these KOS before they arrived and found nothing to remove, so the one who knows they are
             // there removes them
             discardAfterTakeOver(tenant, pacs, id, stored);
-            throw OperationOutcomes.failure(503, IssueType.TRANSIENT, "the write took longer than the recovery grace"
+            throw new ManifestException.WriteUndone("the write took longer than the recovery grace"
                     + " and was undone; nothing was changed");
         } catch (RuntimeException e) {
             // the store failed: the commit may or may not have happened (a lost connection hides it)
@@ -245,7 +240,7 @@ public class ManifestWriter {
     }
 
     /** What a write stores: its KOS (one per selected study), the version and its index. */
-    private record Prepared(List<KosTranslation.Kos> kos, List<InstanceRef> refs, long version, Instant now,
+    private record Prepared(List<Part10Object> kos, List<InstanceRef> refs, long version, Instant now,
             String json, IndexEntries index) {
     }
 
@@ -265,27 +260,26 @@ public class ManifestWriter {
         if (previous == null && manifest.hasIdentifier() && dicomIdentifier) {
             String given = ManifestIndexer.bareUid(manifest.getIdentifier().getValue());
             if (!Uid.isValid(given)) {
-                throw invalid(List.of(new KosTranslation.Problem("ImagingManifest.identifier.value",
+                throw new ManifestException.InvalidManifest(List.of(new KosTranslation.Problem("ImagingManifest.identifier.value",
                         "a urn:dicom:uid identifier must be urn:oid: and a valid DICOM UID")));
             }
             sopUids.set(0, given);
             clientUid = given;
         }
-        List<KosTranslation.Kos> kos;
+        List<Part10Object> kos;
         try {
             kos = translation.translate(manifest, contexts, tenant.pacs(), sopUids);
         } catch (KosTranslation.ContradictionException e) {
-            UnprocessableEntityException refused = new UnprocessableEntityException(e.getMessage());
-            refused.setOperationOutcome(outcome(IssueType.BUSINESSRULE, e.problems()));
-            throw refused;
+            throw new ManifestException.Unprocessable(ManifestException.Unprocessable.Reason.CONTRADICTS_PACS,
+                    e.getMessage(), e.problems());
         }
-        List<InstanceRef> refs = kos.stream().map(k -> new InstanceRef(k.studyInstanceUid(), k.seriesInstanceUid(),
-                k.sopInstanceUid(), Uid.KeyObjectSelectionDocumentStorage)).toList();
+        List<InstanceRef> refs = kos.stream().map(InstanceRef::of).toList();
         // only a client-given UID can name a KOS already stored: the generated ones are new UUID-derived
         // UIDs (2.25), so asking the store about them would be a round trip per study for nothing
         if (clientUid != null && store.isCommittedKos(clientUid)) {
-            throw new UnprocessableEntityException("identifier " + DICOM_UID_SYSTEM + "|urn:oid:"
-                    + clientUid + " already names a stored KOS; omit it to get a new one");
+            throw new ManifestException.Unprocessable(ManifestException.Unprocessable.Reason.KOS_EXISTS,
+                    "identifier " + DICOM_UID_SYSTEM + "|urn:oid:" + clientUid
+                    + " already names a stored KOS; omit it to get a new one", List.of());
         }
 
         long version = previous == null ? 1 : previous.versionId() + 1;
@@ -307,7 +301,7 @@ public class ManifestWriter {
         try {
             return store.openIntent(tenant.id(), id, baseVersion, List.of(), now());
         } catch (ConcurrentWriteException e) {
-            throw new ResourceVersionConflictException(e.getMessage());
+            throw new ManifestException.VersionConflict(e.getMessage());
         }
     }
 
@@ -343,15 +337,12 @@ public class ManifestWriter {
                     context = pacs.studyContext(uid);
                 }
             } catch (PacsException e) {
-                throw PacsFailures.toHttp(e);
+                throw PacsFailures.of(e);
             }
             if (context.isEmpty()) {
-                UnprocessableEntityException unknown = new UnprocessableEntityException(
-                        "Study " + uid + " is not on the organization's PACS");
-                unknown.setOperationOutcome(outcome(IssueType.NOTFOUND,
-                        List.of(new KosTranslation.Problem("ImagingManifest.study.uid",
-                                "Study " + uid + " is not on the organization's PACS"))));
-                throw unknown;
+                String missing = "Study " + uid + " is not on the organization's PACS";
+                throw new ManifestException.Unprocessable(ManifestException.Unprocessable.Reason.STUDY_NOT_ON_PACS,
+                        missing, List.of(new KosTranslation.Problem("ImagingManifest.study.uid", missing)));
             }
             contexts.put(uid, context.get());
         }
@@ -459,26 +450,6 @@ public class ManifestWriter {
                         previous.resourceId(), e.getMessage());
             }
         }
-    }
-
-    static InvalidRequestException invalid(List<KosTranslation.Problem> problems) {
-        InvalidRequestException e = new InvalidRequestException("Invalid ImagingManifest: "
-                + problems.stream().map(p -> p.location() + ": " + p.message()).reduce((a, b) -> a + "; " + b)
-                .orElse(""));
-        e.setOperationOutcome(outcome(IssueType.INVALID, problems));
-        return e;
-    }
-
-    private static OperationOutcome outcome(IssueType type, List<KosTranslation.Problem> problems) {
-        OperationOutcome outcome = new OperationOutcome();
-        for (KosTranslation.Problem p : problems) {
-            OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-                    .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(p.message());
-            if (p.location() != null && !p.location().isBlank()) {
-                issue.addExpression(p.location());
-            }
-        }
-        return outcome;
     }
 
     private Instant now() {

@@ -1,17 +1,15 @@
 package com.imagingmanifest.gateway.manifest;
 
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import com.imagingmanifest.gateway.fhir.OperationOutcomes;
 import com.imagingmanifest.pacs.PacsException;
 import java.util.Locale;
-import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP answer to a PACS failure (the mapping of {@link PacsException}). The PACS's own text names
- * internal hosts, ports, URLs and AE titles: it goes to the log, on a line carrying the request's id,
- * and the client gets the kind of failure and that id (docs/security.md).
+ * What a PACS failure means for a write ({@link PacsException} to a {@link ManifestException}). The
+ * PACS's own text names internal hosts, ports, URLs and AE titles: it goes to the log, on a line
+ * carrying the request's id, and the exception's message says only the kind of failure
+ * (docs/security.md).
  */
 final class PacsFailures {
     private static final Logger log = LoggerFactory.getLogger(PacsFailures.class);
@@ -19,7 +17,7 @@ final class PacsFailures {
     private PacsFailures() {
     }
 
-    static BaseServerResponseException toHttp(PacsException e) {
+    static ManifestException of(PacsException e) {
         String kind = e.kind().name().toLowerCase(Locale.ROOT);
         log.warn("PACS {} (status {}): {}", kind, e.status(), e.getMessage());
         String message = "The organization's PACS " + switch (e.kind()) {
@@ -28,10 +26,10 @@ final class PacsFailures {
             case REFUSED -> "refused the request";
             case FAILED -> "reported a failure";
             case UNSUPPORTED -> "does not support this operation";
-        } + "; nothing was changed" + OperationOutcomes.requestIdNote();
+        } + "; nothing was changed";
         return switch (e.kind()) {
-            case UNREACHABLE, TIMEOUT -> OperationOutcomes.failure(503, IssueType.TRANSIENT, message);
-            case REFUSED, FAILED, UNSUPPORTED -> OperationOutcomes.failure(502, IssueType.EXCEPTION, message);
+            case UNREACHABLE, TIMEOUT -> new ManifestException.PacsUnavailable(message, e);
+            case REFUSED, FAILED, UNSUPPORTED -> new ManifestException.PacsRefused(message, e);
         };
     }
 }

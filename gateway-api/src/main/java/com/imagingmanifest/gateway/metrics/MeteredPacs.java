@@ -1,6 +1,7 @@
 package com.imagingmanifest.gateway.metrics;
 
 import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.pacs.InstanceRef;
 import com.imagingmanifest.pacs.KosChanges;
 import com.imagingmanifest.pacs.KosLedger;
@@ -62,8 +63,8 @@ public final class MeteredPacs implements Pacs {
     }
 
     @Override
-    public StoreResult store(byte[] part10) throws PacsException {
-        return timed("store", () -> pacs.store(part10));
+    public StoreResult store(Part10Object object) throws PacsException {
+        return timed("store", () -> pacs.store(object));
     }
 
     @Override

@@ -1,19 +1,18 @@
 package com.imagingmanifest.gateway.ingest;
 
-import com.imagingmanifest.gateway.ApiTestSupport;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.DEMO;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.DEMO_AE;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.KOS_CLASS;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.OTHER;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.ROUTER;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.SHARED_AE;
+import static com.imagingmanifest.gateway.ingest.IngestTestSupport.assertWadoEndpoint;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.byKos;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.bySelectedStudy;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.client;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.kosFile;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.source;
 import static com.imagingmanifest.gateway.ingest.IngestTestSupport.storescu;
-import static com.imagingmanifest.gateway.ingest.IngestTestSupport.assertWadoEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,11 +23,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.io.Part10;
+import com.imagingmanifest.dicom.io.Part10Object;
+import com.imagingmanifest.gateway.ApiTestSupport;
 import com.imagingmanifest.kos.KosTitle;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.DimseException;
 import com.imagingmanifest.net.dimse.DimseStatus;
-import com.imagingmanifest.net.dimse.Part10Object;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import com.imagingmanifest.testing.TestData;
 import com.imagingmanifest.testing.ToolResult;

@@ -9,10 +9,10 @@ import static com.imagingmanifest.gateway.ingest.ScpIngestionTest.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.DimseException;
 import com.imagingmanifest.net.dimse.DimseStatus;
-import com.imagingmanifest.net.dimse.Part10Object;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import com.imagingmanifest.testing.TestData;
 import com.imagingmanifest.testing.TestTls;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.gateway.ApiTestSupport;
 import com.imagingmanifest.gateway.FakeKosTranslation;
@@ -88,8 +87,7 @@ class ManifestWriterTest {
         Tenant tenant = tenant(SupersededPolicy.DELETE);
         pacs.storesBeforeTimeout.set(1);
         assertThatThrownBy(() -> writer.create(tenant, twoStudies()))
-                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(503));
+                .isInstanceOf(ManifestException.PacsUnavailable.class);
         assertThat(pacs.stored).isEmpty();
         assertThat(store.history("1", null, null, null, 1).keys()).isEmpty();
         // a timed-out store may still land on the PACS: recovery looks again after the grace
@@ -132,8 +130,7 @@ class ManifestWriterTest {
             assertThat(recovery.settle(Instant.now().plusSeconds(3600))).isEqualTo(1);
         };
         assertThatThrownBy(() -> writer.create(tenant, ApiTestSupport.manifest(study, 1, "overtaken")))
-                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(503));
+                .isInstanceOf(ManifestException.WriteUndone.class);
         assertThat(pacs.stored).as("no orphan KOS").isEmpty();
         assertThat(store.history("1", null, null, null, 1).keys()).isEmpty();
         assertThat(openIntents()).isZero();
@@ -148,8 +145,7 @@ class ManifestWriterTest {
             pacs.refuseRemovals = true;
         };
         assertThatThrownBy(() -> writer.create(tenant, ApiTestSupport.manifest(study, 1, "overtaken")))
-                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(503));
+                .isInstanceOf(ManifestException.WriteUndone.class);
         assertThat(pacs.stored).hasSize(1);
         assertThat(openIntents()).as("the KOS left is recovery's to remove").isEqualTo(1);
         pacs.refuseRemovals = false;
@@ -193,8 +189,7 @@ class ManifestWriterTest {
         StoredVersion v1 = writer.create(tenant, ApiTestSupport.manifest(study, 1, "v1"));
         pacs.down = true;
         assertThatThrownBy(() -> writer.delete(tenant, v1))
-                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(503));
+                .isInstanceOf(ManifestException.PacsUnavailable.class);
         assertThat(store.current("1", v1.resourceId()).orElseThrow().deleted()).isFalse();
     }
 
@@ -224,8 +219,8 @@ class ManifestWriterTest {
         ImagingManifest again = ApiTestSupport.manifest(study, 1, "same uid");
         again.getIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + chosen);
         assertThatThrownBy(() -> writer.create(tenant, again))
-                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(422));
+                .isInstanceOfSatisfying(ManifestException.Unprocessable.class, e -> assertThat(e.reason())
+                        .isEqualTo(ManifestException.Unprocessable.Reason.KOS_EXISTS));
         StoredVersion v2 = writer.update(tenant, v1, m);
         assertThat(store.kos("1", v2.resourceId(), 2).get(0).sopInstanceUid()).isNotEqualTo(chosen);
     }

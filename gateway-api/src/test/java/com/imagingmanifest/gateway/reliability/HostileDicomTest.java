@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.DimseException;
 import com.imagingmanifest.net.dimse.DimseStatus;
-import com.imagingmanifest.net.dimse.Part10Object;
 import com.imagingmanifest.net.pdu.AAssociateRj;
 import com.imagingmanifest.net.pdu.AAssociateRq;
 import com.imagingmanifest.net.pdu.PduWriter;

@@ -1,10 +1,10 @@
 package com.imagingmanifest.net.tools;
 
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.dicom.tools.Tool;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.DimseException;
 import com.imagingmanifest.net.dimse.DimseStatus;
-import com.imagingmanifest.net.dimse.Part10Object;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

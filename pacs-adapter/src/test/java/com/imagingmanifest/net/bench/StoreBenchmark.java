@@ -1,8 +1,8 @@
 package com.imagingmanifest.net.bench;
 
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.KosFixture;
 import com.imagingmanifest.net.dimse.DimseClient;
-import com.imagingmanifest.net.dimse.Part10Object;
 import com.imagingmanifest.testing.Dcmtk;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import java.nio.file.Files;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.KosFixture;
 import com.imagingmanifest.testing.Dcmtk;
 import com.imagingmanifest.testing.FreePorts;

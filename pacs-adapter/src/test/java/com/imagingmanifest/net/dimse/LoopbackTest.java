@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.imagingmanifest.dicom.data.Uid;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.KosFixture;
 import com.imagingmanifest.net.pdu.AAssociateRj;
 import com.imagingmanifest.testing.TestTls;

@@ -9,6 +9,7 @@ import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.KosFixture;
 import com.imagingmanifest.net.OrthancRest;
 import com.imagingmanifest.testing.PrivateOrthanc;

@@ -3,6 +3,7 @@ package com.imagingmanifest.net.dimse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.net.KosFixture;
 import java.nio.file.Path;
 import java.time.Duration;
