@@ -38,6 +38,9 @@ interface Archive extends AutoCloseable {
      */
     Set<String> liveKos(String studyUid);
 
+    /** Whether the archive holds KO instance {@code sop} of the study (rejected or not). */
+    boolean holds(String studyUid, String sop);
+
     /** What the archive holds of KOS {@code sop}, for a failure message. */
     String whereIs(String studyUid, String sop);
 
@@ -81,8 +84,13 @@ interface Archive extends AutoCloseable {
         }
 
         @Override
+        public boolean holds(String studyUid, String sop) {
+            return liveKos(studyUid).contains(sop);
+        }
+
+        @Override
         public String whereIs(String studyUid, String sop) {
-            return liveKos(studyUid).contains(sop) ? "on Orthanc" : "not on Orthanc";
+            return holds(studyUid, sop) ? "on Orthanc" : "not on Orthanc";
         }
 
         @Override
@@ -158,6 +166,11 @@ interface Archive extends AutoCloseable {
         }
 
         @Override
+        public boolean holds(String studyUid, String sop) {
+            return probe.kosOfStudy(studyUid).containsKey(sop);
+        }
+
+        @Override
         public String whereIs(String studyUid, String sop) {
             Map<String, String> all = probe.kosOfStudy(studyUid);
             if (!all.containsKey(sop)) {
@@ -165,7 +178,7 @@ interface Archive extends AutoCloseable {
             }
             try {
                 return "on dcmqrscp, rejected: " + probe.rejections(studyUid, all).get(sop);
-            } catch (AssertionError e) {
+            } catch (AssertionError | DcmqrscpProbe.ArchiveDamaged e) {
                 return "on dcmqrscp; " + e.getMessage();
             }
         }
