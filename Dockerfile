@@ -8,8 +8,10 @@ WORKDIR /src
 COPY pom.xml ./
 COPY test-fixtures/pom.xml test-fixtures/
 COPY dicom-kos/pom.xml dicom-kos/
+COPY test-studies/pom.xml test-studies/
 COPY pacs-adapter/pom.xml pacs-adapter/
 COPY gateway-api/pom.xml gateway-api/
+COPY gateway-bench/pom.xml gateway-bench/
 RUN mvn -B -q -DskipTests -Dspring-boot.repackage.skip=true -pl gateway-api -am package
 COPY . .
 RUN mvn -B -q -DskipTests -pl gateway-api -am package \

@@ -4,7 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
-import com.imagingmanifest.gateway.bench.SyntheticCtStudy;
+import com.imagingmanifest.testing.studies.SyntheticCtStudy;
 import com.imagingmanifest.gateway.security.TestTokens;
 import java.io.IOException;
 import java.net.URI;

@@ -2,9 +2,10 @@ package com.imagingmanifest.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.imagingmanifest.gateway.manifest.WriteRecovery;
 import com.imagingmanifest.gateway.metrics.GatewayMetrics;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.WriteIntents;
 import com.imagingmanifest.pacs.InstanceRef;
 import com.imagingmanifest.testing.Dcmqrscp;
 import com.imagingmanifest.testing.Dcmtk;
@@ -13,6 +14,7 @@ import com.imagingmanifest.testing.ToolResult;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +41,10 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
     static final Dcmqrscp ARCHIVE = Dcmqrscp.start("QRARCHIVE", List.of());
     static final DcmqrscpProbe PROBE = new DcmqrscpProbe(ARCHIVE);
 
+    static final String REFUSING_SLUG = "refused";
+
     @Autowired
-    ManifestStore store;
+    WriteIntents intents;
 
     @Autowired
     WriteRecovery recovery;
@@ -51,6 +55,18 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         dimseOrganizations(registry, ARCHIVE, FreePorts.find());
+        // a fourth organization whose binding names an AE title the archive does not know: every
+        // association is answered A-ASSOCIATE-RJ (called AE title not recognized)
+        String p = "gateway.organizations[3].";
+        registry.add(p + "id", () -> "4");
+        registry.add(p + "slug", () -> REFUSING_SLUG);
+        registry.add(p + "name", () -> "Org refused by its archive");
+        registry.add(p + "pacs.kind", () -> "dimse");
+        registry.add(p + "pacs.ae-title", () -> "NOSUCHAE");
+        registry.add(p + "pacs.host", ARCHIVE::host);
+        registry.add(p + "pacs.port", ARCHIVE::port);
+        registry.add(p + "pacs.connect-timeout", () -> "2s");
+        registry.add(p + "pacs.response-timeout", () -> "20s");
     }
 
     /**
@@ -142,7 +158,7 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
         ApiTestSupport.Study study = newStudy("PAT-QR2");
         // the study's second image stands in for a KOS stored just before the gateway crashed
         String orphan = study.sopUids().get(1);
-        store.openIntent(ApiTestSupport.DEMO_ID, "crashed-write", List.of(new InstanceRef(study.studyUid(),
+        intents.openWrite(ApiTestSupport.DEMO_ID, "crashed-write", List.of(new InstanceRef(study.studyUid(),
                 study.seriesUid(), orphan, study.sopClassUid())), Instant.now().minusSeconds(3600));
         assertThat(openIntents()).isPositive();
         recovery.settle(Instant.now().minusSeconds(60));
@@ -154,5 +170,24 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
         Gauge gauge = meters.find(GatewayMetrics.INTENTS_OPEN).tag("tenant", ApiTestSupport.DEMO_SLUG).gauge();
         assertThat(gauge).as("gauge %s of demo", GatewayMetrics.INTENTS_OPEN).isNotNull();
         return gauge.value();
+    }
+
+    /**
+     * An archive that refuses the association (A-ASSOCIATE-RJ) is as unavailable as one that is down:
+     * 503 with an OperationOutcome, nothing stored, and the rejection's reason in the log only.
+     */
+    @Test
+    void aRefusedAssociationIs503AndChangesNothing() throws Exception {
+        ApiTestSupport.Study study = newStudy("PAT-QRRJ");
+        HttpResponse<String> response = ApiTestSupport.send("POST", ApiTestSupport.base(port, REFUSING_SLUG)
+                + "/ImagingManifest", FHIR_JSON, ApiTestSupport.json(ApiTestSupport.manifest(study, 1, "refused")),
+                Map.of());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        assertThat(outcome(response).getIssueFirstRep().getDiagnostics()).contains("refused")
+                .doesNotContain("NOSUCHAE");
+        HttpResponse<String> search = ApiTestSupport.get(ApiTestSupport.base(port, REFUSING_SLUG)
+                + "/ImagingManifest?_total=accurate");
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(search.body()).path("total").asInt(-1)).isZero();
     }
 }

@@ -7,7 +7,7 @@ import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.dicom.io.Part10;
-import com.imagingmanifest.gateway.bench.SyntheticCtStudy;
+import com.imagingmanifest.testing.studies.SyntheticCtStudy;
 import com.imagingmanifest.pacs.Pacs;
 import com.imagingmanifest.pacs.PacsBinding;
 import com.imagingmanifest.pacs.PacsException;

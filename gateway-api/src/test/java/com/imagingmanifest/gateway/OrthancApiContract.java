@@ -63,7 +63,7 @@ abstract class OrthancApiContract extends ManifestApiContract {
     }
 
     @org.springframework.beans.factory.annotation.Autowired
-    com.imagingmanifest.gateway.store.ManifestStore store;
+    com.imagingmanifest.gateway.store.WriteIntents intents;
 
     @org.springframework.beans.factory.annotation.Autowired
     com.imagingmanifest.gateway.manifest.WriteRecovery recovery;
@@ -73,7 +73,7 @@ abstract class OrthancApiContract extends ManifestApiContract {
         ApiTestSupport.Study study = newStudy("PAT-R1");
         // the study's second image stands in for a KOS stored just before the gateway crashed
         String orphan = study.sopUids().get(1);
-        store.openIntent(ApiTestSupport.DEMO_ID, "crashed-write", List.of(new com.imagingmanifest.pacs.InstanceRef(
+        intents.openWrite(ApiTestSupport.DEMO_ID, "crashed-write", List.of(new com.imagingmanifest.pacs.InstanceRef(
                 study.studyUid(), study.seriesUid(), orphan, study.sopClassUid())),
                 java.time.Instant.now().minusSeconds(3600));
         assertThat(lookup(orphan)).hasSize(1);

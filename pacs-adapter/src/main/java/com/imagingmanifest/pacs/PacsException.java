@@ -1,14 +1,14 @@
 package com.imagingmanifest.pacs;
 
 /**
- * Typed PACS failure; the gateway maps {@link Kind} to an HTTP status (UNREACHABLE and TIMEOUT 503,
- * REFUSED and FAILED 502, or 422 when the PACS rejected the content).
+ * Typed PACS failure; the gateway maps {@link Kind} to an HTTP status (UNREACHABLE, TIMEOUT and
+ * REFUSED 503, FAILED 502, or 422 when the PACS rejected the content).
  */
 public class PacsException extends Exception {
     public enum Kind {
         /** Connection refused, host unknown, network down. */
         UNREACHABLE,
-        /** Association rejected, HTTP 401/403. */
+        /** Association rejected (A-ASSOCIATE-RJ), TLS refused, HTTP 401/403. */
         REFUSED,
         /** The PACS answered with a failure status (DICOM or HTTP). */
         FAILED,
@@ -33,6 +33,15 @@ public class PacsException extends Exception {
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * Whether the PACS is unavailable to the gateway rather than failing the request: unreachable, no
+     * answer in time, or the association (or TLS, or credentials) refused. Nothing was done; the same
+     * request can succeed later (HTTP 503). The others are answers of the PACS (HTTP 502).
+     */
+    public boolean unavailable() {
+        return kind == Kind.UNREACHABLE || kind == Kind.TIMEOUT || kind == Kind.REFUSED;
     }
 
     /** DICOM status or HTTP status the PACS gave, or -1. */

@@ -172,4 +172,39 @@ class DimsePacsDcmqrscpTest {
         assertEquals(1, titles.size(), "one rejection note: " + titles);
         return titles.get(0);
     }
+
+    /**
+     * An archive that does not know the called AE title answers A-ASSOCIATE-RJ (dcmqrscp: permanent,
+     * service user, called AE title not recognized): REFUSED, which the FHIR side answers with 503,
+     * with the standard's reason in the message for the log.
+     */
+    @Test
+    void anUnknownCalledAeTitleIsRefusedWithTheReason() {
+        try (Pacs stranger = PacsFactory.open(new PacsBinding(PacsBinding.Kind.DIMSE, "NOSUCHAE", archive.host(),
+                archive.port(), "GATEWAYTEST", null, null, null, null, null, SupersededPolicy.REJECT,
+                Duration.ofSeconds(5), Duration.ofSeconds(30)))) {
+            PacsException e = assertThrows(PacsException.class, stranger::check);
+            assertEquals(PacsException.Kind.REFUSED, e.kind());
+            assertTrue(e.getMessage().contains("called-AE-title-not-recognized"), e.getMessage());
+            PacsException store = assertThrows(PacsException.class,
+                    () -> stranger.store(Part10Object.parse(TestKos.fresh().part10())));
+            assertEquals(PacsException.Kind.REFUSED, store.kind());
+        }
+    }
+
+    /**
+     * dcmqrscp enforces hierarchical C-FIND (PS3.4 C.4.1.2.1): an IMAGE-level query without the series
+     * UID is refused with a failure status, which the adapter reports as FAILED naming the status.
+     */
+    @Test
+    void aRelationalQueryIsRefusedWithItsStatus() throws Exception {
+        TestKos kos = TestKos.fresh();
+        pacs.store(Part10Object.parse(kos.part10()));
+        DataSet keys = new DataSet();
+        keys.setString(Tag.StudyInstanceUID, Vr.UI, kos.study());
+        keys.setEmpty(Tag.SOPInstanceUID, Vr.UI);
+        PacsException e = assertThrows(PacsException.class, () -> pacs.find(QueryLevel.IMAGE, keys));
+        assertEquals(PacsException.Kind.FAILED, e.kind());
+        assertTrue(e.status() > 0 && e.getMessage().contains("C-FIND"), e.status() + " " + e.getMessage());
+    }
 }

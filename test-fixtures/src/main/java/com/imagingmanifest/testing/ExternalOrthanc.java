@@ -3,7 +3,7 @@ package com.imagingmanifest.testing;
 import java.net.URI;
 
 /** An Orthanc that someone else runs, named by environment variables; it cannot be killed or restarted. */
-final class ExternalOrthanc implements PrivateOrthanc.Server {
+final class ExternalOrthanc implements OrthancServer {
 
     private final String restUrl;
     private final URI dicomwebUrl;
@@ -35,7 +35,7 @@ final class ExternalOrthanc implements PrivateOrthanc.Server {
                 env("ORTHANC_AET", "ORTHANC"),
                 env("ORTHANC_USER", "orthanc"),
                 env("ORTHANC_PASSWORD", "orthanc"));
-        PrivateOrthanc.awaitReady(restUrl, orthanc.username, orthanc.password, () -> null,
+        OrthancServer.awaitReady(restUrl, orthanc.username, orthanc.password, () -> null,
                 () -> "(external Orthanc named by ORTHANC_URL: no log)");
         return orthanc;
     }

@@ -10,7 +10,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /** Orthanc in a Testcontainers container (orthancteam/orthanc image), for machines with a Docker engine. */
-final class OrthancContainer implements PrivateOrthanc.Server {
+final class OrthancContainer implements OrthancServer {
 
     private static final int HTTP = 8042;
     private static final int DICOM = 4242;
@@ -86,7 +86,7 @@ final class OrthancContainer implements PrivateOrthanc.Server {
                 .inspectContainerCmd(container.getContainerId()).exec();
         httpPort = hostPort(info, HTTP);
         dicomPort = hostPort(info, DICOM);
-        PrivateOrthanc.awaitReady(restUrl(), username(), password(), () -> null,
+        OrthancServer.awaitReady(restUrl(), username(), password(), () -> null,
                 () -> container.getLogs());
     }
 

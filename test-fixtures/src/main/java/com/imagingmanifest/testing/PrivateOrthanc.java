@@ -1,9 +1,7 @@
 package com.imagingmanifest.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,16 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An Orthanc for tests: a private process from the Debian packages (default), an external server
@@ -49,6 +44,7 @@ public final class PrivateOrthanc implements AutoCloseable {
     static final String USER = "gateway-test";
     static final String PASSWORD = "gateway-test-secret";
 
+    private static final Pattern LOOKUP_ID = Pattern.compile("\"ID\"\\s*:\\s*\"([^\"]+)\"");
     private static final Set<PrivateOrthanc> RUNNING = ConcurrentHashMap.newKeySet();
     private static volatile PrivateOrthanc shared;
 
@@ -57,37 +53,13 @@ public final class PrivateOrthanc implements AutoCloseable {
                 "private-orthanc-kill"));
     }
 
-    /** What actually runs the server. */
-    interface Server {
-        String restUrl();
-
-        URI dicomwebUrl();
-
-        String host();
-
-        int dicomPort();
-
-        String username();
-
-        String password();
-
-        void kill();
-
-        void restart();
-
-        long pid();
-
-        /** Stops it for good and removes what it stored. */
-        void destroy();
-    }
-
-    private final Server server;
+    private final OrthancServer server;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    private PrivateOrthanc(Server server) {
+    private PrivateOrthanc(OrthancServer server) {
         this.server = server;
     }
 
@@ -115,7 +87,7 @@ public final class PrivateOrthanc implements AutoCloseable {
      * Close it when done.
      */
     public static PrivateOrthanc start(Map<String, Object> extraConfig) {
-        Server server;
+        OrthancServer server;
         if (Files.isExecutable(Path.of(BINARY))) {
             server = OrthancProcess.start(Path.of(BINARY), extraConfig);
         } else if (dockerAvailable()) {
@@ -203,6 +175,33 @@ public final class PrivateOrthanc implements AutoCloseable {
     /** GET with basic auth; fails on any status but 2xx. */
     public String get(String path) {
         return send(request(path).GET(), path);
+    }
+
+    /** GET with basic auth, the body as bytes (a stored file, a rendered frame); fails on any status but 2xx. */
+    public byte[] getBytes(String path) {
+        HttpRequest request = request(path).GET().build();
+        try {
+            HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + restUrl() + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The stored Part 10 file of the instance with this SOP Instance UID (POST /tools/lookup, then its file). */
+    public byte[] instanceFile(String sopInstanceUid) {
+        String found = post("/tools/lookup", "text/plain", sopInstanceUid.getBytes(StandardCharsets.US_ASCII));
+        Matcher id = LOOKUP_ID.matcher(found);
+        if (!id.find()) {
+            throw new IllegalStateException("Orthanc holds no instance " + sopInstanceUid);
+        }
+        return getBytes("/instances/" + id.group(1) + "/file");
     }
 
     /** POST with basic auth; fails on any status but 2xx. */
@@ -303,215 +302,12 @@ public final class PrivateOrthanc implements AutoCloseable {
         return "Orthanc " + restUrl() + " DICOM " + aeTitle() + "@" + host() + ":" + dicomPort();
     }
 
-    /** Polls GET /system until it answers 200; {@code death} names an early death (null while alive). */
-    static void awaitReady(String restUrl, String user, String password, java.util.function.Supplier<String> death,
-                           java.util.function.Supplier<String> logTail) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(restUrl + "/system"))
-                .timeout(Duration.ofSeconds(5))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
-                .build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            String died = death.get();
-            if (died != null) {
-                throw new IllegalStateException("Orthanc " + died + "; log tail:\n" + logTail.get());
-            }
-            try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = "status " + response.statusCode();
-            } catch (ConnectException notYet) {
-                last = "connection refused";
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-            sleep(50);
-        }
-        throw new IllegalStateException("Orthanc at " + restUrl + " did not answer GET /system within "
-                + START_TIMEOUT + " (" + last + "); log tail:\n" + logTail.get());
-    }
-
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** Orthanc started from the OS package in a temp directory. */
-    static final class OrthancProcess implements Server {
-        private final Path binary;
-        private final Path dir;
-        private final Path log;
-        private final int httpPort;
-        private final int dicomPort;
-        private Process process;
-
-        private OrthancProcess(Path binary, Path dir, int httpPort, int dicomPort) {
-            this.binary = binary;
-            this.dir = dir;
-            this.log = dir.resolve("orthanc.log");
-            this.httpPort = httpPort;
-            this.dicomPort = dicomPort;
-        }
-
-        static OrthancProcess start(Path binary, Map<String, Object> extraConfig) {
-            IllegalStateException failure = null;
-            // Another process may take a port between FreePorts.find() and Orthanc's bind: retry anew.
-            for (int attempt = 0; attempt < 3; attempt++) {
-                Path dir;
-                try {
-                    dir = Files.createTempDirectory("private-orthanc-");
-                    Path storage = Files.createDirectories(dir.resolve("storage"));
-                    int httpPort = FreePorts.find();
-                    int dicomPort = FreePorts.find();
-                    Map<String, Object> config = baseConfig(httpPort, dicomPort, storage.toString());
-                    config.put("Plugins", List.of(dicomWebPlugin()));
-                    Files.writeString(dir.resolve("orthanc.json"), Json.write(Json.merge(config, extraConfig)));
-                    OrthancProcess server = new OrthancProcess(binary, dir, httpPort, dicomPort);
-                    try {
-                        server.launch();
-                        return server;
-                    } catch (IllegalStateException e) {
-                        server.destroy();
-                        failure = e;
-                        if (!server.lostPortRace(e)) {
-                            throw e;
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot prepare a private Orthanc", e);
-                }
-            }
-            throw failure;
-        }
-
-        private boolean lostPortRace(IllegalStateException e) {
-            String message = String.valueOf(e.getMessage()).toLowerCase();
-            return message.contains("already in use") || message.contains("cannot bind");
-        }
-
-        static String dicomWebPlugin() {
-            for (String candidate : List.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so",
-                    "/usr/lib/orthanc/libOrthancDicomWeb.so")) {
-                if (Files.exists(Path.of(candidate))) {
-                    return candidate;
-                }
-            }
-            try (Stream<Path> files = Files.list(Path.of("/usr/lib/orthanc"))) {
-                return files.map(Path::toString).filter(name -> name.contains("libOrthancDicomWeb.so"))
-                        .findFirst().orElseThrow(() -> new IllegalStateException(
-                                "Orthanc's DICOMweb plugin not found: apt-get install -y orthanc-dicomweb"));
-            } catch (IOException e) {
-                throw new IllegalStateException(
-                        "Orthanc's DICOMweb plugin not found: apt-get install -y orthanc-dicomweb", e);
-            }
-        }
-
-        private synchronized void launch() {
-            try {
-                ProcessBuilder builder = new ProcessBuilder(binary.toString(), dir.resolve("orthanc.json").toString())
-                        .directory(dir.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-                // Without it every DIMSE exchange with Orthanc stalls ~40 ms (Nagle + delayed ACK).
-                builder.environment().put("TCP_NODELAY", "1");
-                process = builder.start();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start " + binary + ": " + e.getMessage(), e);
-            }
-            Process started = process;
-            awaitReady(restUrl(), USER, PASSWORD,
-                    () -> started.isAlive() ? null : "exited with " + started.exitValue(), this::logTail);
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-            } catch (IOException e) {
-                return "(no log: " + e + ")";
-            }
-        }
-
-        @Override
-        public String restUrl() {
-            return "http://127.0.0.1:" + httpPort;
-        }
-
-        @Override
-        public URI dicomwebUrl() {
-            return URI.create(restUrl() + "/dicom-web/");
-        }
-
-        @Override
-        public String host() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int dicomPort() {
-            return dicomPort;
-        }
-
-        @Override
-        public String username() {
-            return USER;
-        }
-
-        @Override
-        public String password() {
-            return PASSWORD;
-        }
-
-        @Override
-        public synchronized void kill() {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly(); // SIGKILL on Unix
-                try {
-                    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("Orthanc pid " + process.pid() + " survived SIGKILL");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                }
-            }
-        }
-
-        @Override
-        public synchronized void restart() {
-            kill();
-            launch();
-        }
-
-        @Override
-        public synchronized long pid() {
-            return process == null ? -1 : process.pid();
-        }
-
-        @Override
-        public synchronized void destroy() {
-            kill();
-            try (Stream<Path> files = Files.walk(dir)) {
-                List<Path> all = new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());
-                for (Path file : all) {
-                    Files.deleteIfExists(file);
-                }
-            } catch (IOException ignored) {
-                // a leftover temp directory is harmless
-            }
         }
     }
 }

@@ -7,9 +7,10 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.manifest.ManifestReads;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.SigningKeys;
-import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,7 @@ class FhirServerConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<FhirVersions> fhirServlet(FhirContext fhir, ManifestStore store, ManifestReads reads,
+    ServletRegistrationBean<FhirVersions> fhirServlet(FhirContext fhir, ManifestVersions store, ManifestReads reads,
             ManifestWriter writer,
             Clock clock, SmartConfiguration smart, ObjectProvider<BuildProperties> build, SigningKeys signingKeys,
             com.imagingmanifest.gateway.viewer.ViewerLinks viewerLinks,
@@ -96,10 +97,10 @@ class FhirServerConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<TenantRequestFilter> tenantRequestFilter(Tenants tenants, FhirContext fhir,
-            GatewayProperties properties, SmartConfiguration smart) {
+    FilterRegistrationBean<TenantRequestFilter> tenantRequestFilter(RequestContexts contexts,
+            OperationOutcomeWriter outcomes, FhirContext fhir, GatewayProperties properties, SmartConfiguration smart) {
         FilterRegistrationBean<TenantRequestFilter> registration = new FilterRegistrationBean<>(
-                new TenantRequestFilter(tenants, fhir, properties.maxBodySize().toBytes(), smart));
+                new TenantRequestFilter(contexts, outcomes, fhir, properties.maxBodySize().toBytes(), smart));
         registration.addUrlPatterns(SERVLET_PATH + "/*");
         return registration;
     }

@@ -1,7 +1,9 @@
 package com.imagingmanifest.gateway.fhir;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import com.imagingmanifest.gateway.web.RequestContext;
+import com.imagingmanifest.gateway.web.RequestContexts;
+import com.imagingmanifest.gateway.web.RequestTarget;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -9,21 +11,18 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * The FHIR bases of one organization, by the version segment of {@code /organizations/{org}/fhir/{3|5}}:
  * one servlet under {@code /organizations/*} (a servlet mapping cannot match a middle segment) that
- * hands each request to the HAPI server of its version, as {@link TenantRequestFilter} found it.
+ * hands each request to the HAPI server of its version, as the edge parsed it ({@link RequestContext}).
  */
 final class FhirVersions extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    static final String ATTRIBUTE = FhirVersions.class.getName() + ".version";
     /** STU3 ImagingManifest, R5 ImagingSelection: two views of the same store (docs/architecture.md §2). */
-    static final String STU3 = "3";
-    static final String R5 = "5";
-    static final List<String> PATHS = List.of(STU3, R5);
+    static final String STU3 = RequestTarget.STU3;
+    static final String R5 = RequestTarget.R5;
 
     private final transient Map<String, HttpServlet> servers = new LinkedHashMap<>();
 
@@ -34,11 +33,7 @@ final class FhirVersions extends HttpServlet {
 
     /** The version segment of the request ({@code 3} or {@code 5}). */
     static String of(RequestDetails request) {
-        if (request instanceof ServletRequestDetails servlet
-                && servlet.getServletRequest().getAttribute(ATTRIBUTE) instanceof String version) {
-            return version;
-        }
-        return STU3;
+        return RequestContexts.held(request).map(RequestContext::fhirVersion).filter(R5::equals).orElse(STU3);
     }
 
     @Override
@@ -52,7 +47,7 @@ final class FhirVersions extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        Object version = request.getAttribute(ATTRIBUTE);
+        String version = RequestContexts.held(request).map(RequestContext::fhirVersion).orElse(null);
         servers.get(R5.equals(version) ? R5 : STU3).service(request, response);
     }
 

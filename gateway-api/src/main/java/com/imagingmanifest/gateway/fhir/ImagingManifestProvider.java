@@ -35,17 +35,17 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.UrlUtil;
 import com.imagingmanifest.gateway.viewer.ViewerLinks;
 import com.imagingmanifest.gateway.manifest.ManifestException;
 import com.imagingmanifest.gateway.manifest.ManifestReads;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.SearchQuery;
 import com.imagingmanifest.gateway.store.StoredVersion;
 import com.imagingmanifest.gateway.store.VersionKey;
 import com.imagingmanifest.gateway.tenant.Tenant;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -76,7 +76,7 @@ final class ImagingManifestProvider implements IResourceProvider {
     private static final String RESOURCE = "ImagingManifest";
     static final String TOTAL = "_total";
 
-    private final ManifestStore store;
+    private final ManifestVersions store;
     private final ManifestReads reads;
     private final ManifestWriter writer;
     private final FhirContext fhir;
@@ -84,7 +84,7 @@ final class ImagingManifestProvider implements IResourceProvider {
     private final PageLinks pageLinks;
     private final ViewerLinks links;
 
-    ImagingManifestProvider(ManifestStore store, ManifestReads reads, ManifestWriter writer, FhirContext fhir,
+    ImagingManifestProvider(ManifestVersions store, ManifestReads reads, ManifestWriter writer, FhirContext fhir,
             Clock clock, PageLinks pageLinks, ViewerLinks links) {
         this.reads = reads;
         this.links = links;
@@ -234,7 +234,7 @@ final class ImagingManifestProvider implements IResourceProvider {
         Map<String, String[]> criteria = new LinkedHashMap<>();
         cursor.parameters().forEach((name, values) -> criteria.put(name, values.toArray(String[]::new)));
         SearchQuery query = ManifestSearchParameters.toQuery(criteria, cursor.now());
-        ManifestStore.Page page = store.search(tenant.id(), query, cursor.after(), cursor.count());
+        ManifestVersions.Page page = store.search(tenant.id(), query, cursor.after(), cursor.count());
         Integer total = cursor.total() ? Integer.valueOf((int) store.count(tenant.id(), query)) : null;
         List<IBaseResource> resources = store.load(tenant.id(), page.keys()).stream()
                 .map(v -> (IBaseResource) toResource(tenant, v)).toList();
@@ -245,7 +245,7 @@ final class ImagingManifestProvider implements IResourceProvider {
         PageLinks.Cursor cursor = cursor(request, tenant, "history", id, Map::of,
                 since == null ? null : since.getValue().getTime());
         Instant from = cursor.since() == null ? null : Instant.ofEpochMilli(cursor.since());
-        ManifestStore.Page page = store.history(tenant.id(), id, from, cursor.after(), cursor.count());
+        ManifestVersions.Page page = store.history(tenant.id(), id, from, cursor.after(), cursor.count());
         Integer total = cursor.total() ? Integer.valueOf((int) store.historyCount(tenant.id(), id, from)) : null;
         List<IBaseResource> resources = store.load(tenant.id(), page.keys()).stream()
                 .map(v -> historyEntry(tenant, v)).toList();
@@ -322,7 +322,7 @@ final class ImagingManifestProvider implements IResourceProvider {
      * asked for with {@code _total=accurate}, or a first page that is also the last.
      */
     private Bundle bundle(RequestDetails request, BundleTypeEnum type, String path, List<IBaseResource> resources,
-            PageLinks.Cursor cursor, ManifestStore.Page page, Integer total) {
+            PageLinks.Cursor cursor, ManifestVersions.Page page, Integer total) {
         if (total == null && cursor.after() == null && page.next() == null) {
             total = resources.size();
         }
@@ -419,12 +419,8 @@ final class ImagingManifestProvider implements IResourceProvider {
         return new IdType(RESOURCE, version.resourceId(), Long.toString(version.versionId()));
     }
 
+    /** The organization the edge resolved for this request (docs/architecture.md §2). */
     static Tenant tenant(RequestDetails request) {
-        Object tenant = ((ServletRequestDetails) request).getServletRequest()
-                .getAttribute(TenantRequestFilter.TENANT_ATTRIBUTE);
-        if (!(tenant instanceof Tenant t)) {
-            throw new IllegalStateException("request did not pass the tenant filter");
-        }
-        return t;
+        return RequestContexts.tenant(request);
     }
 }

@@ -1,28 +1,24 @@
 package com.imagingmanifest.gateway.fhir;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
 import java.util.List;
 import org.hl7.fhir.dstu3.model.OperationOutcome;
-import org.hl7.fhir.dstu3.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
 
-/** OperationOutcome construction, and writing one where HAPI is not yet in charge (servlet filter). */
+/**
+ * OperationOutcomes inside the FHIR server: the errors a provider throws carry one, and HAPI writes it.
+ * Before the FHIR server (servlet filters) the edge's {@link OperationOutcomeWriter} writes them, the
+ * same OperationOutcome.
+ */
 public final class OperationOutcomes {
     private OperationOutcomes() {
     }
 
     /** One issue per problem; {@code expressions} (FHIRPath locations) may be empty. */
     public static OperationOutcome of(IssueType type, String diagnostics, List<String> expressions) {
-        OperationOutcome outcome = new OperationOutcome();
-        OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-                .setSeverity(IssueSeverity.ERROR).setCode(type).setDiagnostics(diagnostics);
-        expressions.forEach(issue::addExpression);
-        return outcome;
+        return OperationOutcomeWriter.outcome(type, diagnostics, expressions);
     }
 
     /** The MDC key of the request id (RequestLogging sets it for the whole request). */
@@ -42,15 +38,5 @@ public final class OperationOutcomes {
         UnclassifiedServerFailureException e = new UnclassifiedServerFailureException(status, message);
         e.setOperationOutcome(of(type, message, List.of()));
         return e;
-    }
-
-    static void write(FhirContext fhir, HttpServletResponse response, int status, IssueType type, String message)
-            throws IOException {
-        byte[] body = fhir.newJsonParser().encodeResourceToString(of(type, message, List.of()))
-                .getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType("application/fhir+json;charset=UTF-8");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
     }
 }

@@ -3,8 +3,10 @@ package com.imagingmanifest.gateway.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.util.UrlUtil;
-import com.imagingmanifest.gateway.tenant.Tenant;
-import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.web.RequestContext;
+import com.imagingmanifest.gateway.web.RequestContexts;
+import com.imagingmanifest.gateway.web.RequestTarget;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
@@ -32,22 +34,24 @@ import org.hl7.fhir.dstu3.model.Parameters;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Runs before HAPI on every {@code /organizations/*} request: resolves the organization (404 when
- * unknown, except for the discovery documents, the same for every organization), enforces the body size limit (413), rewrites {@code /{org}/fhir/3/...} to
+ * Runs before HAPI on every {@code /organizations/*} request the viewer's filter did not answer: with the
+ * organization the edge resolved ({@link RequestContexts}; 404 when unknown, except for the discovery
+ * documents, the same for every organization), enforces the body size limit (413), rewrites {@code /{org}/fhir/3/...} to
  * {@code /{org}/...} for {@link OrganizationPathStrategy}, and turns the parameters of a
  * {@code POST _search} body (form-encoded, a FHIR Parameters resource, or a JSON object of name to
  * string or string array) into request parameters, combined with those of the URL.
  */
 final class TenantRequestFilter extends OncePerRequestFilter {
-    static final String TENANT_ATTRIBUTE = Tenant.class.getName();
-
-    private final Tenants tenants;
+    private final RequestContexts contexts;
+    private final OperationOutcomeWriter outcomes;
     private final FhirContext fhir;
     private final long maxBodySize;
     private final SmartConfiguration smart;
 
-    TenantRequestFilter(Tenants tenants, FhirContext fhir, long maxBodySize, SmartConfiguration smart) {
-        this.tenants = tenants;
+    TenantRequestFilter(RequestContexts contexts, OperationOutcomeWriter outcomes, FhirContext fhir, long maxBodySize,
+            SmartConfiguration smart) {
+        this.contexts = contexts;
+        this.outcomes = outcomes;
         this.fhir = fhir;
         this.maxBodySize = maxBodySize;
         this.smart = smart;
@@ -56,29 +60,27 @@ final class TenantRequestFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String pathInfo = request.getPathInfo() == null ? "" : request.getPathInfo();
-        String[] parts = pathInfo.split("/", 5); // "", org, "fhir", "3", rest
-        if (parts.length < 4 || parts[1].isEmpty() || !"fhir".equals(parts[2])
-                || !FhirVersions.PATHS.contains(parts[3])) {
-            OperationOutcomes.write(fhir, response, 404, IssueType.NOTFOUND,
+        Optional<RequestContext> parsed = contexts.of(request);
+        if (parsed.isEmpty() || parsed.get().base() != RequestTarget.Base.FHIR) {
+            outcomes.send(response, 404, IssueType.NOTFOUND,
                     "Not a FHIR base: use /organizations/{organization}/fhir/3 (STU3) or /fhir/5 (R5)");
             return;
         }
-        Optional<Tenant> tenant = tenants.find(parts[1]);
-        String rest = parts.length == 5 ? parts[4] : "";
+        RequestContext context = parsed.get();
+        String rest = context.target().restPath();
         // The CapabilityStatement and the SMART document are read without a token and say nothing about
         // the organization: they are answered alike for every organization name, known or not, so that
         // they cannot be used to find out which organizations exist (docs/security.md).
         boolean discovery = rest.equals(SmartConfiguration.PATH) || rest.equals("metadata");
-        if (tenant.isEmpty() && !discovery) {
-            OperationOutcomes.write(fhir, response, 404, IssueType.NOTFOUND, "Unknown organization: " + parts[1]);
+        if (context.organization().isEmpty() && !discovery) {
+            outcomes.unknownOrganization(response, context.organizationSegment());
             return;
         }
         if (rest.equals(SmartConfiguration.PATH)) {
             // not a FHIR interaction: a JSON document of its own beside the FHIR base
             if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
                 response.setHeader("Allow", "GET, HEAD");
-                OperationOutcomes.write(fhir, response, 405, IssueType.NOTSUPPORTED, "Only GET reads " + rest);
+                outcomes.send(response, 405, IssueType.NOTSUPPORTED, "Only GET reads " + rest);
                 return;
             }
             byte[] doc = smart.document().getBytes(StandardCharsets.UTF_8);
@@ -94,7 +96,7 @@ final class TenantRequestFilter extends OncePerRequestFilter {
         try {
             body = readBody(request);
         } catch (BodyTooLargeException e) {
-            OperationOutcomes.write(fhir, response, 413, IssueType.TOOLONG,
+            outcomes.send(response, 413, IssueType.TOOLONG,
                     "Request body exceeds the limit of " + maxBodySize + " bytes");
             return;
         }
@@ -114,7 +116,7 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             }
         } catch (IllegalArgumentException e) {
             // a broken percent-encoding (RFC 3986 section 2.1) in the query or the form body
-            OperationOutcomes.write(fhir, response, 400, IssueType.INVALID,
+            outcomes.send(response, 400, IssueType.INVALID,
                     "Malformed percent-encoding in the query or form body: " + e.getMessage());
             return;
         }
@@ -123,7 +125,7 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             try {
                 fromJson = jsonParameters(new String(body, StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
-                OperationOutcomes.write(fhir, response, 400, IssueType.INVALID,
+                outcomes.send(response, 400, IssueType.INVALID,
                         "Search body must be a FHIR Parameters resource or a JSON object of parameter names to"
                                 + " string or string-array values: " + e.getMessage());
                 return;
@@ -133,9 +135,9 @@ final class TenantRequestFilter extends OncePerRequestFilter {
             body = formEncoded(fromJson).getBytes(StandardCharsets.UTF_8);
             bodyIsParameters = true;
         }
-        tenant.ifPresent(t -> request.setAttribute(TENANT_ATTRIBUTE, t));
-        request.setAttribute(FhirVersions.ATTRIBUTE, parts[3]);
-        String hapiPathInfo = "/" + parts[1] + (rest.isEmpty() ? "" : "/" + rest);
+        // HAPI sees /{org}/{rest}: the version segment is gone (FhirVersions picks the server by it), and
+        // OrganizationPathStrategy takes the organization from the first element
+        String hapiPathInfo = "/" + context.organizationSegment() + (rest.isEmpty() ? "" : "/" + rest);
         chain.doFilter(new TenantRequest(request, hapiPathInfo, body, parameters, bodyIsParameters),
                 new WholeBodyResponse(response));
     }

@@ -10,10 +10,11 @@ import com.imagingmanifest.dicom.io.DicomParseException;
 import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.gateway.manifest.ManifestIndexer;
 import com.imagingmanifest.gateway.store.IndexEntries;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestKos;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.StoredVersion;
+import com.imagingmanifest.gateway.store.VersionKey;
 import com.imagingmanifest.gateway.tenant.Tenant;
-import com.imagingmanifest.gateway.tenant.Tenants;
 import com.imagingmanifest.kos.KosMappingException;
 import com.imagingmanifest.kos.KosToManifest;
 import com.imagingmanifest.kos.RejectedInstance;
@@ -35,7 +36,6 @@ import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.hl7.fhir.dstu3.model.UriType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -105,7 +105,8 @@ public class KosIngestion {
         }
     }
 
-    private final ManifestStore store;
+    private final ManifestVersions versions;
+    private final ManifestKos kos;
     private final IngestRecords records;
     private final Quarantine quarantine;
     private final FhirContext fhir;
@@ -120,8 +121,8 @@ public class KosIngestion {
     private static final long DEFAULT_QUARANTINE_QUOTA = 256L << 20;
     private final Map<String, Long> quarantineQuotas = new java.util.HashMap<>();
 
-    KosIngestion(ManifestStore store, IngestRecords records, Quarantine quarantine, FhirContext fhir,
-            GatewayMetrics metrics, Clock clock, PlatformTransactionManager transactions, Tenants tenants,
+    KosIngestion(ManifestVersions versions, ManifestKos kos, IngestRecords records, Quarantine quarantine,
+            FhirContext fhir, GatewayMetrics metrics, Clock clock, PlatformTransactionManager transactions,
             IngestProperties properties) {
         this.maxInflatedBytes = properties.scp().maxObjectSize().toBytes();
         for (IngestProperties.Organization o : properties.organizations()) {
@@ -130,7 +131,8 @@ public class KosIngestion {
                 quarantineQuotas.put(o.id(), o.ingest().quarantineQuota().toBytes());
             }
         }
-        this.store = store;
+        this.versions = versions;
+        this.kos = kos;
         this.records = records;
         this.quarantine = quarantine;
         this.fhir = fhir;
@@ -139,12 +141,6 @@ public class KosIngestion {
         this.savepoint = new TransactionTemplate(transactions);
         // joins the poller's page transaction as a savepoint, or runs on its own for the SCP
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-        for (Tenant tenant : tenants.all()) {
-            metrics.quarantineSize(tenant.slug(), () -> quarantined(tenant.id()));
-            metrics.quarantineDroppedCounter(tenant.slug());
-            metrics.quarantineCounters(tenant.slug(), java.util.Arrays.stream(Channel.values()).map(Channel::tag).toList(),
-                    java.util.Arrays.stream(Defect.values()).map(d -> d.name().toLowerCase(Locale.ROOT)).toList());
-        }
     }
 
     /**
@@ -218,9 +214,8 @@ public class KosIngestion {
             return null;
         }
         String sop = ds.getString(Tag.SOPInstanceUID);
-        boolean ordinary = sop != null && Uid.isValid(sop) && sop.equals(r.sopInstanceUid())
-                && !KosToManifest.isRejectionNote(ds);
-        return ordinary ? new Parsed(r, ds, sop) : null;
+        return IngestDecision.batchable(sop, r.sopInstanceUid(), KosToManifest.isRejectionNote(ds))
+                ? new Parsed(r, ds, sop) : null;
     }
 
     private List<Result> ingestRun(Tenant tenant, String source, List<Parsed> run) {
@@ -230,7 +225,7 @@ public class KosIngestion {
         List<String> sops = run.stream().map(Parsed::sop).toList();
         // the gateway's own KOS first: a write's KOS is named by its open intent until the intent closes,
         // and recorded as removed (rejected_kos) before that, so asked in this order one of the two answers
-        Set<String> own = store.gatewayKos(sops);
+        Set<String> own = kos.gatewayKos(sops);
         Map<String, IngestRecords.Known> known = records.known(tenant.id(), sops);
         Result[] results = new Result[run.size()];
         List<Integer> alone = new ArrayList<>(); // decided one by one, after the batch
@@ -239,20 +234,25 @@ public class KosIngestion {
         Set<String> inBatch = new HashSet<>();
         for (int i = 0; i < run.size(); i++) {
             Parsed p = run.get(i);
-            if (known.get(p.sop()).ingested()) {
-                results[i] = count(tenant, Channel.POLL, new Result(Outcome.DUPLICATE, "ingested before", null));
-            } else if (own.contains(p.sop())) {
-                results[i] = count(tenant, Channel.POLL, new Result(Outcome.OWN, "written by the gateway", null));
-            } else if (known.get(p.sop()).rejected() || !inBatch.add(p.sop())) {
-                // (a rejection recorded earlier may come from another source: decided alone)
-                alone.add(i);
-            } else {
-                try {
-                    prepared.add(prepare(tenant, source, p.sop(), p.ds(), mapped(() -> translation.translate(p.ds()))));
-                    batched.add(i);
-                } catch (KosMappingException e) {
-                    alone.add(i); // quarantined by the single path, with its reason
+            IngestDecision.Verdict verdict = IngestDecision.decide(IngestDecision.Facts.of(p.sop(), p.sop(), false)
+                    .known(known.get(p.sop())).own(own.contains(p.sop())));
+            switch (verdict) {
+                case DUPLICATE, OWN -> results[i] = skipped(tenant, Channel.POLL, verdict);
+                case NEW_MANIFEST -> {
+                    if (!inBatch.add(p.sop())) {
+                        alone.add(i); // the same KOS twice in a page: the second is a duplicate of the first
+                        continue;
+                    }
+                    try {
+                        prepared.add(prepare(tenant, source, p.sop(), p.ds(),
+                                mapped(() -> translation.translate(p.ds()))));
+                        batched.add(i);
+                    } catch (KosMappingException e) {
+                        alone.add(i); // quarantined by the single path, with its reason
+                    }
                 }
+                // a rejection recorded earlier may come from another source (ASK_REJECTION_SOURCE): decided alone
+                default -> alone.add(i);
             }
         }
         try {
@@ -260,7 +260,7 @@ public class KosIngestion {
                 records.recordAll(tenant.id(), prepared.stream().map(m -> new IngestRecords.Decision(
                         m.manifest().kos().get(0).sopInstanceUid(), m.result().resourceId(),
                         m.result().outcome().tag(), m.result().detail(), source, m.manifest().created())).toList());
-                store.createAll(tenant.id(), prepared.stream().map(Prepared::manifest).toList());
+                versions.createAll(tenant.id(), prepared.stream().map(Prepared::manifest).toList());
             });
             for (int j = 0; j < batched.size(); j++) {
                 results[batched.get(j)] = count(tenant, Channel.POLL, prepared.get(j).result());
@@ -280,30 +280,38 @@ public class KosIngestion {
     private Result ingest(Tenant tenant, Channel channel, String source, DataSet ds, String announcedSopUid,
             Supplier<byte[]> original) {
         String sop = ds.getString(Tag.SOPInstanceUID);
-        if (sop == null || !Uid.isValid(sop)) {
-            return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE,
-                    "no valid SOP Instance UID (0008,0018): " + sop, original);
+        IngestDecision.Facts facts = IngestDecision.Facts.of(sop, announcedSopUid, KosToManifest.isRejectionNote(ds));
+        IngestDecision.Verdict verdict;
+        while ((verdict = IngestDecision.decide(facts)).isQuestion()) {
+            facts = switch (verdict) {
+                case ASK_RECORDS -> facts.known(records.known(tenant.id(), sop));
+                case ASK_OWN -> facts.own(kos.isGatewayKos(sop));
+                case ASK_REJECTION_SOURCE -> facts.rejectedBySource(records.rejectedFor(tenant.id(), sop, source));
+                default -> throw new IllegalStateException("not a question: " + verdict);
+            };
         }
-        if (announcedSopUid != null && !announcedSopUid.equals(sop)) {
-            return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE,
-                    "the data set's SOP Instance UID " + sop + " differs from the announced " + announcedSopUid,
-                    original);
-        }
-        // asked before the records, for the reason ingestRun gives
-        boolean own = store.isGatewayKos(sop);
-        // ingested KOS back committed versions too: the ingestion's answer goes first
-        IngestRecords.Known known = records.known(tenant.id(), sop);
-        if (known.ingested()) {
-            return count(tenant, channel, new Result(Outcome.DUPLICATE, "ingested before", null));
-        }
-        if (own) {
-            return count(tenant, channel, new Result(Outcome.OWN, "written by the gateway", null));
+        switch (verdict) {
+            case NO_VALID_UID -> {
+                return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE,
+                        "no valid SOP Instance UID (0008,0018): " + sop, original);
+            }
+            case UID_DIFFERS -> {
+                return quarantine(tenant, channel, source, announcedSopUid, Defect.UNMAPPABLE,
+                        "the data set's SOP Instance UID " + sop + " differs from the announced " + announcedSopUid,
+                        original);
+            }
+            case DUPLICATE, OWN -> {
+                return skipped(tenant, channel, verdict);
+            }
+            default -> {
+                // decided below, with a change to the store
+            }
         }
         Result result;
         try {
-            if (KosToManifest.isRejectionNote(ds)) {
+            if (verdict == IngestDecision.Verdict.APPLY_REJECTION) {
                 result = applyRejection(tenant, source, sop, mapped(() -> KosToManifest.rejectedInstances(ds)));
-            } else if (known.rejected() && records.rejectedFor(tenant.id(), sop, source)) {
+            } else if (verdict == IngestDecision.Verdict.REJECTED_EARLIER) {
                 result = decide(tenant, sop, source, new Result(Outcome.REJECTED_EARLIER,
                         "a rejection note named it before it arrived", null), () -> { });
             } else {
@@ -317,6 +325,13 @@ public class KosIngestion {
                     null);
         }
         return count(tenant, channel, result);
+    }
+
+    /** The answer to a KOS that changes nothing: ingested before, or the gateway's own. */
+    private Result skipped(Tenant tenant, Channel channel, IngestDecision.Verdict verdict) {
+        return count(tenant, channel, verdict == IngestDecision.Verdict.DUPLICATE
+                ? new Result(Outcome.DUPLICATE, "ingested before", null)
+                : new Result(Outcome.OWN, "written by the gateway", null));
     }
 
     /**
@@ -335,7 +350,7 @@ public class KosIngestion {
     }
 
     /** A new manifest ready to be written, and what ingestion will answer once it is. */
-    private record Prepared(ManifestStore.NewManifest manifest, Result result) {
+    private record Prepared(ManifestVersions.NewManifest manifest, Result result) {
     }
 
     private Prepared prepare(Tenant tenant, String source, String sop, DataSet ds, ImagingManifest manifest) {
@@ -352,14 +367,14 @@ public class KosIngestion {
         if (kos.studyInstanceUid() == null || kos.seriesInstanceUid() == null) {
             throw new KosMappingException("KOS " + sop + " lacks its Study or Series Instance UID");
         }
-        return new Prepared(new ManifestStore.NewManifest(id, now, json, index, List.of(kos)),
+        return new Prepared(new ManifestVersions.NewManifest(id, now, json, index, List.of(kos)),
                 new Result(Outcome.MANIFEST, "ImagingManifest/" + id, id));
     }
 
     private Result commitManifest(Tenant tenant, String source, String sop, DataSet ds, ImagingManifest manifest) {
         Prepared prepared = prepare(tenant, source, sop, ds, manifest);
         return decide(tenant, sop, source, prepared.result(),
-                () -> store.createAll(tenant.id(), List.of(prepared.manifest())));
+                () -> versions.createAll(tenant.id(), List.of(prepared.manifest())));
     }
 
     /**
@@ -381,14 +396,13 @@ public class KosIngestion {
                 if (r.sopClassUid() == null || Uid.KeyObjectSelectionDocumentStorage.equals(r.sopClassUid())) {
                     records.recordRejected(tenant.id(), r.sopInstanceUid(), noteSop);
                 }
-                List<StoredVersion> backed = store.currentBackedBy(tenant.id(), r.sopInstanceUid()).stream().toList();
+                List<StoredVersion> backed = versions.currentBackedBy(tenant.id(), r.sopInstanceUid()).stream().toList();
                 if (!backed.isEmpty() && !mayReject(tenant, source, r.sopInstanceUid())) {
                     refused.add(r.sopInstanceUid());
                     continue;
                 }
                 for (StoredVersion v : backed) {
-                    store.commit(tenant.id(), v.resourceId(), v.versionId(), v.versionId() + 1, now, null, null,
-                            List.of(), null);
+                    versions.commitDelete(tenant.id(), new VersionKey(v.resourceId(), v.versionId()), now);
                     deleted.add(v.resourceId());
                 }
             }
@@ -413,7 +427,7 @@ public class KosIngestion {
         if (from.isPresent()) {
             return from.get().equals(source);
         }
-        return store.isGatewayKos(kosSop) && tenant.pacs() != null && Sources.pacs(tenant.pacs()).equals(source);
+        return kos.isGatewayKos(kosSop) && tenant.pacs() != null && Sources.pacs(tenant.pacs()).equals(source);
     }
 
     /** Records the decision and does {@code change} in one savepoint; a duplicate key undoes both. */
@@ -454,14 +468,6 @@ public class KosIngestion {
                     result.detail());
         }
         return result;
-    }
-
-    private double quarantined(String org) {
-        try {
-            return quarantine.count(org);
-        } catch (DataAccessException e) {
-            return Double.NaN;
-        }
     }
 
     private DataSetReader reader() {

@@ -5,7 +5,7 @@ import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
 import com.imagingmanifest.pacs.InstanceRef;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestKos;
 import com.imagingmanifest.pacs.KosChanges;
 import com.imagingmanifest.pacs.KosLedger;
 import com.imagingmanifest.pacs.Pacs;
@@ -50,14 +50,14 @@ public class KosPoller implements SmartLifecycle {
     private final KosIngestion ingestion;
     private final IngestRecords records;
     private final Quarantine quarantine;
-    private final ManifestStore store;
+    private final ManifestKos kos;
     private final TransactionTemplate transactions;
     private final GatewayMetrics metrics;
     private final Clock clock;
     private ScheduledExecutorService scheduler;
 
     KosPoller(IngestProperties properties, Tenants tenants, PacsConnections connections, KosIngestion ingestion,
-            IngestRecords records, Quarantine quarantine, ManifestStore store,
+            IngestRecords records, Quarantine quarantine, ManifestKos kos,
             PlatformTransactionManager transactionManager, GatewayMetrics metrics, Clock clock) {
         this.properties = properties;
         this.tenants = tenants;
@@ -65,7 +65,7 @@ public class KosPoller implements SmartLifecycle {
         this.ingestion = ingestion;
         this.records = records;
         this.quarantine = quarantine;
-        this.store = store;
+        this.kos = kos;
         this.transactions = new TransactionTemplate(transactionManager);
         this.metrics = metrics;
         this.clock = clock;
@@ -171,7 +171,7 @@ public class KosPoller implements SmartLifecycle {
     private KosLedger ledger(Tenant tenant) {
         return sopUids -> {
             // the gateway's own KOS asked first, as in KosIngestion.ingestRun
-            Set<String> known = new HashSet<>(store.gatewayKos(sopUids));
+            Set<String> known = new HashSet<>(kos.gatewayKos(sopUids));
             records.known(tenant.id(), sopUids).forEach((sop, k) -> {
                 if (k.ingested() || k.rejected()) {
                     known.add(sop);

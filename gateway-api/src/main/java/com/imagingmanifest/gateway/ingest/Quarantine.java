@@ -17,7 +17,7 @@ import org.springframework.stereotype.Repository;
  * time so that an operator can look at them; never silently dropped.
  */
 @Repository
-public class Quarantine {
+public class Quarantine implements com.imagingmanifest.gateway.metrics.QuarantineCount {
     /** Parameters per IN list. */
     private static final int IN_LIST = 1000;
 
@@ -123,6 +123,7 @@ public class Quarantine {
                 Instant.ofEpochMilli(rs.getLong(6)), rs.getLong(7));
     }
 
+    @Override
     public long count(String org) {
         return jdbc.sql("SELECT COUNT(*) FROM ingest_quarantine WHERE org_id = ?").param(org)
                 .query(Long.class).single();

@@ -1,8 +1,7 @@
 package com.imagingmanifest.gateway.logging;
 
-import ca.uhn.fhir.context.FhirContext;
-import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
-import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,9 +30,10 @@ public class LoggingConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<RequestLogging> requestLogging(CdataProperties limits, Tenants tenants, FhirContext fhir) {
+    FilterRegistrationBean<RequestLogging> requestLogging(CdataProperties limits, RequestContexts contexts,
+            OperationOutcomeWriter outcomes) {
         FilterRegistrationBean<RequestLogging> registration = new FilterRegistrationBean<>(new RequestLogging(
-                new LogCdata(limits.maxBytes(), limits.maxFields()), tenants, new OperationOutcomeResponse(fhir)));
+                new LogCdata(limits.maxBytes(), limits.maxFields()), contexts, outcomes));
         registration.setOrder(ORDER);
         registration.setDispatcherTypes(DispatcherType.REQUEST);
         registration.addUrlPatterns("/*");

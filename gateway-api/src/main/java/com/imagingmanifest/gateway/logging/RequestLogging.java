@@ -2,11 +2,10 @@ package com.imagingmanifest.gateway.logging;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import com.imagingmanifest.gateway.security.FhirRequest;
-import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
-
 import com.imagingmanifest.gateway.security.RequestAudit;
-import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.web.RequestContext;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -51,13 +50,12 @@ public class RequestLogging extends OncePerRequestFilter {
     private static final Logger audit = LoggerFactory.getLogger(AUDIT);
 
     private final LogCdata cdata;
-    private final Tenants tenants;
+    private final RequestContexts contexts;
+    private final OperationOutcomeWriter outcomes;
 
-    private final OperationOutcomeResponse outcomes;
-
-    public RequestLogging(LogCdata cdata, Tenants tenants, OperationOutcomeResponse outcomes) {
+    public RequestLogging(LogCdata cdata, RequestContexts contexts, OperationOutcomeWriter outcomes) {
         this.cdata = cdata;
-        this.tenants = tenants;
+        this.contexts = contexts;
         this.outcomes = outcomes;
     }
 
@@ -67,14 +65,15 @@ public class RequestLogging extends OncePerRequestFilter {
         long start = System.nanoTime();
         String requestId = requestId(request.getHeader(REQUEST_ID_HEADER));
         response.setHeader(REQUEST_ID_HEADER, requestId);
-        Optional<FhirRequest> fhir = FhirRequest.of(request);
+        // the outermost filter: this parses the path and resolves the organization for the whole request
+        Optional<RequestContext> fhir = contexts.of(request);
         List<String> keys = new ArrayList<>();
         int status = 500;
         boolean refused = false;
         try {
             put(keys, MDC_REQUEST_ID, requestId);
             fhir.ifPresent(f -> {
-                put(keys, MDC_TENANT, f.tenant(tenants));
+                put(keys, MDC_TENANT, f.tenantLabel());
                 put(keys, MDC_OPERATION, f.operation().code());
             });
             Map<String, String> fields;
@@ -98,7 +97,7 @@ public class RequestLogging extends OncePerRequestFilter {
         }
     }
 
-    private void record(HttpServletRequest request, HttpServletResponse response, FhirRequest fhir, int status,
+    private void record(HttpServletRequest request, HttpServletResponse response, RequestContext fhir, int status,
             long micros) {
         String denial = RequestAudit.denial(request);
         String subject = RequestAudit.subject(request);
@@ -120,7 +119,7 @@ public class RequestLogging extends OncePerRequestFilter {
     }
 
     /** {@code [Type/id, version]} of the written resource, from Location or the path and ETag. */
-    private static String[] writtenResource(FhirRequest fhir, HttpServletResponse response) {
+    private static String[] writtenResource(RequestContext fhir, HttpServletResponse response) {
         String location = response.getHeader("Location");
         if (location == null) {
             location = response.getHeader("Content-Location");

@@ -1,6 +1,6 @@
 package com.imagingmanifest.gateway.manifest;
 
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.StoredVersion;
 import org.springframework.stereotype.Service;
 
@@ -12,9 +12,9 @@ import org.springframework.stereotype.Service;
 public class ManifestReads {
     private static final String RESOURCE = "ImagingManifest";
 
-    private final ManifestStore store;
+    private final ManifestVersions store;
 
-    public ManifestReads(ManifestStore store) {
+    public ManifestReads(ManifestVersions store) {
         this.store = store;
     }
 

@@ -7,8 +7,11 @@ import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.gateway.store.ConcurrentWriteException;
 import com.imagingmanifest.gateway.store.IndexEntries;
 import com.imagingmanifest.gateway.store.IntentTakenOverException;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestKos;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.StoredVersion;
+import com.imagingmanifest.gateway.store.VersionKey;
+import com.imagingmanifest.gateway.store.WriteIntents;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.pacs.InstanceRef;
@@ -48,7 +51,9 @@ public class ManifestWriter {
 
     private static final Logger log = LoggerFactory.getLogger(ManifestWriter.class);
 
-    private final ManifestStore store;
+    private final ManifestVersions versions;
+    private final WriteIntents intents;
+    private final ManifestKos kos;
     private final PacsConnections connections;
     private final KosTranslation translation;
     private final FhirContext fhir;
@@ -56,16 +61,19 @@ public class ManifestWriter {
     private final GatewayRejections rejections;
 
     /** A writer whose rejections of abandoned KOS are not remembered for ingestion. */
-    public ManifestWriter(ManifestStore store, PacsConnections connections, KosTranslation translation,
-            FhirContext fhir, Clock clock) {
-        this(store, connections, translation, fhir, clock, GatewayRejections.NONE);
+    public ManifestWriter(ManifestVersions versions, WriteIntents intents, ManifestKos kos,
+            PacsConnections connections, KosTranslation translation, FhirContext fhir, Clock clock) {
+        this(versions, intents, kos, connections, translation, fhir, clock, GatewayRejections.NONE);
     }
 
     @Autowired
-    public ManifestWriter(ManifestStore store, PacsConnections connections, KosTranslation translation,
-            FhirContext fhir, Clock clock, GatewayRejections rejections) {
+    public ManifestWriter(ManifestVersions versions, WriteIntents intents, ManifestKos kos,
+            PacsConnections connections, KosTranslation translation, FhirContext fhir, Clock clock,
+            GatewayRejections rejections) {
         this.rejections = rejections;
-        this.store = store;
+        this.versions = versions;
+        this.intents = intents;
+        this.kos = kos;
         this.connections = connections;
         this.translation = translation;
         this.fhir = fhir;
@@ -85,7 +93,7 @@ public class ManifestWriter {
      * Conditional create (If-None-Exist): creates {@code manifest} unless {@code existing} (the
      * condition's search, which refuses more than one match) finds one. Before it searches a second
      * time and before anything reaches the PACS, the create claims {@code conditionKey} in the store
-     * (see {@link ManifestStore#openConditionalIntent}); the claim is released in the commit that
+     * (see {@link WriteIntents#claimCondition}); the claim is released in the commit that
      * makes the manifest visible. So of identical conditional creates on any number of instances one
      * creates, and every other one, on finding the claim taken, waits and then finds that manifest.
      */
@@ -104,7 +112,7 @@ public class ManifestWriter {
             String id = UUID.randomUUID().toString();
             String intentId;
             try {
-                intentId = store.openConditionalIntent(tenant.id(), id, conditionKey, now());
+                intentId = intents.claimCondition(tenant.id(), id, conditionKey, now());
             } catch (ConcurrentWriteException e) {
                 if (System.nanoTime() > deadline) {
                     // the holder is slow or died (recovery releases a dead one's claim after its grace)
@@ -156,8 +164,7 @@ public class ManifestWriter {
         }
         StoredVersion deleted;
         try {
-            deleted = store.commit(tenant.id(), previous.resourceId(), previous.versionId(),
-                    previous.versionId() + 1, now(), null, null, List.of(), null);
+            deleted = versions.commitDelete(tenant.id(), key(previous), now());
         } catch (ConcurrentWriteException e) {
             throw new ManifestException.VersionConflict(e.getMessage());
         }
@@ -189,22 +196,18 @@ public class ManifestWriter {
             }
             throw e;
         }
-        List<Part10Object> kos = prepared.kos();
+        List<Part10Object> documents = prepared.kos();
         List<InstanceRef> refs = prepared.refs();
-        long version = prepared.version();
-        Instant now = prepared.now();
-        String json = prepared.json();
-        IndexEntries index = prepared.index();
         if (intentId == null) {
-            intentId = store.openIntent(tenant.id(), id, refs, now);
+            intentId = intents.openWrite(tenant.id(), id, refs, prepared.now());
         } else {
-            store.recordIntentKos(intentId, refs);
+            intents.recordKos(intentId, refs);
         }
 
         List<InstanceRef> stored = new ArrayList<>();
         try {
-            for (int i = 0; i < kos.size(); i++) {
-                pacs.store(kos.get(i));
+            for (int i = 0; i < documents.size(); i++) {
+                pacs.store(documents.get(i));
                 stored.add(refs.get(i));
             }
         } catch (PacsException e) {
@@ -216,8 +219,9 @@ public class ManifestWriter {
         }
         StoredVersion committed;
         try {
-            committed = store.commit(tenant.id(), id, previous == null ? null : previous.versionId(), version, now,
-                    json, index, refs, intentId);
+            committed = versions.commit(new ManifestVersions.VersionWrite(tenant.id(), id,
+                    previous == null ? null : previous.versionId(), prepared.version(), prepared.now(), prepared.json(),
+                    prepared.index(), refs, intentId));
         } catch (ConcurrentWriteException e) {
             abandon(tenant, pacs, intentId, stored, "lost a concurrent write", false);
             throw new ManifestException.VersionConflict(e.getMessage());
@@ -266,17 +270,17 @@ public class ManifestWriter {
             sopUids.set(0, given);
             clientUid = given;
         }
-        List<Part10Object> kos;
+        List<Part10Object> documents;
         try {
-            kos = translation.translate(manifest, contexts, tenant.pacs(), sopUids);
+            documents = translation.translate(manifest, contexts, tenant.pacs(), sopUids);
         } catch (KosTranslation.ContradictionException e) {
             throw new ManifestException.Unprocessable(ManifestException.Unprocessable.Reason.CONTRADICTS_PACS,
                     e.getMessage(), e.problems());
         }
-        List<InstanceRef> refs = kos.stream().map(InstanceRef::of).toList();
+        List<InstanceRef> refs = documents.stream().map(InstanceRef::of).toList();
         // only a client-given UID can name a KOS already stored: the generated ones are new UUID-derived
         // UIDs (2.25), so asking the store about them would be a round trip per study for nothing
-        if (clientUid != null && store.isCommittedKos(clientUid)) {
+        if (clientUid != null && kos.isCommitted(clientUid)) {
             throw new ManifestException.Unprocessable(ManifestException.Unprocessable.Reason.KOS_EXISTS,
                     "identifier " + DICOM_UID_SYSTEM + "|urn:oid:" + clientUid
                     + " already names a stored KOS; omit it to get a new one", List.of());
@@ -294,12 +298,12 @@ public class ManifestWriter {
         String json = fhir.newJsonParser().encodeResourceToString(manifest);
         IndexEntries index = ManifestIndexer.index(manifest, contexts.values(),
                 refs.stream().map(InstanceRef::sopInstanceUid).toList());
-        return new Prepared(kos, refs, version, now, json, index);
+        return new Prepared(documents, refs, version, now, json, index);
     }
 
     private String claim(Tenant tenant, String id, long baseVersion) {
         try {
-            return store.openIntent(tenant.id(), id, baseVersion, List.of(), now());
+            return intents.claimVersion(tenant.id(), new VersionKey(id, baseVersion), now());
         } catch (ConcurrentWriteException e) {
             throw new ManifestException.VersionConflict(e.getMessage());
         }
@@ -313,7 +317,7 @@ public class ManifestWriter {
     /** Closes a claim that stored no KOS. */
     private void settle(Tenant tenant, String intentId, String outcome) {
         try {
-            store.settleIntent(intentId, outcome, now());
+            intents.settle(intentId, outcome, now());
         } catch (RuntimeException e) {
             log.warn("organization {}: claim {} not released ({}); recovery will settle it", tenant.id(), intentId,
                     e.getMessage());
@@ -356,7 +360,7 @@ public class ManifestWriter {
     private void settleUncertainCommit(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored,
             RuntimeException failure) {
         try {
-            if (stored.stream().anyMatch(ref -> store.isCommittedKos(ref.sopInstanceUid()))) {
+            if (stored.stream().anyMatch(ref -> kos.isCommitted(ref.sopInstanceUid()))) {
                 return; // the commit went through after all; the intent was closed with it
             }
         } catch (RuntimeException storeStillDown) {
@@ -375,7 +379,7 @@ public class ManifestWriter {
     private void abandon(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored, String reason,
             boolean uncertain) {
         try {
-            store.releaseClaim(intentId);
+            intents.releaseClaim(intentId);
         } catch (RuntimeException e) {
             log.warn("organization {}: version claim of write {} not released: {}", tenant.id(), intentId,
                     e.getMessage());
@@ -390,7 +394,7 @@ public class ManifestWriter {
                         tenant.id(), intentId, reason);
                 return;
             }
-            store.settleIntent(intentId, "abandoned (" + reason + "); KOS removed", now());
+            intents.settle(intentId, "abandoned (" + reason + "); KOS removed", now());
         } catch (PacsException | RuntimeException e) {
             log.warn("organization {}: could not remove KOS of abandoned write {} ({}); recovery will retry",
                     tenant.id(), intentId, e.getMessage());
@@ -412,7 +416,7 @@ public class ManifestWriter {
         }
         if (!left.isEmpty()) {
             try {
-                store.openIntent(tenant.id(), id, left, now());
+                intents.openWrite(tenant.id(), id, left, now());
             } catch (RuntimeException e) {
                 log.warn("organization {}: KOS {} of an undone write of ImagingManifest/{} left on the PACS: {}",
                         tenant.id(), left, id, e.getMessage());
@@ -431,7 +435,7 @@ public class ManifestWriter {
             return;
         }
         List<InstanceRef> left = new ArrayList<>();
-        for (InstanceRef ref : store.kos(tenant.id(), previous.resourceId(), previous.versionId())) {
+        for (InstanceRef ref : kos.ofVersion(tenant.id(), key(previous))) {
             try {
                 connections.of(tenant).remove(ref, policy);
             } catch (PacsException | RuntimeException e) {
@@ -444,12 +448,16 @@ public class ManifestWriter {
         if (!left.isEmpty()) {
             try {
                 // an intent over superseded KOS: the recovery pass retires them once the PACS answers
-                store.openRetirement(tenant.id(), previous.resourceId(), left, now());
+                intents.openRetirement(tenant.id(), previous.resourceId(), left, now());
             } catch (RuntimeException e) {
                 log.warn("organization {}: superseded KOS of ImagingManifest/{} left on the PACS: {}", tenant.id(),
                         previous.resourceId(), e.getMessage());
             }
         }
+    }
+
+    private static VersionKey key(StoredVersion version) {
+        return new VersionKey(version.resourceId(), version.versionId());
     }
 
     private Instant now() {

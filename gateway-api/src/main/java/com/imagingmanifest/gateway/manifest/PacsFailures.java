@@ -27,9 +27,9 @@ final class PacsFailures {
             case FAILED -> "reported a failure";
             case UNSUPPORTED -> "does not support this operation";
         } + "; nothing was changed";
-        return switch (e.kind()) {
-            case UNREACHABLE, TIMEOUT -> new ManifestException.PacsUnavailable(message, e);
-            case REFUSED, FAILED, UNSUPPORTED -> new ManifestException.PacsRefused(message, e);
-        };
+        // a refused association (A-ASSOCIATE-RJ) leaves the PACS as unavailable as one that is down:
+        // nothing was changed, and a retry after the operator's fix succeeds (issue 18)
+        return e.unavailable() ? new ManifestException.PacsUnavailable(message, e)
+                : new ManifestException.PacsRefused(message, e);
     }
 }

@@ -1,7 +1,8 @@
 package com.imagingmanifest.gateway.manifest;
 
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestKos;
 import com.imagingmanifest.gateway.store.WriteIntent;
+import com.imagingmanifest.gateway.store.WriteIntents;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
@@ -34,24 +35,27 @@ public class WriteRecovery {
     static final Duration GRACE = Duration.ofMinutes(2);
     private static final Logger log = LoggerFactory.getLogger(WriteRecovery.class);
 
-    private final ManifestStore store;
+    private final WriteIntents intents;
+    private final ManifestKos kos;
     private final Tenants tenants;
     private final PacsConnections connections;
     private final Clock clock;
     private final Duration grace;
     private final GatewayRejections rejections;
 
-    public WriteRecovery(ManifestStore store, Tenants tenants, PacsConnections connections, Clock clock) {
-        this(store, tenants, connections, clock, GRACE, GatewayRejections.NONE);
+    public WriteRecovery(WriteIntents intents, ManifestKos kos, Tenants tenants, PacsConnections connections,
+            Clock clock) {
+        this(intents, kos, tenants, connections, clock, GRACE, GatewayRejections.NONE);
     }
 
     /** {@code grace}: {@code gateway.recovery-grace}, the age below which an intent may still be in flight. */
     @Autowired
-    public WriteRecovery(ManifestStore store, Tenants tenants, PacsConnections connections, Clock clock,
-            @Value("${gateway.recovery-grace:2m}") Duration grace, GatewayRejections rejections) {
+    public WriteRecovery(WriteIntents intents, ManifestKos kos, Tenants tenants, PacsConnections connections,
+            Clock clock, @Value("${gateway.recovery-grace:2m}") Duration grace, GatewayRejections rejections) {
         this.grace = grace;
         this.rejections = rejections;
-        this.store = store;
+        this.intents = intents;
+        this.kos = kos;
         this.tenants = tenants;
         this.connections = connections;
         this.clock = clock;
@@ -71,40 +75,40 @@ public class WriteRecovery {
     /** Settles intents opened before {@code before}; returns how many were settled. */
     public int settle(Instant before) {
         int settled = 0;
-        for (WriteIntent intent : store.openIntents(before)) {
+        for (WriteIntent intent : intents.openBefore(before)) {
             Optional<Tenant> tenant = tenants.find(intent.organizationId());
             if (tenant.isEmpty()) {
-                store.settleIntent(intent.intentId(), "organization no longer configured; KOS left", clock.instant());
+                intents.settle(intent.intentId(), "organization no longer configured; KOS left", clock.instant());
                 settled++;
                 continue;
             }
             // taken over first: a writer still in flight can no longer commit once its KOS may be gone
-            if (!store.takeOverIntent(intent.intentId(), clock.instant())) {
+            if (!intents.takeOver(intent.intentId(), clock.instant())) {
                 continue; // committed or settled meanwhile
             }
             try {
                 int removed = 0;
                 int retired = 0;
                 SupersededPolicy policy = tenant.get().pacs().superseded();
-                for (InstanceRef kos : intent.kos()) {
-                    if (!store.isCommittedKos(kos.sopInstanceUid())) {
+                for (InstanceRef ref : intent.kos()) {
+                    if (!kos.isCommitted(ref.sopInstanceUid())) {
                         // never acknowledged
-                        rejections.discard(connections.of(tenant.get()), intent.organizationId(), kos);
+                        rejections.discard(connections.of(tenant.get()), intent.organizationId(), ref);
                         removed++;
-                    } else if (!store.isCurrentKos(kos.sopInstanceUid()) && policy != SupersededPolicy.KEEP) {
+                    } else if (!kos.isCurrent(ref.sopInstanceUid()) && policy != SupersededPolicy.KEEP) {
                         // superseded or deleted, but the write could not retire it at the time
-                        connections.of(tenant.get()).remove(kos, policy);
+                        connections.of(tenant.get()).remove(ref, policy);
                         retired++;
                     }
                 }
-                store.recordRecovery(intent.intentId(), "recovered: " + removed + " uncommitted KOS removed, "
+                intents.recordRecovery(intent.intentId(), "recovered: " + removed + " uncommitted KOS removed, "
                         + retired + " superseded KOS retired");
                 settled++;
             } catch (PacsException | RuntimeException e) {
                 log.warn("write intent {} of organization {} not settled yet: {}", intent.intentId(),
                         intent.organizationId(), e.getMessage());
                 try {
-                    store.reopenIntent(intent.intentId());
+                    intents.reopen(intent.intentId());
                 } catch (RuntimeException storeDown) {
                     // stays 'recovering': the next pass picks it up again
                 }

@@ -1,7 +1,7 @@
 package com.imagingmanifest.gateway.metrics;
 
-import com.imagingmanifest.gateway.security.FhirRequest;
-import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.RequestContext;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.FilterChain;
@@ -24,17 +24,17 @@ public class FhirRequestMetrics extends OncePerRequestFilter {
     public static final String METRIC = "gateway.fhir.requests";
 
     private final MeterRegistry registry;
-    private final Tenants tenants;
+    private final RequestContexts contexts;
 
-    public FhirRequestMetrics(MeterRegistry registry, Tenants tenants) {
+    public FhirRequestMetrics(MeterRegistry registry, RequestContexts contexts) {
         this.registry = registry;
-        this.tenants = tenants;
+        this.contexts = contexts;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<FhirRequest> fhir = FhirRequest.of(request);
+        Optional<RequestContext> fhir = contexts.of(request);
         if (fhir.isEmpty()) {
             chain.doFilter(request, response);
             return;
@@ -50,7 +50,7 @@ public class FhirRequestMetrics extends OncePerRequestFilter {
                     .tags("operation", fhir.get().operation().code(),
                             "status", Integer.toString(status),
                             "outcome", status >= 500 ? "server-error" : status >= 400 ? "client-error" : "success",
-                            "tenant", fhir.get().tenant(tenants))
+                            "tenant", fhir.get().tenantLabel())
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofSeconds(60))

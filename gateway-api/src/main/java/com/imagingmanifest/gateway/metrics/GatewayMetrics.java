@@ -23,6 +23,10 @@ public class GatewayMetrics {
     public static final String QUARANTINE_DROPPED = "gateway.quarantine.dropped";
     public static final String ASSOCIATIONS = "gateway.dicom.associations";
     public static final String INTENTS_OPEN = "gateway.write.intents.open";
+    /** The {@code source} tags of the ingestion meters: how a KOS reached the gateway. */
+    public static final List<String> INGEST_SOURCES = List.of("scp", "poll");
+    /** The {@code reason} tags of {@value #QUARANTINED}: the bytes are not a data set, or not a manifest. */
+    public static final List<String> QUARANTINE_REASONS = List.of("unparseable", "unmappable");
 
     private static final Pattern TOKEN = Pattern.compile("[a-z0-9_-]{1,32}");
 

@@ -1,5 +1,7 @@
 package com.imagingmanifest.gateway.security;
 
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -23,10 +25,12 @@ final class DeniedRequests implements AuthenticationEntryPoint, AccessDeniedHand
     private final BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
     private final BearerTokenAccessDeniedHandler forbidden = new BearerTokenAccessDeniedHandler();
 
-    private final OperationOutcomeResponse outcomes;
+    private final OperationOutcomeWriter outcomes;
+    private final RequestContexts contexts;
 
-    DeniedRequests(String realm, OperationOutcomeResponse outcomes) {
+    DeniedRequests(String realm, OperationOutcomeWriter outcomes, RequestContexts contexts) {
         this.outcomes = outcomes;
+        this.contexts = contexts;
         challenge.setRealmName(realm);
         forbidden.setRealmName(realm);
     }
@@ -62,8 +66,8 @@ final class DeniedRequests implements AuthenticationEntryPoint, AccessDeniedHand
                 "The token's scopes do not allow " + describe(request));
     }
 
-    private static String describe(HttpServletRequest request) {
-        return FhirRequest.of(request)
+    private String describe(HttpServletRequest request) {
+        return contexts.of(request)
                 .map(f -> OrganizationAccess.readsMatches(request, f)
                         ? "a conditional create (If-None-Exist), which reads the matches of its search: it needs"
                                 + " ImagingManifest.write and ImagingManifest.read (user/ or system/)"

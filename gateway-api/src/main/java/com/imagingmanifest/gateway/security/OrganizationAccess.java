@@ -1,7 +1,9 @@
 package com.imagingmanifest.gateway.security;
 
 import com.imagingmanifest.gateway.tenant.Tenant;
-import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.RequestContext;
+import com.imagingmanifest.gateway.web.RequestContexts;
+import com.imagingmanifest.gateway.web.RequestTarget;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collection;
 import java.util.Optional;
@@ -36,11 +38,11 @@ final class OrganizationAccess implements AuthorizationManager<RequestAuthorizat
         }
     }
 
-    private final Tenants tenants;
+    private final RequestContexts contexts;
     private final String organizationClaim;
 
-    OrganizationAccess(Tenants tenants, String organizationClaim) {
-        this.tenants = tenants;
+    OrganizationAccess(RequestContexts contexts, String organizationClaim) {
+        this.contexts = contexts;
         this.organizationClaim = organizationClaim;
     }
 
@@ -55,14 +57,14 @@ final class OrganizationAccess implements AuthorizationManager<RequestAuthorizat
         Jwt jwt = token.getToken();
         String client = jwt.hasClaim("client_id") ? jwt.getClaimAsString("client_id") : jwt.getClaimAsString("azp");
         RequestAudit.authenticated(request, jwt.getSubject(), client);
-        Optional<FhirRequest> parsed = FhirRequest.of(request);
+        Optional<RequestContext> parsed = contexts.of(request);
         if (parsed.isEmpty()) {
             return new AuthorizationDecision(false);
         }
-        FhirRequest fhir = parsed.get();
+        RequestContext fhir = parsed.get();
         if (!sameOrganization(jwt.getClaim(organizationClaim), fhir.organization())) {
             RequestAudit.denied(request, "organization-mismatch");
-            return new NotVisible(fhir.organization());
+            return new NotVisible(fhir.organizationSegment());
         }
         SmartScopes scopes = SmartScopes.of(jwt.getClaims().containsKey("scope") ? jwt.getClaim("scope") : jwt.getClaim("scp"));
         if (!scopes.allows(fhir.resourceType(), fhir.operation().write())) {
@@ -80,15 +82,14 @@ final class OrganizationAccess implements AuthorizationManager<RequestAuthorizat
      * A conditional create (FHIR http 2.21.0.1, {@code If-None-Exist}) answers 200 with the match, 412, or
      * 201: it tells whether a search matches, which a write-only token must not learn. It needs read too.
      */
-    static boolean readsMatches(HttpServletRequest request, FhirRequest fhir) {
-        return fhir.operation() == FhirRequest.Operation.CREATE && request.getHeader(IF_NONE_EXIST) != null;
+    static boolean readsMatches(HttpServletRequest request, RequestContext fhir) {
+        return fhir.operation() == RequestTarget.Operation.CREATE && request.getHeader(IF_NONE_EXIST) != null;
     }
 
     static final String IF_NONE_EXIST = "If-None-Exist";
 
     /** The claim (a string, or a list of them) names the path's configured organization. */
-    private boolean sameOrganization(Object claim, String pathOrganization) {
-        Optional<Tenant> target = tenants.find(pathOrganization);
+    private static boolean sameOrganization(Object claim, Optional<Tenant> target) {
         if (target.isEmpty()) {
             return false;
         }

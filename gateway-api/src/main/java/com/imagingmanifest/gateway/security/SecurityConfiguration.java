@@ -1,8 +1,8 @@
 package com.imagingmanifest.gateway.security;
 
-import ca.uhn.fhir.context.FhirContext;
 import com.imagingmanifest.gateway.config.GatewayProperties;
-import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.web.RequestContexts;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.RSAKey;
 import jakarta.servlet.DispatcherType;
@@ -62,7 +62,7 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, GatewaySecurityProperties properties, CorsProperties cors,
-            Tenants tenants, ObjectProvider<JwtDecoder> decoder, FhirContext fhir,
+            RequestContexts contexts, OperationOutcomeWriter outcomes, ObjectProvider<JwtDecoder> decoder,
             @Value("${management.endpoints.web.base-path:/actuator}") String actuatorBase) throws Exception {
         if (cors.enabled()) {
             // before authentication: a preflight carries no token and is answered here
@@ -82,19 +82,19 @@ public class SecurityConfiguration {
             http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
             return http.build();
         }
-        DeniedRequests denied = new DeniedRequests(REALM, new OperationOutcomeResponse(fhir));
+        DeniedRequests denied = new DeniedRequests(REALM, outcomes, contexts);
         http.oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.decoder(decoder.getObject()))
                         .authenticationEntryPoint(denied)
                         .accessDeniedHandler(denied))
                 .exceptionHandling(e -> e.authenticationEntryPoint(denied).accessDeniedHandler(denied))
-                .authorizeHttpRequests(a -> authorize(a, properties, tenants, actuatorBase));
+                .authorizeHttpRequests(a -> authorize(a, properties, contexts, actuatorBase));
         return http.build();
     }
 
     private static void authorize(
             AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry a,
-            GatewaySecurityProperties properties, Tenants tenants, String actuatorBase) {
+            GatewaySecurityProperties properties, RequestContexts contexts, String actuatorBase) {
         // error dispatches only render an error the original request already earned
         a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
         // SMART discovery is read before a client has a token (SMART App Launch, "Conformance")
@@ -114,7 +114,7 @@ public class SecurityConfiguration {
             a.requestMatchers(EndpointRequest.to("prometheus")).permitAll();
         }
         a.requestMatchers("/organizations/**")
-                .access(new OrganizationAccess(tenants, properties.organizationClaim()));
+                .access(new OrganizationAccess(contexts, properties.organizationClaim()));
         // the other management endpoints answer for every organization (the quarantine holds patient
         // data of all of them): an organization's token is not enough, only the admin scope
         a.requestMatchers(EndpointRequest.toAnyEndpoint()).hasAuthority("SCOPE_" + properties.adminScope());

@@ -6,7 +6,7 @@ import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.gateway.security.GatewaySecurityProperties;
 import com.imagingmanifest.gateway.security.LocalTokenIssuer;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.tenant.Tenants;
@@ -38,11 +38,11 @@ class StartupBanner {
     private final GatewaySecurityProperties security;
     private final ObjectProvider<LocalTokenIssuer> issuer;
 
-    private final ObjectProvider<ManifestStore> store;
+    private final ObjectProvider<ManifestVersions> store;
 
     StartupBanner(Tenants tenants, PacsConnections connections, Environment environment,
             GatewaySecurityProperties security, ObjectProvider<LocalTokenIssuer> issuer,
-            ObjectProvider<ManifestStore> store) {
+            ObjectProvider<ManifestVersions> store) {
         this.store = store;
         this.tenants = tenants;
         this.connections = connections;

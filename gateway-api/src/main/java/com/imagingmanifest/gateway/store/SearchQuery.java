@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.StringJoiner;
 
 /**
- * Criteria of one manifest search, built up by the FHIR layer and run by {@link ManifestStore}.
+ * Criteria of one manifest search, built up by the FHIR layer and run by {@link ManifestVersions}.
  * Each call adds one AND-ed condition; the values given to one call are OR-ed (FHIR search
  * parameter semantics: repeated parameters AND, comma-separated values OR).
  *
@@ -60,10 +60,6 @@ public final class SearchQuery {
         }
     }
 
-    /** One column (or expression) of an order, compared by key when a page resumes. */
-    record Key(String expression, boolean descending) {
-    }
-
     /** A statement and its arguments (LowerBoundOfLow still unresolved). */
     record Statement(String sql, List<Object> args) {
     }
@@ -92,13 +88,6 @@ public final class SearchQuery {
      */
     private static final List<String> DRIVING_PREFERENCE = List.of("identifier", "selected-study", "imaging-study",
             "patient.identifier", "patient", "endpoint", "author");
-
-    /**
-     * Ends the subquery of a condition checked per driving row. PostgreSQL otherwise turns the
-     * EXISTS into a semi-join and may read every index row of the condition's value (all manifests
-     * of one author) into a bitmap; with OFFSET 0 it stays a look-up per row (org_id, res_id).
-     */
-    private static final String PER_ROW = " OFFSET 0";
 
     private final List<Condition> conditions = new ArrayList<>();
     private final List<SortKey> sort = new ArrayList<>();
@@ -171,22 +160,16 @@ public final class SearchQuery {
         Shape shape = shape();
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT r.res_id, r.version_id");
-        for (Key key : shape.keys) {
+        for (PlannerHints.Key key : shape.keys) {
             sql.append(", ").append(key.expression());
         }
         sql.append(" FROM ");
         where(shape, org, sql, args);
         if (after != null) {
             sql.append(" AND ");
-            keyset(shape.keys, after, sql, args);
+            PlannerHints.keyset(shape.keys, after, sql, args);
         }
-        sql.append(" ORDER BY ");
-        StringJoiner order = new StringJoiner(", ");
-        shape.prefix.forEach(order::add);
-        for (Key key : shape.keys) {
-            order.add(key.expression() + (key.descending() ? " DESC" : " ASC"));
-        }
-        sql.append(order).append(" LIMIT ?");
+        sql.append(PlannerHints.orderBy(shape.prefix, shape.keys)).append(" LIMIT ?");
         args.add(limit);
         return new Statement(sql.toString(), args);
     }
@@ -202,20 +185,18 @@ public final class SearchQuery {
 
     /**
      * The driving index and the order. {@code prefix} repeats, ahead of the sort keys, the index
-     * columns that the WHERE clause fixes to one value: H2 takes an index's order for ORDER BY only
-     * when the ORDER BY names the index's columns from the first (PostgreSQL ignores them), and
-     * scans an index backwards only when every column is reversed.
+     * columns that the WHERE clause fixes to one value ({@link PlannerHints#orderBy}).
      */
-    private record Shape(Condition driver, List<Key> keys, List<String> prefix) {
+    private record Shape(Condition driver, List<PlannerHints.Key> keys, List<String> prefix) {
     }
 
     private Shape shape() {
         Condition driver = driver();
         List<SortKey> order = order();
         String table = driver == null ? "r" : "d";
-        List<Key> keys = new ArrayList<>();
+        List<PlannerHints.Key> keys = new ArrayList<>();
         for (SortKey key : order) {
-            keys.add(new Key(switch (key.column()) {
+            keys.add(new PlannerHints.Key(switch (key.column()) {
                 case LAST_UPDATED -> table + ".last_updated";
                 case ID -> table + ".res_id";
                 // missing authoring times sort last in either direction
@@ -289,11 +270,11 @@ public final class SearchQuery {
             args.add(org);
             referenceMatch("d", x.values(), sql, args);
         } else if (firstIds() != null) {
-            // the listed ids as a derived table joined on the primary key: H2 ranges an IN list (with
-            // parameters) over an index only on its first column, and would walk the organization
+            // the listed ids as a derived table joined on the primary key (PlannerHints#valuesTable): an IN
+            // list would walk the organization on H2
             Ids ids = firstIds();
-            sql.append("(VALUES ").append(String.join(", ", Collections.nCopies(ids.values().size(), "(?)")))
-                    .append(") ids(id) JOIN manifest_resource r ON r.org_id = ? AND r.res_id = ids.id WHERE TRUE");
+            sql.append(PlannerHints.valuesTable(ids.values().size(), "ids", "id"))
+                    .append(" JOIN manifest_resource r ON r.org_id = ? AND r.res_id = ids.id WHERE TRUE");
             args.addAll(ids.values());
             args.add(org);
         } else {
@@ -313,24 +294,24 @@ public final class SearchQuery {
                 // checked per row, never a driver: H2 would take the (org_id, language) index and sort every
                 // match of a language instead of reading the page in the order index
                 sql.append(SAME_RESOURCE).append("a.language IN (").append(placeholders(languages.values().size()))
-                        .append(')').append(PER_ROW).append(')');
+                        .append(')').append(PlannerHints.PER_ROW).append(')');
                 args.addAll(languages.values());
             } else if (c instanceof Tokens t) {
                 sql.append("EXISTS (SELECT 1 FROM search_token t WHERE t.org_id = r.org_id AND t.res_id = r.res_id"
                         + " AND t.param = '").append(t.param()).append("' AND ");
                 tokenMatch("t", t.values(), sql, args);
-                sql.append(PER_ROW).append(')');
+                sql.append(PlannerHints.PER_ROW).append(')');
             } else if (c instanceof References x) {
                 sql.append("EXISTS (SELECT 1 FROM search_reference x WHERE x.org_id = r.org_id"
                         + " AND x.res_id = r.res_id AND x.param = '").append(x.param()).append("' AND ");
                 referenceMatch("x", x.values(), sql, args);
-                sql.append(PER_ROW).append(')');
+                sql.append(PlannerHints.PER_ROW).append(')');
             } else if (shape.driver != null) {
                 // beside a driving token or reference, per row: H2 would otherwise start the join from the
                 // date index and read the range's rows (all of a patient's years, say) before the patient's
                 sql.append(SAME_RESOURCE);
                 dates((Dates) c, "a", sql, args);
-                sql.append(PER_ROW).append(')');
+                sql.append(PlannerHints.PER_ROW).append(')');
             } else {
                 dates((Dates) c, "r", sql, args);
             }
@@ -411,37 +392,6 @@ public final class SearchQuery {
             }
         }
         sql.append(or);
-    }
-
-    /**
-     * Rows after {@code after} in the order of {@code keys}: the first key bounds the index range
-     * ({@code k1 <= a1} newest first), the nested comparisons then skip the rows up to and including
-     * the key itself. Without that leading bound the OR would leave the planner no range to scan.
-     */
-    static void keyset(List<Key> keys, List<Object> after, StringBuilder sql, List<Object> args) {
-        if (after.size() != keys.size()) {
-            throw new IllegalArgumentException("a page key of " + keys.size() + " values expected");
-        }
-        Key first = keys.get(0);
-        sql.append(first.expression()).append(first.descending() ? " <= ?" : " >= ?").append(" AND ");
-        args.add(after.get(0));
-        nested(keys, after, 0, sql, args);
-    }
-
-    private static void nested(List<Key> keys, List<Object> after, int i, StringBuilder sql, List<Object> args) {
-        Key key = keys.get(i);
-        String strictly = key.descending() ? " < ?" : " > ?";
-        if (i == keys.size() - 1) {
-            sql.append(key.expression()).append(strictly);
-            args.add(after.get(i));
-            return;
-        }
-        sql.append('(').append(key.expression()).append(strictly).append(" OR (").append(key.expression())
-                .append(" = ? AND ");
-        args.add(after.get(i));
-        args.add(after.get(i));
-        nested(keys, after, i + 1, sql, args);
-        sql.append("))");
     }
 
     boolean needsWidestAuthoringSpan() {

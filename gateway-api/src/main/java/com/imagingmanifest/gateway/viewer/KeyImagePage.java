@@ -1,6 +1,6 @@
 package com.imagingmanifest.gateway.viewer;
 
-import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -37,9 +37,9 @@ final class KeyImagePage {
     private final Map<String, File> assets = Map.of(
             "viewer.js", load("viewer.js", "text/javascript;charset=UTF-8"),
             "viewer.css", load("viewer.css", "text/css;charset=UTF-8"));
-    private final OperationOutcomeResponse outcomes;
+    private final OperationOutcomeWriter outcomes;
 
-    KeyImagePage(OperationOutcomeResponse outcomes) {
+    KeyImagePage(OperationOutcomeWriter outcomes) {
         this.outcomes = outcomes;
     }
 

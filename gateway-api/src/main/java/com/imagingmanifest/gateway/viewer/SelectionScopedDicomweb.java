@@ -7,8 +7,8 @@ import com.imagingmanifest.dicomweb.DicomwebClient;
 import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.HttpTransport;
 import com.imagingmanifest.dicomweb.MultipartRelated;
-import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.store.SelectedInstances;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.pacs.Pacs;
@@ -57,11 +57,11 @@ final class SelectionScopedDicomweb {
     private static final int BUFFER = 64 * 1024;
     private static final List<String> RENDERED_TYPES = List.of("image/jpeg", "image/png", "image/gif");
 
-    private final ManifestStore store;
+    private final SelectedInstances store;
     private final PacsConnections connections;
-    private final OperationOutcomeResponse outcomes;
+    private final OperationOutcomeWriter outcomes;
 
-    SelectionScopedDicomweb(ManifestStore store, PacsConnections connections, OperationOutcomeResponse outcomes) {
+    SelectionScopedDicomweb(SelectedInstances store, PacsConnections connections, OperationOutcomeWriter outcomes) {
         this.store = store;
         this.connections = connections;
         this.outcomes = outcomes;
@@ -111,10 +111,10 @@ final class SelectionScopedDicomweb {
         if (!p.frames().isEmpty()) {
             return store.framesSelected(tenant.id(), p.study(), p.series(), p.sop(), p.frames());
         }
-        ManifestStore.Selection selection = store.selection(tenant.id(), p.study(), p.series(), p.sop());
+        SelectedInstances.Selection selection = store.selection(tenant.id(), p.study(), p.series(), p.sop());
         // a frame selection does not give away the whole instance's pixel data; its metadata it does
-        return p.resource().wholeInstance() ? selection == ManifestStore.Selection.WHOLE
-                : selection != ManifestStore.Selection.NONE;
+        return p.resource().wholeInstance() ? selection == SelectedInstances.Selection.WHOLE
+                : selection != SelectedInstances.Selection.NONE;
     }
 
     /**
@@ -245,8 +245,7 @@ final class SelectionScopedDicomweb {
         try {
             part10 = pacs.retrieve(path.study(), path.series(), path.sop());
         } catch (PacsException e) {
-            int status = e.kind() == PacsException.Kind.UNREACHABLE || e.kind() == PacsException.Kind.TIMEOUT
-                    ? 503 : 502;
+            int status = e.unavailable() ? 503 : 502;
             outcomes.send(response, status, status == 503 ? IssueType.TRANSIENT : IssueType.EXCEPTION,
                     "PACS " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
             return;

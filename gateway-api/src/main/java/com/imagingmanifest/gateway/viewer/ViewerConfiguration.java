@@ -1,21 +1,17 @@
 package com.imagingmanifest.gateway.viewer;
 
-import ca.uhn.fhir.context.FhirContext;
-import com.imagingmanifest.gateway.security.FhirRequest;
-import com.imagingmanifest.gateway.security.OperationOutcomeResponse;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.SelectedInstances;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
-import com.imagingmanifest.gateway.tenant.Tenant;
-import com.imagingmanifest.gateway.tenant.Tenants;
+import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.web.RequestContext;
+import com.imagingmanifest.gateway.web.RequestContexts;
+import com.imagingmanifest.gateway.web.RequestTarget.Operation;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.dstu3.model.OperationOutcome.IssueType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -23,7 +19,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UriUtils;
 
 /**
  * The viewers' paths beside each FHIR base: {@code /organizations/{org}/dicomweb/...}
@@ -43,10 +38,9 @@ public class ViewerConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<ViewerPaths> viewerPaths(Tenants tenants, ManifestStore store,
-            PacsConnections connections, FhirContext fhir) {
-        OperationOutcomeResponse outcomes = new OperationOutcomeResponse(fhir);
-        FilterRegistrationBean<ViewerPaths> registration = new FilterRegistrationBean<>(new ViewerPaths(tenants,
+    FilterRegistrationBean<ViewerPaths> viewerPaths(RequestContexts contexts, SelectedInstances store,
+            PacsConnections connections, OperationOutcomeWriter outcomes) {
+        FilterRegistrationBean<ViewerPaths> registration = new FilterRegistrationBean<>(new ViewerPaths(contexts,
                 new SelectionScopedDicomweb(store, connections, outcomes), new KeyImagePage(outcomes), outcomes));
         registration.setOrder(ORDER);
         registration.setDispatcherTypes(DispatcherType.REQUEST);
@@ -55,14 +49,14 @@ public class ViewerConfiguration {
     }
 
     static final class ViewerPaths extends OncePerRequestFilter {
-        private final Tenants tenants;
+        private final RequestContexts contexts;
         private final SelectionScopedDicomweb dicomweb;
         private final KeyImagePage page;
-        private final OperationOutcomeResponse outcomes;
+        private final OperationOutcomeWriter outcomes;
 
-        ViewerPaths(Tenants tenants, SelectionScopedDicomweb dicomweb, KeyImagePage page,
-                OperationOutcomeResponse outcomes) {
-            this.tenants = tenants;
+        ViewerPaths(RequestContexts contexts, SelectionScopedDicomweb dicomweb, KeyImagePage page,
+                OperationOutcomeWriter outcomes) {
+            this.contexts = contexts;
             this.dicomweb = dicomweb;
             this.page = page;
             this.outcomes = outcomes;
@@ -71,17 +65,17 @@ public class ViewerConfiguration {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            Optional<FhirRequest> parsed = FhirRequest.of(request);
-            FhirRequest.Operation op = parsed.map(FhirRequest::operation).orElse(null);
-            if (op != FhirRequest.Operation.WADO_RS && op != FhirRequest.Operation.VIEWER) {
+            Optional<RequestContext> parsed = contexts.of(request);
+            Operation op = parsed.map(RequestContext::operation).orElse(null);
+            if (op != Operation.WADO_RS && op != Operation.VIEWER) {
                 chain.doFilter(request, response);
                 return;
             }
-            Optional<Tenant> tenant = tenants.find(parsed.get().organization());
+            RequestContext context = parsed.get();
             // the page is the same static file for every organization and is read without a token: served
             // for an unknown one too, so that it tells an anonymous caller nothing (docs/security.md)
-            if (tenant.isEmpty() && op == FhirRequest.Operation.WADO_RS) {
-                outcomes.unknownOrganization(response, parsed.get().organization());
+            if (context.organization().isEmpty() && op == Operation.WADO_RS) {
+                outcomes.unknownOrganization(response, context.organizationSegment());
                 return;
             }
             if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
@@ -89,27 +83,11 @@ public class ViewerConfiguration {
                 outcomes.send(response, 405, IssueType.NOTSUPPORTED, "Only GET and HEAD read this path");
                 return;
             }
-            // segments after /organizations/{org}/{dicomweb|viewer}
-            List<String> all = segments(request);
-            List<String> rest = all.subList(3, all.size());
-            if (op == FhirRequest.Operation.WADO_RS) {
-                dicomweb.serve(tenant.get(), rest, request, response);
+            if (op == Operation.WADO_RS) {
+                dicomweb.serve(context.organization().get(), context.rest(), request, response);
             } else {
-                page.serve(rest, request, response);
+                page.serve(context.rest(), request, response);
             }
-        }
-
-        private static List<String> segments(HttpServletRequest request) {
-            String path = request.getRequestURI().substring(request.getContextPath().length());
-            List<String> out = new ArrayList<>();
-            for (String s : path.substring(1).split("/", -1)) {
-                try {
-                    out.add(UriUtils.decode(s, StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException malformed) {
-                    out.add(s); // matches nothing: answered 404
-                }
-            }
-            return out;
         }
     }
 }

@@ -3,7 +3,9 @@ package com.imagingmanifest.gateway.fhir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagingmanifest.gateway.store.IndexEntries;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestVersions;
+import com.imagingmanifest.gateway.store.Stores;
+import com.imagingmanifest.gateway.store.VersionKey;
 import com.imagingmanifest.gateway.store.SearchQuery;
 import com.imagingmanifest.testing.PostgresDatabase;
 import jakarta.json.Json;
@@ -66,7 +68,7 @@ class SearchPlanTest {
     private Path h2Dir;
     private final Map<String, Store> stores = new TreeMap<>();
 
-    private record Store(DataSource plain, Recording recording, ManifestStore store) {
+    private record Store(DataSource plain, Recording recording, ManifestVersions store) {
     }
 
     @BeforeAll
@@ -96,15 +98,20 @@ class SearchPlanTest {
     private static Store store(DataSource plain) throws Exception {
         Flyway.configure().dataSource(plain).locations("classpath:db/migration").load().migrate();
         Recording recording = new Recording(plain);
-        ManifestStore store = new ManifestStore(JdbcClient.create(recording), new JdbcTemplate(recording),
-                new TransactionTemplate(new DataSourceTransactionManager(recording)));
+        ManifestVersions store = Stores.on(JdbcClient.create(recording), new JdbcTemplate(recording),
+                new TransactionTemplate(new DataSourceTransactionManager(recording))).versions();
         fill(store, ORG, MANIFESTS);
         fill(store, "other", MANIFESTS / 5);
         // a few later versions and deletes, so history has more than one version per manifest
         for (int n = 0; n < 200; n++) {
             String id = "m" + n;
             long when = T0 + (MANIFESTS + n) * 1000L;
-            store.commit(ORG, id, 1L, 2L, Instant.ofEpochMilli(when), n < 150 ? "{}" : null, index(n), List.of(), null);
+            if (n < 150) {
+                store.commit(new ManifestVersions.VersionWrite(ORG, id, 1L, 2L, Instant.ofEpochMilli(when), "{}", index(n),
+                        List.of(), null));
+            } else {
+                store.commitDelete(ORG, new VersionKey(id, 1), Instant.ofEpochMilli(when));
+            }
         }
         try (Connection c = plain.getConnection()) {
             c.createStatement().execute("ANALYZE");
@@ -112,10 +119,10 @@ class SearchPlanTest {
         return new Store(plain, recording, store);
     }
 
-    private static void fill(ManifestStore store, String org, int count) {
-        List<ManifestStore.NewManifest> batch = new ArrayList<>();
+    private static void fill(ManifestVersions store, String org, int count) {
+        List<ManifestVersions.NewManifest> batch = new ArrayList<>();
         for (int n = 0; n < count; n++) {
-            batch.add(new ManifestStore.NewManifest("m" + n, Instant.ofEpochMilli(T0 + n * 1000L), "{}", index(n),
+            batch.add(new ManifestVersions.NewManifest("m" + n, Instant.ofEpochMilli(T0 + n * 1000L), "{}", index(n),
                     List.of()));
             if (batch.size() == 1000) {
                 store.createAll(org, batch);
@@ -199,12 +206,12 @@ class SearchPlanTest {
             int bound = (Integer) shape[2];
             // first page, then the second from the first's key
             s.recording().statements.clear();
-            ManifestStore.Page first = s.store().search(ORG, query, null, PAGE);
+            ManifestVersions.Page first = s.store().search(ORG, query, null, PAGE);
             s.store().load(ORG, first.keys()); // the page's resources, as the provider reads them
             assertBounded(s, database, shape[0] + ", first page", bound);
             if (first.next() != null) {
                 s.recording().statements.clear();
-                ManifestStore.Page second = s.store().search(ORG, query, first.next(), PAGE);
+                ManifestVersions.Page second = s.store().search(ORG, query, first.next(), PAGE);
                 assertBounded(s, database, shape[0] + ", second page", bound);
                 assertThat(second.keys()).as("%s: pages do not overlap", shape[0]).doesNotContainAnyElementsOf(first.keys());
             }
@@ -219,7 +226,7 @@ class SearchPlanTest {
             for (Instant since : new Instant[] {null, Instant.ofEpochMilli(T0 + 2_000_000L)}) {
                 String name = "history " + (id == null ? "of the type" : "of " + id) + (since == null ? "" : " since");
                 s.recording().statements.clear();
-                ManifestStore.Page first = s.store().history(ORG, id, since, null, PAGE);
+                ManifestVersions.Page first = s.store().history(ORG, id, since, null, PAGE);
                 s.store().load(ORG, first.keys());
                 assertBounded(s, database, name + ", first page", PAGE_BOUND);
                 if (first.next() != null) {

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.gateway.store.IndexEntries;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestVersions;
+import com.imagingmanifest.gateway.store.Stores;
 import com.imagingmanifest.pacs.InstanceRef;
 import com.imagingmanifest.testing.PostgresDatabase;
 import java.time.Instant;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,9 +39,8 @@ class IngestLookupsTest {
         return TestDatabases.migrated(database, POSTGRES);
     }
 
-    private static ManifestStore store(DataSource ds) {
-        return new ManifestStore(JdbcClient.create(ds), new JdbcTemplate(ds),
-                new TransactionTemplate(new DataSourceTransactionManager(ds)));
+    private static Stores store(DataSource ds) {
+        return Stores.on(ds);
     }
 
     private static InstanceRef kos(String sop) {
@@ -56,33 +55,33 @@ class IngestLookupsTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void aKosIsTheGatewaysWhileItBacksAVersionOrAnOpenOrRecoveringIntentNamesIt(String database) {
         DataSource ds = dataSource(database);
-        ManifestStore store = store(ds);
+        Stores store = store(ds);
         String org = "org-" + UUID.randomUUID();
         Instant now = Instant.now();
         String committed = uid();
-        store.commit(org, "m1", null, 1, now, "{}", new IndexEntries(List.of(), List.of(), null, null, null),
-                List.of(kos(committed)), null);
+        store.versions().commit(new ManifestVersions.VersionWrite(org, "m1", null, 1, now, "{}",
+                new IndexEntries(List.of(), List.of(), null, null, null), List.of(kos(committed)), null));
         String open = uid();
-        store.openIntent(org, "m2", List.of(kos(open)), now);
+        store.intents().openWrite(org, "m2", List.of(kos(open)), now);
         String recovering = uid();
-        String taken = store.openIntent(org, "m3", List.of(kos(recovering)), now);
-        assertThat(store.takeOverIntent(taken, now)).isTrue();
+        String taken = store.intents().openWrite(org, "m3", List.of(kos(recovering)), now);
+        assertThat(store.intents().takeOver(taken, now)).isTrue();
         String settled = uid();
-        store.settleIntent(store.openIntent(org, "m4", List.of(kos(settled)), now), "abandoned: KOS removed", now);
+        store.intents().settle(store.intents().openWrite(org, "m4", List.of(kos(settled)), now), "abandoned: KOS removed", now);
 
         String ingested = uid();
-        store.commit(org, "m5", null, 1, now, "{}", new IndexEntries(List.of(), List.of(), null, null, null),
-                List.of(kos(ingested)), null);
+        store.versions().commit(new ManifestVersions.VersionWrite(org, "m5", null, 1, now, "{}",
+                new IndexEntries(List.of(), List.of(), null, null, null), List.of(kos(ingested)), null));
         TestDatabases.records(ds).record(org, ingested, "m5", "manifest", null, "test", now);
 
-        assertThat(store.isGatewayKos(committed)).as("backs a committed version").isTrue();
-        assertThat(store.isGatewayKos(ingested)).as("backs a version ingested from the PACS").isFalse();
-        assertThat(store.isGatewayKos(open)).as("named by an open intent").isTrue();
-        assertThat(store.isGatewayKos(recovering)).as("named by an intent recovery is settling").isTrue();
-        assertThat(store.isGatewayKos(settled)).as("its intent was settled without a version").isFalse();
-        assertThat(store.isGatewayKos(uid())).as("never seen").isFalse();
+        assertThat(store.kos().isGatewayKos(committed)).as("backs a committed version").isTrue();
+        assertThat(store.kos().isGatewayKos(ingested)).as("backs a version ingested from the PACS").isFalse();
+        assertThat(store.kos().isGatewayKos(open)).as("named by an open intent").isTrue();
+        assertThat(store.kos().isGatewayKos(recovering)).as("named by an intent recovery is settling").isTrue();
+        assertThat(store.kos().isGatewayKos(settled)).as("its intent was settled without a version").isFalse();
+        assertThat(store.kos().isGatewayKos(uid())).as("never seen").isFalse();
         // a UID that is a prefix of a known one is another UID
-        assertThat(store.isGatewayKos(open.substring(0, open.length() - 1))).isFalse();
+        assertThat(store.kos().isGatewayKos(open.substring(0, open.length() - 1))).isFalse();
     }
 
     @ParameterizedTest
@@ -127,7 +126,7 @@ class IngestLookupsTest {
     @Test
     void onPostgresqlTheLookupsReadAHandfulOfRowsAmongThousandsOfSettledIntents() {
         DataSource ds = dataSource("postgresql");
-        ManifestStore store = store(ds);
+        Stores store = store(ds);
         IngestRecords records = TestDatabases.records(ds);
         JdbcClient jdbc = JdbcClient.create(ds);
         String org = "plan-" + UUID.randomUUID();
@@ -138,15 +137,15 @@ class IngestLookupsTest {
                         + " FROM generate_series(1, 5000) AS i")
                 .params(org, org).update();
         String open = uid();
-        store.openIntent(org, "open", List.of(kos(open)), Instant.now());
+        store.intents().openWrite(org, "open", List.of(kos(open)), Instant.now());
         jdbc.sql("ANALYZE write_intent").update();
 
         Map<String, Long> read = new TransactionTemplate(new DataSourceTransactionManager(ds)).execute(tx -> {
             jdbc.sql("SET LOCAL enable_seqscan = off").update();
-            assertThat(store.isGatewayKos(open)).isTrue();
-            assertThat(store.isGatewayKos("2.25.94999")).as("its intent is settled").isFalse();
+            assertThat(store.kos().isGatewayKos(open)).isTrue();
+            assertThat(store.kos().isGatewayKos("2.25.94999")).as("its intent is settled").isFalse();
             assertThat(records.known(org, open).ingested()).isFalse();
-            assertThat(store.openIntents(Instant.now().plusSeconds(60))).extracting(i -> i.intentId()).isNotEmpty();
+            assertThat(store.intents().openBefore(Instant.now().plusSeconds(60))).extracting(i -> i.intentId()).isNotEmpty();
             return jdbc.sql("SELECT relname, COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0)"
                             + " FROM pg_stat_xact_user_tables WHERE relname IN ('write_intent', 'manifest_kos',"
                             + " 'ingested_kos', 'rejected_kos')")

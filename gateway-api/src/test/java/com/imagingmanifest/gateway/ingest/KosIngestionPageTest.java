@@ -3,14 +3,13 @@ package com.imagingmanifest.gateway.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Outcome;
 import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Result;
 import com.imagingmanifest.gateway.ingest.KosIngestion.Retrieved;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestVersions;
+import com.imagingmanifest.gateway.store.Stores;
 import com.imagingmanifest.gateway.tenant.Tenant;
-import com.imagingmanifest.gateway.tenant.Tenants;
 import com.imagingmanifest.pacs.PacsBinding;
 import com.imagingmanifest.pacs.SupersededPolicy;
 import com.imagingmanifest.testing.PostgresDatabase;
@@ -64,7 +63,7 @@ class KosIngestionPageTest {
     }
 
     /** The parts of an ingestion on one database; {@code records} may be a stale-looking one. */
-    private record Rig(KosIngestion ingestion, ManifestStore store, IngestRecords records, TransactionTemplate tx,
+    private record Rig(KosIngestion ingestion, ManifestVersions store, IngestRecords records, TransactionTemplate tx,
             Quarantine quarantine) {
         static Rig on(String database, Function<DataSource, IngestRecords> records) {
             return on(database, records, new IngestProperties(null, List.of()), new SimpleMeterRegistry());
@@ -74,14 +73,12 @@ class KosIngestionPageTest {
                 SimpleMeterRegistry meters) {
             DataSource ds = TestDatabases.migrated(database, POSTGRES);
             DataSourceTransactionManager transactions = new DataSourceTransactionManager(ds);
-            ManifestStore store = new ManifestStore(JdbcClient.create(ds), new JdbcTemplate(ds),
-                    new TransactionTemplate(transactions));
+            Stores store = Stores.on(JdbcClient.create(ds), new JdbcTemplate(ds), new TransactionTemplate(transactions));
             IngestRecords used = records.apply(ds);
             Quarantine quarantine = new Quarantine(JdbcClient.create(ds));
-            KosIngestion ingestion = new KosIngestion(store, used, quarantine, FHIR,
-                    new GatewayMetrics(meters), Clock.systemUTC(), transactions,
-                    new Tenants(new GatewayProperties(null, null, null, List.of())), properties);
-            return new Rig(ingestion, store, used, new TransactionTemplate(transactions), quarantine);
+            KosIngestion ingestion = new KosIngestion(store.versions(), store.kos(), used, quarantine, FHIR,
+                    new GatewayMetrics(meters), Clock.systemUTC(), transactions, properties);
+            return new Rig(ingestion, store.versions(), used, new TransactionTemplate(transactions), quarantine);
         }
 
         /** As the poller calls it: inside the page's transaction. */

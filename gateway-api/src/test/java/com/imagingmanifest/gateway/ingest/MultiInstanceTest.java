@@ -17,7 +17,7 @@ import com.imagingmanifest.gateway.ApiTestSupport;
 import com.imagingmanifest.gateway.ApiTestSupport.Study;
 import com.imagingmanifest.gateway.GatewayApplication;
 import com.imagingmanifest.gateway.store.IndexEntries;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.testing.PostgresDatabase;
 import com.imagingmanifest.testing.PrivateOrthanc;
 import com.imagingmanifest.testing.TestData;
@@ -101,13 +101,13 @@ class MultiInstanceTest {
         portA = port(a);
         portB = port(b);
         // manifests straight into the store for the paging tests: paging reads only the store
-        List<ManifestStore.NewManifest> manifests = new ArrayList<>();
+        List<ManifestVersions.NewManifest> manifests = new ArrayList<>();
         for (int n = 0; n < PAGED; n++) {
-            manifests.add(new ManifestStore.NewManifest("page-" + n, Instant.ofEpochMilli(T0 + n * 1000L), pagedJson(n),
+            manifests.add(new ManifestVersions.NewManifest("page-" + n, Instant.ofEpochMilli(T0 + n * 1000L), pagedJson(n),
                     new IndexEntries(List.of(), List.of(new IndexEntries.Reference("patient", PAGED_PATIENT)),
                             null, T0, T0 + 999), List.of()));
         }
-        a.getBean(ManifestStore.class).createAll(DEMO_ID, manifests);
+        a.getBean(ManifestVersions.class).createAll(DEMO_ID, manifests);
     }
 
     @AfterAll

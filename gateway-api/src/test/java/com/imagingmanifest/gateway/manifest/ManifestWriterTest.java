@@ -8,8 +8,9 @@ import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.gateway.ApiTestSupport;
 import com.imagingmanifest.gateway.FakeKosTranslation;
 import com.imagingmanifest.gateway.FakePacs;
-import com.imagingmanifest.gateway.store.ManifestStore;
+import com.imagingmanifest.gateway.store.Stores;
 import com.imagingmanifest.gateway.store.StoredVersion;
+import com.imagingmanifest.gateway.store.VersionKey;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.pacs.InstanceRef;
@@ -24,16 +25,13 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.hl7.fhir.dstu3.model.ImagingManifest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** The write path's crash-safety and superseded-KOS rules, on an in-memory store and PACS. */
 class ManifestWriterTest {
     static final FhirContext FHIR = FhirContext.forDstu3Cached();
 
-    ManifestStore store;
+    Stores store;
     JdbcClient jdbc;
     FakePacs pacs;
     ManifestWriter writer;
@@ -46,7 +44,7 @@ class ManifestWriterTest {
         ds.setURL("jdbc:h2:mem:writer" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         jdbc = JdbcClient.create(ds);
-        store = new ManifestStore(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)));
+        store = Stores.on(ds);
         pacs = new FakePacs();
         study = new ApiTestSupport.Study(Uid.generate(), Uid.generate(), List.of(Uid.generate(), Uid.generate()),
                 Uid.CTImageStorage, "PAT-W", "ISSUER");
@@ -58,8 +56,9 @@ class ManifestWriterTest {
                 null, null, null, null, null, policy, Duration.ofSeconds(1), Duration.ofSeconds(1));
         Tenant tenant = new Tenant("1", "demo", "Demo", binding);
         PacsConnections connections = new PacsConnections(b -> pacs);
-        writer = new ManifestWriter(store, connections, new FakeKosTranslation(), FHIR, Clock.systemUTC());
-        recovery = new WriteRecovery(store, new com.imagingmanifest.gateway.tenant.Tenants(
+        writer = new ManifestWriter(store.versions(), store.intents(), store.kos(), connections,
+                new FakeKosTranslation(), FHIR, Clock.systemUTC());
+        recovery = new WriteRecovery(store.intents(), store.kos(), new com.imagingmanifest.gateway.tenant.Tenants(
                 new com.imagingmanifest.gateway.config.GatewayProperties(null, null, null, List.of())) {
             @Override
             public java.util.Optional<Tenant> find(String idOrSlug) {
@@ -89,7 +88,7 @@ class ManifestWriterTest {
         assertThatThrownBy(() -> writer.create(tenant, twoStudies()))
                 .isInstanceOf(ManifestException.PacsUnavailable.class);
         assertThat(pacs.stored).isEmpty();
-        assertThat(store.history("1", null, null, null, 1).keys()).isEmpty();
+        assertThat(store.versions().history("1", null, null, null, 1).keys()).isEmpty();
         // a timed-out store may still land on the PACS: recovery looks again after the grace
         assertThat(openIntents()).isEqualTo(1);
         pacs.stored.put(lateKos(), new byte[0]);
@@ -110,9 +109,9 @@ class ManifestWriterTest {
         String orphan = Uid.generate();
         pacs.stored.put(orphan, new byte[0]);
         InstanceRef ref = new InstanceRef(study.studyUid(), Uid.generate(), orphan, Uid.KeyObjectSelectionDocumentStorage);
-        store.openIntent(tenant.id(), "crashed", List.of(ref), Instant.now().minusSeconds(3600));
+        store.intents().openWrite(tenant.id(), "crashed", List.of(ref), Instant.now().minusSeconds(3600));
         StoredVersion committed = writer.create(tenant, ApiTestSupport.manifest(study, 1, "kept"));
-        String kept = store.kos("1", committed.resourceId(), 1).get(0).sopInstanceUid();
+        String kept = store.kos().ofVersion("1", new VersionKey(committed.resourceId(), 1)).get(0).sopInstanceUid();
 
         assertThat(recovery.settle(Instant.now())).isEqualTo(1);
         assertThat(pacs.stored).doesNotContainKey(orphan).containsKey(kept);
@@ -132,7 +131,7 @@ class ManifestWriterTest {
         assertThatThrownBy(() -> writer.create(tenant, ApiTestSupport.manifest(study, 1, "overtaken")))
                 .isInstanceOf(ManifestException.WriteUndone.class);
         assertThat(pacs.stored).as("no orphan KOS").isEmpty();
-        assertThat(store.history("1", null, null, null, 1).keys()).isEmpty();
+        assertThat(store.versions().history("1", null, null, null, 1).keys()).isEmpty();
         assertThat(openIntents()).isZero();
     }
 
@@ -159,7 +158,7 @@ class ManifestWriterTest {
         Tenant tenant = tenant(SupersededPolicy.DELETE);
         InstanceRef ref = new InstanceRef(study.studyUid(), Uid.generate(), Uid.generate(),
                 Uid.KeyObjectSelectionDocumentStorage);
-        store.openIntent(tenant.id(), "crashed", List.of(ref), Instant.now().minusSeconds(3600));
+        store.intents().openWrite(tenant.id(), "crashed", List.of(ref), Instant.now().minusSeconds(3600));
         pacs.down = true;
         assertThat(recovery.settle(Instant.now())).isZero();
         assertThat(openIntents()).isEqualTo(1);
@@ -171,16 +170,16 @@ class ManifestWriterTest {
     void policyKeepLeavesTheSupersededKosAndDeleteRemovesIt() {
         Tenant keep = tenant(SupersededPolicy.KEEP);
         StoredVersion v1 = writer.create(keep, ApiTestSupport.manifest(study, 1, "v1"));
-        String kos1 = store.kos("1", v1.resourceId(), 1).get(0).sopInstanceUid();
+        String kos1 = store.kos().ofVersion("1", new VersionKey(v1.resourceId(), 1)).get(0).sopInstanceUid();
         StoredVersion v2 = writer.update(keep, v1, ApiTestSupport.manifest(study, 2, "v2"));
         assertThat(pacs.stored).containsKey(kos1);
-        String kos2 = store.kos("1", v1.resourceId(), 2).get(0).sopInstanceUid();
+        String kos2 = store.kos().ofVersion("1", new VersionKey(v1.resourceId(), 2)).get(0).sopInstanceUid();
         assertThat(kos2).isNotEqualTo(kos1);
 
         Tenant delete = tenant(SupersededPolicy.DELETE);
         writer.delete(delete, v2);
         assertThat(pacs.stored).doesNotContainKey(kos2);
-        assertThat(store.current("1", v1.resourceId()).orElseThrow().deleted()).isTrue();
+        assertThat(store.versions().current("1", v1.resourceId()).orElseThrow().deleted()).isTrue();
     }
 
     @Test
@@ -190,14 +189,14 @@ class ManifestWriterTest {
         pacs.down = true;
         assertThatThrownBy(() -> writer.delete(tenant, v1))
                 .isInstanceOf(ManifestException.PacsUnavailable.class);
-        assertThat(store.current("1", v1.resourceId()).orElseThrow().deleted()).isFalse();
+        assertThat(store.versions().current("1", v1.resourceId()).orElseThrow().deleted()).isFalse();
     }
 
     @Test
     void aSupersededKosThePacsCouldNotRemoveIsRetiredByRecovery() {
         Tenant tenant = tenant(SupersededPolicy.DELETE);
         StoredVersion v1 = writer.create(tenant, ApiTestSupport.manifest(study, 1, "v1"));
-        String kos1 = store.kos("1", v1.resourceId(), 1).get(0).sopInstanceUid();
+        String kos1 = store.kos().ofVersion("1", new VersionKey(v1.resourceId(), 1)).get(0).sopInstanceUid();
         pacs.refuseRemovals = true;
         writer.update(tenant, v1, ApiTestSupport.manifest(study, 2, "v2"));
         assertThat(pacs.stored).containsKey(kos1);
@@ -222,6 +221,7 @@ class ManifestWriterTest {
                 .isInstanceOfSatisfying(ManifestException.Unprocessable.class, e -> assertThat(e.reason())
                         .isEqualTo(ManifestException.Unprocessable.Reason.KOS_EXISTS));
         StoredVersion v2 = writer.update(tenant, v1, m);
-        assertThat(store.kos("1", v2.resourceId(), 2).get(0).sopInstanceUid()).isNotEqualTo(chosen);
+        assertThat(store.kos().ofVersion("1", new VersionKey(v2.resourceId(), 2)).get(0).sopInstanceUid())
+                .isNotEqualTo(chosen);
     }
 }

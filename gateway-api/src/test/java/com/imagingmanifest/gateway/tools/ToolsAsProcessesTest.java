@@ -24,10 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every {@code ./gateway} tool run through the real launcher as a process, its standard output fed
  * to a parser: results alone on stdout, log lines and problems on stderr, {@code --help} everywhere.
+ * The bench is not on this module's class path: {@code BenchAsProcessTest} in gateway-bench runs it.
  */
 class ToolsAsProcessesTest {
     private static final FhirContext FHIR = FhirContext.forDstu3Cached();
-    private static final List<String> TOOLS = List.of("dump", "to-kos", "to-manifest", "echo", "store", "find", "token", "bench");
+    private static final List<String> TOOLS = List.of("dump", "to-kos", "to-manifest", "echo", "store", "find", "token");
 
     @TempDir
     Path dir;
@@ -78,7 +79,7 @@ class ToolsAsProcessesTest {
         List<List<String>> bad = List.of(List.of("echo", "--bogus"), List.of("echo", "A@localhost"),
                 List.of("to-kos", "only-one"), List.of("to-manifest", "--format", "yaml", "x.dcm"), List.of("dump"),
                 List.of("find", "A@127.0.0.1:104"), List.of("store", "A@127.0.0.1:104", dir.toString()),
-                List.of("token", "--ttl", "1h"), List.of("bench", "--scenarios", "teleport"));
+                List.of("token", "--ttl", "1h"));
         for (List<String> args : bad) {
             Result r = gateway(args.toArray(String[]::new));
             assertThat(r.exit()).as(args + ": " + r).isEqualTo(2);

@@ -2,7 +2,7 @@ package com.imagingmanifest.gateway.viewer;
 
 import com.imagingmanifest.dicom.data.Uid;
 import com.imagingmanifest.gateway.ApiTestSupport;
-import com.imagingmanifest.gateway.bench.SyntheticCtStudy;
+import com.imagingmanifest.testing.studies.SyntheticCtStudy;
 import com.imagingmanifest.kos.InstanceSubset;
 import com.imagingmanifest.testing.FreePorts;
 import com.imagingmanifest.testing.PrivateOrthanc;

@@ -3,12 +3,8 @@ package com.imagingmanifest.net.dimse;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Uid;
-import com.imagingmanifest.net.pdu.AAssociateRj;
-import com.imagingmanifest.net.pdu.AAssociateRq;
-import com.imagingmanifest.net.ul.AcceptorDecision;
 import com.imagingmanifest.net.ul.Association;
 import com.imagingmanifest.net.ul.PresentationContext;
-import com.imagingmanifest.net.ul.PresentationNegotiation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -17,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +20,6 @@ import java.util.Set;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
@@ -205,13 +199,9 @@ public final class DimseServer implements AutoCloseable {
     private final int idleMillis;
     private final int pduMillis;
     private final long artimNanos;
-    private final Semaphore established;
-    private final int maxPerCallingAe;
-    private final Map<String, AtomicInteger> perCallingAe = new ConcurrentHashMap<>();
     private final Map<Socket, Watch> watched = new ConcurrentHashMap<>();
     private final Thread watchdog;
-    private final List<String> transferSyntaxes;
-    private final List<String> storageSopClasses;
+    private final AssociationAdmission admission;
     private final Association.AcceptorSettings settings;
     private final ServerSocket serverSocket;
     private final ThreadPoolExecutor workers;
@@ -229,10 +219,8 @@ public final class DimseServer implements AutoCloseable {
         Duration pdu = b.pduTimeout.compareTo(b.idleTimeout) > 0 ? b.idleTimeout : b.pduTimeout;
         this.pduMillis = (int) Math.max(1, pdu.toMillis());
         this.artimNanos = b.artimTimeout.toNanos();
-        this.established = new Semaphore(b.maxAssociations);
-        this.maxPerCallingAe = b.maxAssociationsPerCallingAe;
-        this.transferSyntaxes = b.transferSyntaxes;
-        this.storageSopClasses = b.storageSopClasses;
+        this.admission = new AssociationAdmission(entities, b.maxAssociations, b.maxAssociationsPerCallingAe,
+                b.transferSyntaxes, b.storageSopClasses);
         this.settings = new Association.AcceptorSettings(b.maxPduLength, b.artimTimeout, pdu);
         try {
             serverSocket = b.tlsContext != null ? b.tlsContext.getServerSocketFactory().createServerSocket()
@@ -359,10 +347,7 @@ public final class DimseServer implements AutoCloseable {
         Watch watch = new Watch();
         watched.put(socket, watch);
         try {
-            // PS3.8 Table 9-21: rejected-transient, service-provider (presentation), local-limit-exceeded
-            Association.accept(socket, settings, rq -> new AcceptorDecision.Reject(new AAssociateRj(
-                    AAssociateRj.REJECTED_TRANSIENT, AAssociateRj.SOURCE_SERVICE_PROVIDER_PRESENTATION,
-                    AAssociateRj.REASON_LOCAL_LIMIT_EXCEEDED)));
+            Association.accept(socket, settings, rq -> AssociationAdmission.localLimitExceeded());
         } finally {
             watched.remove(socket);
             open.remove(socket);
@@ -380,26 +365,9 @@ public final class DimseServer implements AutoCloseable {
         }
     }
 
-    /** The limits an association holds while established: released when it ends. */
-    private final class Slots {
-        boolean overall;
-        String callingAe;
-
-        void release() {
-            if (overall) {
-                established.release();
-                overall = false;
-            }
-            if (callingAe != null) {
-                perCallingAe.computeIfPresent(callingAe, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
-                callingAe = null;
-            }
-        }
-    }
-
     private void serve(Socket socket, Watch watch) {
         Association a = null;
-        Slots slots = new Slots();
+        AssociationAdmission.Slots slots = admission.new Slots();
         try {
             if (socket instanceof SSLSocket ssl) {
                 // the handshake first, bounded by the socket timeout here and by the watchdog in all
@@ -407,7 +375,7 @@ public final class DimseServer implements AutoCloseable {
                 ssl.startHandshake();
             }
             X500Principal subject = peerSubject(socket);
-            a = Association.accept(socket, settings, rq -> decide(rq, subject, socket, slots));
+            a = Association.accept(socket, settings, rq -> admission.decide(rq, subject, socket, slots));
             if (a == null) {
                 return;
             }
@@ -486,63 +454,6 @@ public final class DimseServer implements AutoCloseable {
             LOG.log(Level.WARNING, "store handler failed for " + sopInstance, e);
             return new DimseStatus(DimseStatus.PROCESSING_FAILURE, String.valueOf(e.getMessage()));
         }
-    }
-
-    /**
-     * The acceptor's policy: known called AE, allowed peer, a free slot overall and for the calling
-     * AE, then presentation negotiation.
-     */
-    private AcceptorDecision decide(AAssociateRq rq, X500Principal subject, Socket socket, Slots slots) {
-        if (!Uid.DicomApplicationContextName.equals(rq.applicationContextName())) {
-            return reject(AAssociateRj.REASON_APPLICATION_CONTEXT_NAME_NOT_SUPPORTED);
-        }
-        ApplicationEntity ae = entities.get(rq.calledAeTitle());
-        if (ae == null) {
-            return reject(AAssociateRj.REASON_CALLED_AE_TITLE_NOT_RECOGNIZED);
-        }
-        Peer peer = new Peer(rq.callingAeTitle(), rq.calledAeTitle(), subject,
-                String.valueOf(socket.getRemoteSocketAddress()));
-        if (!ae.allows(peer)) {
-            LOG.log(Level.INFO, () -> "association from " + peer.callingAeTitle() + " at " + peer.address() + " to "
-                    + peer.calledAeTitle() + " rejected: calling AE title or certificate not allowed");
-            return reject(AAssociateRj.REASON_CALLING_AE_TITLE_NOT_RECOGNIZED);
-        }
-        if (!established.tryAcquire()) {
-            return limitExceeded(peer, "associations");
-        }
-        slots.overall = true;
-        if (maxPerCallingAe > 0) {
-            AtomicInteger n = perCallingAe.computeIfAbsent(rq.callingAeTitle(), k -> new AtomicInteger());
-            slots.callingAe = rq.callingAeTitle();
-            if (n.incrementAndGet() > maxPerCallingAe) {
-                slots.release();
-                return limitExceeded(peer, "associations of calling AE " + peer.callingAeTitle());
-            }
-        }
-        return new AcceptorDecision.Accept(PresentationNegotiation.negotiate(rq.presentationContexts(),
-                abstractSyntax -> acceptedTransferSyntaxes(ae, abstractSyntax)), List.of());
-    }
-
-    private List<String> acceptedTransferSyntaxes(ApplicationEntity ae, String abstractSyntax) {
-        if (Uid.Verification.equals(abstractSyntax)) {
-            return List.of(Uid.ImplicitVRLittleEndian, Uid.ExplicitVRLittleEndian);
-        }
-        boolean storage = storageSopClasses != null ? storageSopClasses.contains(abstractSyntax)
-                : abstractSyntax.startsWith(SopClasses.STORAGE_ROOT);
-        return storage && ae.storeHandler() != null ? transferSyntaxes : new ArrayList<>();
-    }
-
-    private static AcceptorDecision limitExceeded(Peer peer, String what) {
-        LOG.log(Level.INFO, () -> "association from " + peer.callingAeTitle() + " at " + peer.address()
-                + " rejected: too many " + what);
-        // PS3.8 Table 9-21: rejected-transient, service-provider (presentation), local-limit-exceeded
-        return new AcceptorDecision.Reject(new AAssociateRj(AAssociateRj.REJECTED_TRANSIENT,
-                AAssociateRj.SOURCE_SERVICE_PROVIDER_PRESENTATION, AAssociateRj.REASON_LOCAL_LIMIT_EXCEEDED));
-    }
-
-    private static AcceptorDecision reject(int reason) {
-        return new AcceptorDecision.Reject(new AAssociateRj(AAssociateRj.REJECTED_PERMANENT,
-                AAssociateRj.SOURCE_SERVICE_USER, reason));
     }
 
     private static void closeQuietly(Socket s) {

@@ -35,6 +35,18 @@ public enum Action {
     AA_7(State.STA13, "Send A-ABORT PDU"),
     AA_8(State.STA13, "Send A-ABORT PDU (service-provider source), issue an A-P-ABORT indication, and start ARTIM timer");
 
+    /** The groups of PS3.8 Tables 9-6 to 9-9, by the label's prefix. */
+    public enum Group {
+        /** AE: association establishment (Table 9-6). */
+        ASSOCIATION_ESTABLISHMENT,
+        /** DT: data transfer (Table 9-7). */
+        DATA_TRANSFER,
+        /** AR: association release (Table 9-8). */
+        ASSOCIATION_RELEASE,
+        /** AA: association abort (Table 9-9). */
+        ASSOCIATION_ABORT
+    }
+
     private final State next;
     private final String description;
 
@@ -49,6 +61,15 @@ public enum Action {
 
     public String description() {
         return description;
+    }
+
+    public Group group() {
+        return switch (name().substring(0, 2)) {
+            case "AE" -> Group.ASSOCIATION_ESTABLISHMENT;
+            case "DT" -> Group.DATA_TRANSFER;
+            case "AR" -> Group.ASSOCIATION_RELEASE;
+            default -> Group.ASSOCIATION_ABORT;
+        };
     }
 
     /** "AE-1" etc., the standard's label. */
