@@ -151,7 +151,8 @@ public class SecurityConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "gateway.security.enabled", matchIfMissing = true)
-    JwtDecoder jwtDecoder(GatewaySecurityProperties properties, GatewayProperties gateway) {
+    JwtDecoder jwtDecoder(GatewaySecurityProperties properties, GatewayProperties gateway,
+            @Value("${gateway.security.verified-token-cache:true}") boolean cacheVerified) {
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(new JwtTimestampValidator(properties.clockSkew()));
         // a token without an expiry would be valid forever: refuse it
@@ -163,12 +164,12 @@ public class SecurityConfiguration {
             validators.add(new TokenTypeValidator(properties.tokenTypes()));
             validators.add(new JwtIssuerValidator(issuer));
             // resolved on first use, so the gateway starts while the identity provider is still coming up
-            return new SupplierJwtDecoder(() -> {
+            return verified(cacheVerified, new SupplierJwtDecoder(() -> {
                 NimbusJwtDecoder d = (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(issuer);
                 d.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
                 d.setClaimSetConverter(ISSUER_AS_TEXT);
                 return d;
-            });
+            }));
         }
         NimbusJwtDecoder decoder;
         if (properties.jwkSetUri() != null) {
@@ -191,7 +192,12 @@ public class SecurityConfiguration {
         }
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         decoder.setClaimSetConverter(ISSUER_AS_TEXT);
-        return decoder;
+        return verified(cacheVerified, decoder);
+    }
+
+    /** Tokens that passed the decoder are not checked again on every request (VerifiedTokens; off for the bench's A/B). */
+    private static JwtDecoder verified(boolean cache, JwtDecoder decoder) {
+        return cache ? new VerifiedTokens(decoder, Clock.systemUTC()) : decoder;
     }
 
     private static RSAKey embeddedKey(Path dataDir) {

@@ -103,11 +103,15 @@ public final class BenchCommand {
                         + work.resolve("data").resolve("gateway").toAbsolutePath() + ";AUTO_SERVER=FALSE;WRITE_DELAY=0");
             } else {
                 admin("CREATE DATABASE " + database);
+                if (options.peer() != null) {
+                    admin("CREATE DATABASE " + database + "_peer");
+                }
                 try {
                     measure(work, launch, orthanc, polled, options.postgresUrl() + database);
                 } finally {
                     if (!options.keepDatabase()) {
                         admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                        admin("DROP DATABASE IF EXISTS " + database + "_peer WITH (FORCE)");
                     }
                 }
             }
@@ -148,41 +152,58 @@ public final class BenchCommand {
             }
         }
         try (LiveGateway live = new LiveGateway(work, launch.jar(), jvm, arguments, metadata)) {
-            startups(live);
+            double started = startups(live);
             GatewayProcess running = live.current();
-            String base = GatewayClient.fhirBase(running.port());
-            if (options.scenarios().contains("create")) {
-                running.resetPeak();
-                new CreateBench(bench, live::cpuSeconds)
-                        .run(base, orthanc, studies, work);
-                peak("create", running);
-            }
-            if (options.scenarios().contains("read")) {
-                running.resetPeak();
-                new ReadBench(bench, live, jdbcUrl).run();
-                // on H2 the read scenario restarted the gateway round each bulk load
-                running = live.current();
-                peak("read", running);
-            }
-            if (options.scenarios().contains("viewer")) {
-                // WADO-RS relay: the Orthanc binding, whatever --pacs-kind the other scenarios use
-                new ViewerBench(bench, live::cpuSeconds).run("http://127.0.0.1:"
-                        + running.port(), VIEWER_ORG, token(launch, VIEWER_ORG), orthanc);
-            }
-            if (options.instances() > 1) {
-                new InstancesBench(bench).run(work, live, studies);
-            }
-            if (polled != null) {
-                running.resetPeak();
-                new IngestBench(bench, jdbcUrl, studies.get(0).manifest())
-                        .run(scpPort, orthanc, polled);
-                peak("ingest", running);
+            PeerBench peer = options.peer() == null ? null : PeerBench.start(options, report, this::progress, fhir, work,
+                    h2() ? HapiPeer.h2Url(work) : jdbcUrl + "_peer", h2() ? "sa" : options.postgresUser(), started,
+                    running.rssMib());
+            try (peer) {
+                scenarios(work, launch, orthanc, polled, jdbcUrl, studies, bench, scpPort, live, running, peer);
             }
         }
     }
 
-    /** Starts the gateway {@code --startups} times (once without the startup scenario); the last one stays. */
-    private void startups(LiveGateway live) throws Exception {
+    private void scenarios(Path work, GatewayLaunch launch, PrivateOrthanc orthanc, PrivateOrthanc polled,
+            String jdbcUrl, List<BenchStudy> studies, BenchContext bench, int scpPort, LiveGateway live,
+            GatewayProcess running, PeerBench peer) throws Exception {
+        String base = GatewayClient.fhirBase(running.port());
+        if (options.scenarios().contains("create")) {
+            running.resetPeak();
+            new CreateBench(bench, live::cpuSeconds, peer)
+                    .run(base, orthanc, studies, work);
+            peak("create", running);
+        }
+        if (options.scenarios().contains("read")) {
+            running.resetPeak();
+            new ReadBench(bench, live, jdbcUrl, peer).run();
+            // on H2 the read scenario restarted the gateway round each bulk load
+            running = live.current();
+            peak("read", running);
+            if (peer != null) {
+                peer.memoryFigure("read load", running.peakRssMib());
+            }
+        }
+        if (options.scenarios().contains("viewer")) {
+            // WADO-RS relay: the Orthanc binding, whatever --pacs-kind the other scenarios use
+            new ViewerBench(bench, live::cpuSeconds).run("http://127.0.0.1:"
+                    + running.port(), VIEWER_ORG, token(launch, VIEWER_ORG), orthanc);
+        }
+        if (options.instances() > 1) {
+            new InstancesBench(bench).run(work, live, studies);
+        }
+        if (polled != null) {
+            running.resetPeak();
+            new IngestBench(bench, jdbcUrl, studies.get(0).manifest())
+                    .run(scpPort, orthanc, polled);
+            peak("ingest", running);
+        }
+    }
+
+    /**
+     * Starts the gateway {@code --startups} times (once without the startup scenario); the last one
+     * stays. Returns the median start-up time.
+     */
+    private double startups(LiveGateway live) throws Exception {
         List<Double> starts = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         int startups = options.scenarios().contains("startup") ? options.startups() : 1;
@@ -203,6 +224,7 @@ public final class BenchCommand {
             report.figure(new BenchReport.Figure("resident memory after start (VmRSS)", mib(live.current().rssMib()),
                     null, null));
         }
+        return median(starts);
     }
 
     private void peak(String scenario, GatewayProcess gateway) {

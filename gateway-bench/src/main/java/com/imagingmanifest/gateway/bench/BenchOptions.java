@@ -13,7 +13,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         List<Long> sizes, List<Integer> createClients, int readClients, int storescuFiles, int startups,
         String pacsKind, Path gatewayJar, List<String> jvmOptions, Path jmhResults, String postgresUrl,
         String postgresUser, boolean keepDatabase, int ingestCount, List<Integer> ingestClients,
-        Duration pollInterval, int createStudies, int instances, String store, int perPatient) {
+        Duration pollInterval, int createStudies, int instances, String store, int perPatient, String peer) {
 
     static final Set<String> SCENARIOS = Set.of("startup", "create", "read", "ingest", "viewer");
     static final String USAGE = "usage: gateway bench [--quick] [--scenarios startup,create,read,ingest,viewer] [--out FILE]"
@@ -21,7 +21,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
             + " [--read-clients 8] [--storescu-files 500] [--startups 3] [--pacs-kind dimse|orthanc]"
             + " [--gateway-jar FILE] [--jvm-opt OPTION]... [--jmh FILE] [--postgres jdbc:postgresql://127.0.0.1:5432/]"
             + " [--postgres-user postgres] [--keep-db] [--ingest-count 500] [--ingest-clients 1,8]"
-            + " [--poll-interval 500ms] [--create-studies 100] [--instances 1|2] [--store postgres|h2] [--per-patient 5]";
+            + " [--poll-interval 500ms] [--create-studies 100] [--instances 1|2] [--store postgres|h2] [--per-patient 5] [--peer hapi]";
 
     static BenchOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
@@ -51,6 +51,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         boolean scenariosGiven = false;
         String store = "postgres";
         int perPatient = StoreLoader.DEFAULT_PER_PATIENT;
+        String peer = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -111,6 +112,12 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
                             store = v;
                         }
                         case "--per-patient" -> perPatient = positive(a, v);
+                        case "--peer" -> {
+                            if (!v.equals("hapi")) {
+                                throw new IllegalArgumentException("--peer must be hapi (HAPI FHIR's JPA server, peers/hapi-jpa)");
+                            }
+                            peer = v;
+                        }
                         case "--instances" -> {
                             instances = positive(a, v);
                             if (instances > 2) {
@@ -139,7 +146,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, Path out, Duration war
         }
         return new BenchOptions(quick, scenarios, out, warmup, duration, sizes, createClients, readClients,
                 storescuFiles, startups, pacsKind, jar, List.copyOf(jvm), jmh, postgres, postgresUser, keep, ingestCount,
-                ingestClients, pollInterval, createStudies, instances, store, perPatient);
+                ingestClients, pollInterval, createStudies, instances, store, perPatient, peer);
     }
 
     private static Duration duration(String name, String v) {

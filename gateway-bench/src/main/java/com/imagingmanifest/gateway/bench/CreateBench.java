@@ -27,11 +27,14 @@ final class CreateBench {
     private final BenchContext bench;
     private final BenchOptions options;
     private final DoubleSupplier gatewayCpu;
+    /** The peer asked the same creates after the gateway (--peer); null without one. */
+    private final PeerBench peer;
 
-    CreateBench(BenchContext bench, DoubleSupplier gatewayCpu) {
+    CreateBench(BenchContext bench, DoubleSupplier gatewayCpu, PeerBench peer) {
         this.bench = bench;
         this.options = bench.options();
         this.gatewayCpu = gatewayCpu;
+        this.peer = peer;
     }
 
     /** The gateway's KOS as the PACS stored it: what the baselines store copies of. */
@@ -78,6 +81,9 @@ final class CreateBench {
                 scu = LoadRun.run(clients, options.warmup(), options.duration(),
                         (c, r) -> storeCopy(dimse, kos, studies.get(nextStudy(next, studies))),
                         () -> Double.NaN, pacsCpu);
+            }
+            if (peer != null) {
+                peer.create(bodies, clients, gateway);
             }
             boolean target = clients < 8 ? gateway.p50Millis() <= scu.p50Millis() + 3
                     : gateway.throughput() >= 0.8 * scu.throughput() && gateway.p50Millis() <= scu.p50Millis() + 3;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * The gateway under test as a child JVM, so that its start-up and resident memory are its own:
@@ -20,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class GatewayProcess implements AutoCloseable {
     private static final String MAIN_CLASS = "com.imagingmanifest.gateway.GatewayApplication";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    // HAPI's JPA server on a loaded 2-core machine has been seen to take minutes (its first start
+    // creates its schema)
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(600);
 
     private final Process process;
     private final int port;
@@ -47,24 +50,35 @@ final class GatewayProcess implements AutoCloseable {
      */
     static GatewayProcess start(Path workDir, Path jar, List<String> jvmOptions, List<String> arguments,
             String readyPath) throws IOException, InterruptedException {
+        return launch(workDir, "gateway", port -> {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            if (jar != null) {
+                command.add("-jar");
+                command.add(jar.toString());
+            } else {
+                command.add("-cp");
+                command.add(absoluteClassPath());
+                command.add(MAIN_CLASS);
+            }
+            command.add("--server.port=" + port);
+            command.add("--server.address=127.0.0.1");
+            command.addAll(arguments);
+            return command;
+        }, readyPath);
+    }
+
+    /**
+     * Starts the server that {@code command} makes for a free port (the gateway, or the bench's peer),
+     * logging to {@code name.log} in {@code workDir}, and waits until {@code readyPath} answers 200 or 401.
+     */
+    static GatewayProcess launch(Path workDir, String name, IntFunction<List<String>> command, String readyPath)
+            throws IOException, InterruptedException {
         int port = FreePorts.find();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        if (jar != null) {
-            command.add("-jar");
-            command.add(jar.toString());
-        } else {
-            command.add("-cp");
-            command.add(absoluteClassPath());
-            command.add(MAIN_CLASS);
-        }
-        command.add("--server.port=" + port);
-        command.add("--server.address=127.0.0.1");
-        command.addAll(arguments);
-        Path log = workDir.resolve("gateway.log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        Path log = workDir.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command.apply(port)).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
@@ -75,7 +89,7 @@ final class GatewayProcess implements AutoCloseable {
         long deadline = started + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the gateway exited with " + process.exitValue() + "; log " + log
+                throw new IllegalStateException("the " + name + " exited with " + process.exitValue() + "; log " + log
                         + ":\n" + tail(log));
             }
             try {
@@ -89,8 +103,8 @@ final class GatewayProcess implements AutoCloseable {
             Thread.sleep(10);
         }
         process.destroyForcibly();
-        throw new IllegalStateException("the gateway was not ready within " + START_TIMEOUT.toSeconds() + " s; log "
-                + log + ":\n" + tail(log));
+        throw new IllegalStateException("the " + name + " was not ready within " + START_TIMEOUT.toSeconds()
+                + " s; log " + log + ":\n" + tail(log));
     }
 
     /** This JVM's class path with absolute entries: the child runs in another directory. */

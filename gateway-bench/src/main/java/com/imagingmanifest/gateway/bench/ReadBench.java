@@ -30,12 +30,15 @@ final class ReadBench {
     private final BenchOptions options;
     private final LiveGateway live;
     private final String jdbcUrl;
+    /** The peer loaded with the same manifests and asked the same requests (--peer); null without one. */
+    private final PeerBench peer;
 
-    ReadBench(BenchContext bench, LiveGateway live, String jdbcUrl) {
+    ReadBench(BenchContext bench, LiveGateway live, String jdbcUrl, PeerBench peer) {
         this.bench = bench;
         this.options = bench.options();
         this.live = live;
         this.jdbcUrl = jdbcUrl;
+        this.peer = peer;
     }
 
     private record ReadScenario(String name, RequestFor request, String baselineSql, BindFor bind, int expectedTotal) {
@@ -126,6 +129,9 @@ final class ReadBench {
             try (Connection admin = connect()) {
                 long started = System.nanoTime();
                 loader.load(admin, loaded, size);
+                if (peer != null) {
+                    peer.load(loader, loaded, size);
+                }
                 loaded = size;
                 bench.progress(String.format(Locale.ROOT, "store holds %,d bulk manifests (loaded in %.1f s)", size,
                         (System.nanoTime() - started) / 1e9));
@@ -154,6 +160,10 @@ final class ReadBench {
                 boolean met = gateway.p99Millis() < 20 && gateway.throughput() >= 0.5 * bare.get(i).throughput();
                 bench.report().add(new BenchReport.Row(s.name(), label + " " + options.store(), clients, gateway,
                         "JDBC select", bare.get(i), "p99 < 20ms, >= 0.5x", met));
+                if (peer != null) {
+                    peer.compare(s.name(), label + " " + options.store(), clients, gateway, n -> s.request().path(n),
+                            range, s.expectedTotal());
+                }
                 bench.progress(s.name() + " at " + label + " done");
             }
         }

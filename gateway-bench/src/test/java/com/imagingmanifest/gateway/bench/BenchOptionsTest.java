@@ -68,4 +68,15 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse("--store", "mysql"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--store must be postgres or h2");
     }
+
+    @Test
+    void peer() {
+        assertThat(BenchOptions.parse().peer()).isNull();
+        assertThat(BenchOptions.parse("--peer", "hapi", "--store", "h2").peer()).isEqualTo("hapi");
+        assertThatThrownBy(() -> BenchOptions.parse("--peer", "fhirbase"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--peer must be hapi");
+        assertThatThrownBy(() -> BenchOptions.parse("--peer"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--peer needs a value");
+        assertThat(BenchOptions.USAGE).contains("--peer hapi");
+    }
 }
