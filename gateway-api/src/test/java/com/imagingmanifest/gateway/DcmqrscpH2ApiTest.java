@@ -3,22 +3,10 @@ package com.imagingmanifest.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.imagingmanifest.dicom.data.DataSet;
-import com.imagingmanifest.dicom.data.Tag;
-import com.imagingmanifest.dicom.data.Uid;
-import com.imagingmanifest.dicom.data.Vr;
-import com.imagingmanifest.dicom.io.Part10;
-import com.imagingmanifest.testing.studies.SyntheticCtStudy;
 import com.imagingmanifest.gateway.manifest.WriteRecovery;
 import com.imagingmanifest.gateway.metrics.GatewayMetrics;
 import com.imagingmanifest.gateway.store.WriteIntents;
 import com.imagingmanifest.pacs.InstanceRef;
-import com.imagingmanifest.pacs.Pacs;
-import com.imagingmanifest.pacs.PacsBinding;
-import com.imagingmanifest.pacs.PacsException;
-import com.imagingmanifest.pacs.PacsFactory;
-import com.imagingmanifest.pacs.QueryLevel;
-import com.imagingmanifest.pacs.SupersededPolicy;
 import com.imagingmanifest.testing.Dcmqrscp;
 import com.imagingmanifest.testing.Dcmtk;
 import com.imagingmanifest.testing.FreePorts;
@@ -26,14 +14,11 @@ import com.imagingmanifest.testing.ToolResult;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.dstu3.model.IdType;
@@ -54,9 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DcmqrscpH2ApiTest extends ManifestApiContract {
     static final Dcmqrscp ARCHIVE = Dcmqrscp.start("QRARCHIVE", List.of());
-    static final Pacs PROBE = PacsFactory.open(new PacsBinding(PacsBinding.Kind.DIMSE, ARCHIVE.aeTitle(),
-            ARCHIVE.host(), ARCHIVE.port(), "APITEST", null, null, null, null, null, SupersededPolicy.KEEP,
-            Duration.ofSeconds(5), Duration.ofSeconds(30)));
+    static final DcmqrscpProbe PROBE = new DcmqrscpProbe(ARCHIVE);
 
     static final String REFUSING_SLUG = "refused";
 
@@ -116,43 +99,29 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
 
     @Override
     protected ApiTestSupport.Study newStudy(String patientId) {
-        return storeStudy(ARCHIVE, patientId);
+        return PROBE.newCtStudy(patientId);
     }
 
     /** A new two-image CT study stored on {@code archive} with DCMTK's storescu. */
     static ApiTestSupport.Study storeStudy(Dcmqrscp archive, String patientId) {
-        SyntheticCtStudy study = SyntheticCtStudy.of(Uid.generate(), 2, "Test^Patient", patientId,
-                OrthancApiContract.ISSUER);
-        try {
-            Path dir = Files.createTempDirectory("dcmqrscp-study");
-            List<String> command = new ArrayList<>(List.of("storescu", "-aec", archive.aeTitle(), archive.host(),
-                    String.valueOf(archive.port())));
-            int i = 0;
-            for (byte[] file : study.part10Files()) {
-                command.add(Files.write(dir.resolve("ct" + i++ + ".dcm"), file).toString());
-            }
-            ToolResult stored = Dcmtk.run(Duration.ofSeconds(60), command.toArray(String[]::new));
-            assertThat(stored.exitCode()).as(stored.output()).isZero();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try (DcmqrscpProbe probe = new DcmqrscpProbe(archive)) {
+            return probe.newCtStudy(patientId);
         }
-        return new ApiTestSupport.Study(study.studyUid(), study.seriesUid(), study.sopUids(), study.sopClassUid(),
-                patientId, OrthancApiContract.ISSUER);
     }
 
     @Override
     protected boolean kosOnPacs(String studyUid, String sopUid) {
-        return kosOfStudy(studyUid).containsKey(sopUid);
+        return PROBE.kosOfStudy(studyUid).containsKey(sopUid);
     }
 
     @Override
     protected boolean kosRetired(String studyUid, String sopUid) {
-        return rejections(studyUid).containsKey(sopUid);
+        return PROBE.rejections(studyUid).containsKey(sopUid);
     }
 
     @Override
     protected void verifyKos(String studyUid, String sopUid) {
-        byte[] file = fetch(studyUid, sopUid);
+        byte[] file = PROBE.fetch(studyUid, sopUid);
         try {
             Path path = Files.write(Files.createTempFile("kos", ".dcm"), file);
             ToolResult result = Dcmtk.dciodvfy(path);
@@ -174,13 +143,13 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
         demo().update().resource(v1).withId(id.getIdPart()).execute();
         String kos2 = kosUid(demo().read().resource(ImagingManifest.class).withId(id.getIdPart()).execute());
 
-        Map<String, String> rejected = rejections(study.studyUid());
+        Map<String, String> rejected = PROBE.rejections(study.studyUid());
         assertThat(rejected).containsOnlyKeys(kos1).containsValue("113001");
-        assertThat(kosOfStudy(study.studyUid())).hasSize(3); // kos1, its note, kos2
+        assertThat(PROBE.kosOfStudy(study.studyUid())).hasSize(3); // kos1, its note, kos2
 
         demo().delete().resourceById("ImagingManifest", id.getIdPart()).execute();
-        assertThat(rejections(study.studyUid())).containsOnlyKeys(kos1, kos2);
-        assertThat(kosOfStudy(study.studyUid())).hasSize(4);
+        assertThat(PROBE.rejections(study.studyUid())).containsOnlyKeys(kos1, kos2);
+        assertThat(PROBE.kosOfStudy(study.studyUid())).hasSize(4);
         assertThat(openIntents()).isZero();
     }
 
@@ -193,7 +162,7 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
                 study.seriesUid(), orphan, study.sopClassUid())), Instant.now().minusSeconds(3600));
         assertThat(openIntents()).isPositive();
         recovery.settle(Instant.now().minusSeconds(60));
-        assertThat(rejections(study.studyUid())).containsEntry(orphan, "113037");
+        assertThat(PROBE.rejections(study.studyUid())).containsEntry(orphan, "113037");
         assertThat(openIntents()).isZero();
     }
 
@@ -201,58 +170,6 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
         Gauge gauge = meters.find(GatewayMetrics.INTENTS_OPEN).tag("tenant", ApiTestSupport.DEMO_SLUG).gauge();
         assertThat(gauge).as("gauge %s of demo", GatewayMetrics.INTENTS_OPEN).isNotNull();
         return gauge.value();
-    }
-
-    /** Every instance of the study's KO series: SOP Instance UID to its series. */
-    private static Map<String, String> kosOfStudy(String studyUid) {
-        Map<String, String> out = new HashMap<>();
-        try {
-            DataSet seriesKeys = new DataSet();
-            seriesKeys.setString(Tag.StudyInstanceUID, Vr.UI, studyUid);
-            seriesKeys.setString(Tag.Modality, Vr.CS, "KO");
-            seriesKeys.setEmpty(Tag.SeriesInstanceUID, Vr.UI);
-            for (DataSet series : PROBE.find(QueryLevel.SERIES, seriesKeys)) {
-                String seriesUid = series.getString(Tag.SeriesInstanceUID);
-                DataSet keys = new DataSet();
-                keys.setString(Tag.StudyInstanceUID, Vr.UI, studyUid);
-                keys.setString(Tag.SeriesInstanceUID, Vr.UI, seriesUid);
-                keys.setEmpty(Tag.SOPInstanceUID, Vr.UI);
-                PROBE.find(QueryLevel.IMAGE, keys).forEach(d -> out.put(d.getString(Tag.SOPInstanceUID), seriesUid));
-            }
-        } catch (PacsException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
-    }
-
-    /** The rejection notes in the study: rejected SOP Instance UID to the note's title code. */
-    private static Map<String, String> rejections(String studyUid) {
-        Map<String, String> out = new HashMap<>();
-        for (String sop : kosOfStudy(studyUid).keySet()) {
-            DataSet ds = Part10.read(fetch(studyUid, sop)).dataSet();
-            String title = ds.getItem(Tag.ConceptNameCodeSequence, 0).getString(Tag.CodeValue);
-            if (!List.of("113001", "113037", "113038", "113039").contains(title)) {
-                continue;
-            }
-            DataSet evidence = ds.getItem(Tag.CurrentRequestedProcedureEvidenceSequence, 0);
-            for (DataSet series : evidence.getSequence(Tag.ReferencedSeriesSequence)) {
-                for (DataSet ref : series.getSequence(Tag.ReferencedSOPSequence)) {
-                    String before = out.put(ref.getString(Tag.ReferencedSOPInstanceUID), title);
-                    assertThat(before).as("one note per rejected KOS").isNull();
-                }
-            }
-        }
-        return out;
-    }
-
-    private static byte[] fetch(String studyUid, String sopUid) {
-        try {
-            String series = kosOfStudy(studyUid).get(sopUid);
-            assertThat(series).as("KOS %s on the archive", sopUid).isNotNull();
-            return PROBE.retrieve(studyUid, series, sopUid).orElseThrow();
-        } catch (PacsException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

@@ -39,6 +39,8 @@ public final class FakePacs implements Pacs {
     public volatile boolean refuseRemovals;
     /** When non-negative: stores succeed this many times more, then time out. */
     public final AtomicInteger storesBeforeTimeout = new AtomicInteger(-1);
+    /** Runs inside each store, before the object is held: what happens while a C-STORE is in flight. */
+    public volatile Runnable whileStoring = () -> { };
 
     public void addStudy(String studyUid, String patientId, String issuer) {
         DataSet context = new DataSet();
@@ -75,6 +77,7 @@ public final class FakePacs implements Pacs {
             throw new PacsException(PacsException.Kind.TIMEOUT, "no answer (fake)");
         }
         String sop = new String(object.file(), StandardCharsets.US_ASCII);
+        whileStoring.run();
         stored.put(sop, object.file());
         return new StoreResult(new InstanceRef(null, null, sop, Uid.KeyObjectSelectionDocumentStorage), 0, null);
     }

@@ -1,6 +1,8 @@
 package com.imagingmanifest.pacs;
 
 import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.data.Tag;
+import com.imagingmanifest.dicom.data.Vr;
 import com.imagingmanifest.dicom.io.Part10Object;
 import com.imagingmanifest.dicomweb.DicomwebClient;
 import com.imagingmanifest.net.dimse.DimseClient;
@@ -39,18 +41,32 @@ public interface Pacs extends AutoCloseable {
      * binding can, otherwise an IOCM rejection note titled {@link RejectionNote.Reason#PATIENT_SAFETY}
      * (113037), the CID 7011 title every IOCM consumer must hide, never show: nobody was told the KOS
      * exists, so no reader may take it for a confirmed selection. Removing what the PACS no longer
-     * holds is not an error. Returns the SOP Instance UID of the note stored, empty when none was.
+     * holds is not an error; a KOS it does not hold (the failed write never got it there) gets no note. Returns the SOP Instance UID of the note stored, empty when none was.
      */
     default Optional<String> discard(InstanceRef kos) throws PacsException {
         if (supports(SupersededPolicy.DELETE)) {
             remove(kos, SupersededPolicy.DELETE);
             return Optional.empty();
         } else if (supports(SupersededPolicy.REJECT)) {
+            // a write that failed may have failed before its KOS arrived: a note for nothing is not stored
+            if (!holds(kos)) {
+                return Optional.empty();
+            }
             return RejectionNote.reject(this, kos, RejectionNote.Reason.PATIENT_SAFETY);
         } else {
             throw new PacsException(PacsException.Kind.UNSUPPORTED, -1,
                     "this PACS can neither delete nor reject a KOS", null);
         }
+    }
+
+    /** Whether the PACS holds instance {@code ref} (an IMAGE-level query naming its study and series). */
+    default boolean holds(InstanceRef ref) throws PacsException {
+        DataSet keys = new DataSet();
+        keys.setString(Tag.StudyInstanceUID, Vr.UI, ref.studyInstanceUid());
+        keys.setString(Tag.SeriesInstanceUID, Vr.UI, ref.seriesInstanceUid());
+        keys.setString(Tag.SOPInstanceUID, Vr.UI, ref.sopInstanceUid());
+        return find(QueryLevel.IMAGE, keys).stream()
+                .anyMatch(m -> ref.sopInstanceUid().equals(m.getString(Tag.SOPInstanceUID)));
     }
 
     /** Reachability check (C-ECHO, QIDO or Orthanc /system). */

@@ -83,7 +83,11 @@ public final class RejectionNote {
         ds.setString(Tag.InstanceCreationDate, Vr.DA, date);
         ds.setString(Tag.InstanceCreationTime, Vr.TM, time);
         ds.setString(Tag.SOPClassUID, Vr.UI, Uid.KeyObjectSelectionDocumentStorage);
-        ds.setString(Tag.SOPInstanceUID, Vr.UI, Uid.generate());
+        // UIDs named by what is rejected and why: a rejection retried (a recovery pass that crashed after
+        // storing the note, a write retried) stores the same note again, a duplicate, never a second one
+        String key = reason.codeValue + ":" + rejected.stream().map(InstanceRef::sopInstanceUid).sorted()
+                .collect(java.util.stream.Collectors.joining(","));
+        ds.setString(Tag.SOPInstanceUID, Vr.UI, nameBased("rejection-note:" + key));
         // Patient (C.7.1.1) and General Study (C.7.2.1): as the PACS holds them, type 2 kept present
         copyOrEmpty(studyContext, ds, Tag.PatientName, Vr.PN);
         copyOrEmpty(studyContext, ds, Tag.PatientID, Vr.LO);
@@ -99,7 +103,7 @@ public final class RejectionNote {
         copyIfPresent(studyContext, ds, Tag.StudyDescription, Vr.LO);
         // Key Object Document Series (C.17.6.1): a series of its own
         ds.setString(Tag.Modality, Vr.CS, "KO");
-        ds.setString(Tag.SeriesInstanceUID, Vr.UI, Uid.generate());
+        ds.setString(Tag.SeriesInstanceUID, Vr.UI, nameBased("rejection-note-series:" + key));
         ds.setInt(Tag.SeriesNumber, Vr.IS, 9999);
         ds.setString(Tag.SeriesDescription, Vr.LO, reason.codeMeaning);
         ds.newSequence(Tag.ReferencedPerformedProcedureStepSequence);
@@ -162,6 +166,11 @@ public final class RejectionNote {
         DataSet note = build(context.get(), List.of(kos), reason);
         pacs.store(Part10Object.write(note, Uid.ExplicitVRLittleEndian));
         return Optional.of(note.getString(Tag.SOPInstanceUID));
+    }
+
+    /** A UID from a name-based UUID (RFC 4122 version 3) of {@code name}, PS3.5 B.2. */
+    private static String nameBased(String name) {
+        return Uid.fromUuid(java.util.UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static void sopReference(DataSet item, InstanceRef r) {

@@ -68,14 +68,17 @@ final class IngestDecision {
         if (f.announcedSop() != null && !f.announcedSop().equals(f.sop())) {
             return Verdict.UID_DIFFERS;
         }
+        // the store is asked before the records: a write's KOS is named by its open intent until the
+        // intent closes and recorded as removed (rejected_kos) before that, so in this order one of the
+        // two answers says it is the gateway's, whenever the intent closes
+        if (f.own() == null) {
+            return Verdict.ASK_OWN;
+        }
         if (f.known() == null) {
             return Verdict.ASK_RECORDS;
         }
         if (f.known().ingested()) {
             return Verdict.DUPLICATE;
-        }
-        if (f.own() == null) {
-            return Verdict.ASK_OWN;
         }
         if (f.own()) {
             return Verdict.OWN;

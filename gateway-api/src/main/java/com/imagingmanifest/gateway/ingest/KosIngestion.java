@@ -223,8 +223,10 @@ public class KosIngestion {
             return List.of();
         }
         List<String> sops = run.stream().map(Parsed::sop).toList();
-        Map<String, IngestRecords.Known> known = records.known(tenant.id(), sops);
+        // the gateway's own KOS first: a write's KOS is named by its open intent until the intent closes,
+        // and recorded as removed (rejected_kos) before that, so asked in this order one of the two answers
         Set<String> own = kos.gatewayKos(sops);
+        Map<String, IngestRecords.Known> known = records.known(tenant.id(), sops);
         Result[] results = new Result[run.size()];
         List<Integer> alone = new ArrayList<>(); // decided one by one, after the batch
         List<Integer> batched = new ArrayList<>();

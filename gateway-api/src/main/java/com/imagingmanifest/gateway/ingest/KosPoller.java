@@ -170,14 +170,14 @@ public class KosPoller implements SmartLifecycle {
      */
     private KosLedger ledger(Tenant tenant) {
         return sopUids -> {
-            Set<String> known = new HashSet<>();
+            // the gateway's own KOS asked first, as in KosIngestion.ingestRun
+            Set<String> known = new HashSet<>(kos.gatewayKos(sopUids));
             records.known(tenant.id(), sopUids).forEach((sop, k) -> {
                 if (k.ingested() || k.rejected()) {
                     known.add(sop);
                 }
             });
             known.addAll(quarantine.quarantined(tenant.id(), sopUids));
-            known.addAll(kos.gatewayKos(sopUids));
             return known;
         };
     }

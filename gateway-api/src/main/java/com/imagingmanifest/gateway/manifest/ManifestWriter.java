@@ -211,7 +211,10 @@ public class ManifestWriter {
                 stored.add(refs.get(i));
             }
         } catch (PacsException e) {
-            abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage());
+            // a C-STORE or STOW that timed out may still complete on the PACS after the KOS are removed:
+            // the intent then stays open for recovery to look again once the grace has passed
+            abandon(tenant, pacs, intentId, refs, "store failed: " + e.getMessage(),
+                    e.kind() == PacsException.Kind.TIMEOUT);
             throw PacsFailures.of(e);
         }
         StoredVersion committed;
@@ -220,9 +223,13 @@ public class ManifestWriter {
                     previous == null ? null : previous.versionId(), prepared.version(), prepared.now(), prepared.json(),
                     prepared.index(), refs, intentId));
         } catch (ConcurrentWriteException e) {
-            abandon(tenant, pacs, intentId, stored, "lost a concurrent write");
+            abandon(tenant, pacs, intentId, stored, "lost a concurrent write", false);
             throw new ManifestException.VersionConflict(e.getMessage());
         } catch (IntentTakenOverException e) {
+            // recovery took the intent over while this write was still storing: it may have looked for
+            // these KOS before they arrived and found nothing to remove, so the one who knows they are
+            // there removes them
+            discardAfterTakeOver(tenant, pacs, id, stored);
             throw new ManifestException.WriteUndone("the write took longer than the recovery grace"
                     + " and was undone; nothing was changed");
         } catch (RuntimeException e) {
@@ -361,11 +368,16 @@ public class ManifestWriter {
                     + " settle it", tenant.id(), intentId, failure.getMessage());
             return;
         }
-        abandon(tenant, pacs, intentId, stored, "commit failed: " + failure.getMessage());
+        abandon(tenant, pacs, intentId, stored, "commit failed: " + failure.getMessage(), false);
     }
 
-    /** Removes KOS stored for a write that will not be committed; the intent stays open on failure. */
-    private void abandon(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored, String reason) {
+    /**
+     * Removes KOS stored for a write that will not be committed; the intent stays open on failure, and
+     * when {@code uncertain} (the PACS may yet store what it was sent), for {@link WriteRecovery} to
+     * remove whatever arrived late.
+     */
+    private void abandon(Tenant tenant, Pacs pacs, String intentId, List<InstanceRef> stored, String reason,
+            boolean uncertain) {
         try {
             intents.releaseClaim(intentId);
         } catch (RuntimeException e) {
@@ -377,10 +389,38 @@ public class ManifestWriter {
                 // deleted where the PACS can, else rejected (IOCM): never left for a reader to find
                 rejections.discard(pacs, tenant.id(), ref);
             }
+            if (uncertain) {
+                log.info("organization {}: write {} abandoned ({}); recovery looks for late KOS after the grace",
+                        tenant.id(), intentId, reason);
+                return;
+            }
             intents.settle(intentId, "abandoned (" + reason + "); KOS removed", now());
         } catch (PacsException | RuntimeException e) {
             log.warn("organization {}: could not remove KOS of abandoned write {} ({}); recovery will retry",
                     tenant.id(), intentId, e.getMessage());
+        }
+    }
+
+    /**
+     * Removes the KOS a write stored after recovery took its intent over. A KOS that cannot be removed
+     * now gets an intent of its own, so that recovery retries it and nothing stays on the PACS.
+     */
+    private void discardAfterTakeOver(Tenant tenant, Pacs pacs, String id, List<InstanceRef> stored) {
+        List<InstanceRef> left = new ArrayList<>();
+        for (InstanceRef ref : stored) {
+            try {
+                rejections.discard(pacs, tenant.id(), ref);
+            } catch (PacsException | RuntimeException e) {
+                left.add(ref);
+            }
+        }
+        if (!left.isEmpty()) {
+            try {
+                intents.openWrite(tenant.id(), id, left, now());
+            } catch (RuntimeException e) {
+                log.warn("organization {}: KOS {} of an undone write of ImagingManifest/{} left on the PACS: {}",
+                        tenant.id(), left, id, e.getMessage());
+            }
         }
     }
 

@@ -26,12 +26,20 @@ class IngestDecisionTest {
         assertThat(IngestDecision.decide(Facts.of("1.2.abc", null, false))).isEqualTo(Verdict.NO_VALID_UID);
         assertThat(IngestDecision.decide(Facts.of(SOP, "2.25.99", false))).isEqualTo(Verdict.UID_DIFFERS);
         assertThat(IngestDecision.decide(Facts.of(SOP, null, false))).as("nothing announced")
+                .isEqualTo(Verdict.ASK_OWN);
+    }
+
+    @Test
+    void theStoreIsAskedBeforeTheRecordsSoThatARemovedKosIsNeverMissedByBoth() {
+        assertThat(IngestDecision.decide(kos())).isEqualTo(Verdict.ASK_OWN);
+        assertThat(IngestDecision.decide(kos().own(false))).isEqualTo(Verdict.ASK_RECORDS);
+        assertThat(IngestDecision.decide(kos().own(true))).as("whether it was ingested still goes first")
                 .isEqualTo(Verdict.ASK_RECORDS);
     }
 
     @Test
     void aKosIngestedBeforeIsADuplicateEvenIfTheGatewayWroteItOrItIsANote() {
-        assertThat(IngestDecision.decide(kos().known(INGESTED))).isEqualTo(Verdict.DUPLICATE);
+        assertThat(IngestDecision.decide(kos().own(false).known(INGESTED))).isEqualTo(Verdict.DUPLICATE);
         assertThat(IngestDecision.decide(Facts.of(SOP, SOP, true).known(INGESTED).own(true)))
                 .isEqualTo(Verdict.DUPLICATE);
     }

@@ -99,7 +99,25 @@ class IngestLookupsTest {
         assertThat(records.known("b", ingested)).as("another organization").isEqualTo(new IngestRecords.Known(false, false));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aKosTheGatewayRemovedWithoutANoteIsBarredFromEverySource(String database) {
+        DataSource ds = dataSource(database);
+        IngestRecords records = TestDatabases.records(ds);
+        String org = "org-" + UUID.randomUUID();
+        String removed = uid();
+        // what GatewayRejections.discard records when the PACS deleted the KOS: no note
+        new IngestedRejections(records).rejected(org, removed, null);
+        assertThat(records.known(org, removed)).isEqualTo(new IngestRecords.Known(false, true));
+        assertThat(records.rejectedFor(org, removed, "pacs:demo")).isTrue();
+        assertThat(records.rejectedFor(org, removed, "scp:OTHER")).isTrue();
+        // the same KOS recorded again (a retried removal) changes nothing
+        new IngestedRejections(records).rejected(org, removed, null);
+        assertThat(records.known(org, removed)).isEqualTo(new IngestRecords.Known(false, true));
+    }
+
     /**
+     * Counts, from PostgreSQL's statistics    /**
      * Counts, from PostgreSQL's statistics of the current transaction, the rows each table gave up
      * to the look-ups. Sequential scans are disabled for the transaction so that a look-up the
      * indexes can answer is answered from them even on a test-sized table; one they cannot answer

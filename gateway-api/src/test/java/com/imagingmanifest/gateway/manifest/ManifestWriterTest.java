@@ -89,7 +89,18 @@ class ManifestWriterTest {
                 .isInstanceOf(ManifestException.PacsUnavailable.class);
         assertThat(pacs.stored).isEmpty();
         assertThat(store.versions().history("1", null, null, null, 1).keys()).isEmpty();
+        // a timed-out store may still land on the PACS: recovery looks again after the grace
+        assertThat(openIntents()).isEqualTo(1);
+        pacs.stored.put(lateKos(), new byte[0]);
+        assertThat(recovery.settle(Instant.now().plusSeconds(3600))).isEqualTo(1);
+        assertThat(pacs.stored).as("the KOS that arrived late is removed too").isEmpty();
         assertThat(openIntents()).isZero();
+    }
+
+    /** The SOP Instance UID of the second KOS the open intent names: the one whose store timed out. */
+    private String lateKos() {
+        String kos = jdbc.sql("SELECT kos FROM write_intent WHERE settled IS NULL").query(String.class).single();
+        return kos.lines().map(line -> line.split(" ")).filter(f -> f.length >= 3).map(f -> f[2]).toList().get(1);
     }
 
     @Test
@@ -106,6 +117,40 @@ class ManifestWriterTest {
         assertThat(pacs.stored).doesNotContainKey(orphan).containsKey(kept);
         assertThat(openIntents()).isZero();
         assertThat(recovery.settle(Instant.now())).isZero();
+    }
+
+    @Test
+    void aWriteOvertakenByRecoveryWhileStoringRemovesTheKosItStoredAndAnswers503() {
+        Tenant tenant = tenant(SupersededPolicy.DELETE);
+        // the write outlives the grace: recovery takes its intent over and, the KOS not being there yet,
+        // has nothing to remove; then the C-STORE completes
+        pacs.whileStoring = () -> {
+            pacs.whileStoring = () -> { };
+            assertThat(recovery.settle(Instant.now().plusSeconds(3600))).isEqualTo(1);
+        };
+        assertThatThrownBy(() -> writer.create(tenant, ApiTestSupport.manifest(study, 1, "overtaken")))
+                .isInstanceOf(ManifestException.WriteUndone.class);
+        assertThat(pacs.stored).as("no orphan KOS").isEmpty();
+        assertThat(store.versions().history("1", null, null, null, 1).keys()).isEmpty();
+        assertThat(openIntents()).isZero();
+    }
+
+    @Test
+    void aWriteOvertakenByRecoveryLeavesAnIntentForAKosItCannotRemoveYet() {
+        Tenant tenant = tenant(SupersededPolicy.DELETE);
+        pacs.whileStoring = () -> {
+            pacs.whileStoring = () -> { };
+            recovery.settle(Instant.now().plusSeconds(3600));
+            pacs.refuseRemovals = true;
+        };
+        assertThatThrownBy(() -> writer.create(tenant, ApiTestSupport.manifest(study, 1, "overtaken")))
+                .isInstanceOf(ManifestException.WriteUndone.class);
+        assertThat(pacs.stored).hasSize(1);
+        assertThat(openIntents()).as("the KOS left is recovery's to remove").isEqualTo(1);
+        pacs.refuseRemovals = false;
+        assertThat(recovery.settle(Instant.now().plusSeconds(3600))).isEqualTo(1);
+        assertThat(pacs.stored).isEmpty();
+        assertThat(openIntents()).isZero();
     }
 
     @Test

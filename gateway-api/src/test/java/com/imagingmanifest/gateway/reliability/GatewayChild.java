@@ -54,6 +54,33 @@ final class GatewayChild implements AutoCloseable {
      * directory, with the URL that {@code ./gateway run} uses.
      */
     static GatewayChild start(String jdbcUrl, PrivateOrthanc orthanc, Map<String, String> extra) {
+        Map<String, String> p = orthancProperties(orthanc);
+        p.putAll(extra);
+        return start(jdbcUrl, p);
+    }
+
+    /** The properties binding organization demo to {@code orthanc} (kind orthanc, superseded delete). */
+    static Map<String, String> orthancProperties(PrivateOrthanc orthanc) {
+        Map<String, String> p = new LinkedHashMap<>();
+        String o = "gateway.organizations[0].";
+        p.put(o + "pacs.kind", "orthanc");
+        p.put(o + "pacs.ae-title", orthanc.aeTitle());
+        p.put(o + "pacs.host", orthanc.host());
+        p.put(o + "pacs.port", Integer.toString(orthanc.dicomPort()));
+        p.put(o + "pacs.dicomweb-url", orthanc.dicomwebUrl().toString());
+        p.put(o + "pacs.public-dicomweb-url", orthanc.dicomwebUrl().toString());
+        p.put(o + "pacs.rest-url", orthanc.restUrl());
+        p.put(o + "pacs.username", orthanc.username());
+        p.put(o + "pacs.password", orthanc.password());
+        p.put(o + "pacs.superseded", "delete");
+        return p;
+    }
+
+    /**
+     * Starts a gateway on {@code jdbcUrl} like {@link #start(String, PrivateOrthanc, Map)}, its PACS
+     * binding and the rest given by {@code pacsAndExtra} (e.g. an {@link Archive}'s properties).
+     */
+    static GatewayChild start(String jdbcUrl, Map<String, String> pacsAndExtra) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("gateway-child-");
@@ -75,19 +102,9 @@ final class GatewayChild implements AutoCloseable {
         p.put(o + "id", ORG_ID);
         p.put(o + "slug", ORG);
         p.put(o + "name", "Reliability");
-        p.put(o + "pacs.kind", "orthanc");
-        p.put(o + "pacs.ae-title", orthanc.aeTitle());
-        p.put(o + "pacs.host", orthanc.host());
-        p.put(o + "pacs.port", Integer.toString(orthanc.dicomPort()));
-        p.put(o + "pacs.dicomweb-url", orthanc.dicomwebUrl().toString());
-        p.put(o + "pacs.public-dicomweb-url", orthanc.dicomwebUrl().toString());
-        p.put(o + "pacs.rest-url", orthanc.restUrl());
-        p.put(o + "pacs.username", orthanc.username());
-        p.put(o + "pacs.password", orthanc.password());
-        p.put(o + "pacs.superseded", "delete");
         p.put(o + "pacs.connect-timeout", "2s");
         p.put(o + "pacs.response-timeout", "15s");
-        p.putAll(extra);
+        p.putAll(pacsAndExtra);
         GatewayChild child = new GatewayChild(dataDir, p);
         child.launch();
         return child;
@@ -210,26 +227,50 @@ final class GatewayChild implements AutoCloseable {
 
     /** Heap in use now (the sum of the heap pools of {@code jvm_memory_used_bytes}), or -1 when not scraped. */
     long heapUsedBytes() {
+        String body = scrape();
+        if (body == null) {
+            return -1;
+        }
+        long sum = 0;
+        boolean any = false;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                any = true;
+            }
+        }
+        return any ? sum : -1;
+    }
+
+    /**
+     * The value of the Prometheus sample {@code name} tagged with organization demo, or NaN when the
+     * scrape fails or has no such sample (needs the prometheus endpoint exposed).
+     */
+    double demoSample(String name) {
+        String body = scrape();
+        if (body != null) {
+            for (String line : body.split("\n")) {
+                if (line.startsWith(name + "{") && line.contains("tenant=\"" + ORG + "\"")) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** The gateway's /actuator/prometheus text, or null when it does not answer. */
+    private String scrape() {
         // the metrics name organizations: a scraper needs the admin scope
         HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
                 .header("Authorization", "Bearer " + adminToken())
                 .timeout(Duration.ofSeconds(5)).GET().build();
         try {
-            String body = HttpClient.newHttpClient().send(scrape, HttpResponse.BodyHandlers.ofString()).body();
-            long sum = 0;
-            boolean any = false;
-            for (String line : body.split("\n")) {
-                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                    sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                    any = true;
-                }
-            }
-            return any ? sum : -1;
+            return HttpClient.newHttpClient().send(scrape, HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
-            return -1;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return null;
         }
     }
 

@@ -102,9 +102,12 @@ final class LoadRun {
             int client = c;
             Thread thread = new Thread(() -> {
                 SplittableRandom random = new SplittableRandom(31L * client + 7);
+                boolean measuredOne = false;
                 while (true) {
                     long before = System.nanoTime();
-                    if (before >= end) {
+                    // each client measures at least one operation: on a loaded machine a short period can
+                    // pass inside the warm-up's last operation, and a row of nothing says nothing
+                    if (before >= end && measuredOne) {
                         return;
                     }
                     try {
@@ -115,10 +118,12 @@ final class LoadRun {
                         if (before >= measureFrom) {
                             histogram.recordValue(Math.max(1, (after - before) / 1000));
                             lastEnd.accumulateAndGet(after, Math::max);
+                            measuredOne = true;
                         }
                     } catch (Exception | AssertionError e) {
                         if (before >= measureFrom) {
                             failures[client]++;
+                            measuredOne = true;
                         }
                         firstFailure.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
                         pause();

@@ -8,6 +8,7 @@ import com.imagingmanifest.net.ul.Association;
 import com.imagingmanifest.net.ul.AssociationAbortedException;
 import com.imagingmanifest.net.ul.AssociationRejectedException;
 import com.imagingmanifest.net.ul.AssociationTimeoutException;
+import com.imagingmanifest.net.ul.TransportClosedException;
 import com.imagingmanifest.net.ul.TransportConnectException;
 import java.io.IOException;
 import java.time.Duration;
@@ -351,7 +352,11 @@ public final class DimseClient implements AutoCloseable {
         if (e instanceof AssociationRejectedException r) {
             return DimseException.rejected(r.rejection(), message, e);
         }
-        DimseException.Kind kind = e instanceof TransportConnectException ? DimseException.Kind.UNREACHABLE
+        // a connection that broke or closed under us (the peer crashed or restarted) is as transient as
+        // one that cannot be opened; an A-ABORT or a protocol error is not
+        DimseException.Kind kind = e instanceof TransportConnectException || e instanceof TransportClosedException
+                || e instanceof java.net.SocketException || e instanceof java.io.EOFException
+                ? DimseException.Kind.UNREACHABLE
                 : e instanceof AssociationTimeoutException ? DimseException.Kind.TIMEOUT
                 : DimseException.Kind.ABORTED;
         return new DimseException(kind, message, e);

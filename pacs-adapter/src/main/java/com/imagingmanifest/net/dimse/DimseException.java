@@ -6,11 +6,11 @@ import com.imagingmanifest.net.pdu.AAssociateRj;
 public class DimseException extends RuntimeException {
 
     public enum Kind {
-        /** The transport connection could not be opened. */
+        /** The transport connection could not be opened, or broke or closed under an operation. */
         UNREACHABLE,
         /** The peer rejected the association (see {@link #rejection()}). */
         REJECTED,
-        /** The association was aborted or closed, or the peer broke the protocol. */
+        /** The association was aborted (A-ABORT), or the peer broke the protocol. */
         ABORTED,
         /** The peer did not answer in time. */
         TIMEOUT,

@@ -31,7 +31,7 @@ final class AbortActions {
             case AA_4 -> {
                 a.transport.close();
                 a.state = action.next();
-                throw new AssociationAbortedException("connection closed by " + a.remoteAddress());
+                throw new TransportClosedException("connection closed by " + a.remoteAddress());
             }
             case AA_6 -> {
                 // PS3.8 AA-6: ignore the PDU while awaiting the transport connection close

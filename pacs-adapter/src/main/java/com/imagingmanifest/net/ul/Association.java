@@ -355,7 +355,7 @@ public final class Association implements Closeable {
                 throw e;
             }
             fire(new ProtocolEvent.TransportClosed());
-            throw new AssociationAbortedException("connection to " + remoteAddress() + " lost: " + e.getMessage(), e);
+            throw new TransportClosedException("connection to " + remoteAddress() + " lost: " + e.getMessage(), e);
         }
         if (pdu == null) {
             fire(new ProtocolEvent.TransportClosed());
