@@ -55,6 +55,25 @@ public final class ApiTestSupport {
             String patientId, String issuer) {
     }
 
+    /**
+     * The properties binding the organization at {@code prefix} ({@code gateway.organizations[n].}) to
+     * {@code orthanc}: kind orthanc, every address and credential, superseded KOS deleted.
+     */
+    public static Map<String, String> orthancBinding(String prefix, com.imagingmanifest.testing.PrivateOrthanc orthanc) {
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put(prefix + "pacs.kind", "orthanc");
+        p.put(prefix + "pacs.ae-title", orthanc.aeTitle());
+        p.put(prefix + "pacs.host", orthanc.host());
+        p.put(prefix + "pacs.port", Integer.toString(orthanc.dicomPort()));
+        p.put(prefix + "pacs.dicomweb-url", orthanc.dicomwebUrl().toString());
+        p.put(prefix + "pacs.public-dicomweb-url", orthanc.dicomwebUrl().toString());
+        p.put(prefix + "pacs.rest-url", orthanc.restUrl());
+        p.put(prefix + "pacs.username", orthanc.username());
+        p.put(prefix + "pacs.password", orthanc.password());
+        p.put(prefix + "pacs.superseded", "delete");
+        return p;
+    }
+
     /** Registers gateway.* properties for the three organizations bound to one PACS called ORTHANC. */
     public static void organizations(DynamicPropertyRegistry registry, String kind, String host, int port,
             String dicomwebUrl, String restUrl, String username, String password, int closedPort) {

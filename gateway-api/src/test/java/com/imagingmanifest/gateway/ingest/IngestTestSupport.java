@@ -90,16 +90,7 @@ final class IngestTestSupport {
             p.put(o + "id", orgs[i][0]);
             p.put(o + "slug", orgs[i][1]);
             p.put(o + "name", "Organization " + orgs[i][1]);
-            p.put(o + "pacs.kind", "orthanc");
-            p.put(o + "pacs.ae-title", orthanc.aeTitle());
-            p.put(o + "pacs.host", orthanc.host());
-            p.put(o + "pacs.port", Integer.toString(orthanc.dicomPort()));
-            p.put(o + "pacs.dicomweb-url", orthanc.dicomwebUrl().toString());
-            p.put(o + "pacs.public-dicomweb-url", orthanc.dicomwebUrl().toString());
-            p.put(o + "pacs.rest-url", orthanc.restUrl());
-            p.put(o + "pacs.username", orthanc.username());
-            p.put(o + "pacs.password", orthanc.password());
-            p.put(o + "pacs.superseded", "delete");
+            p.putAll(ApiTestSupport.orthancBinding(o, orthanc));
             p.put(o + "pacs.connect-timeout", "2s");
             p.put(o + "pacs.response-timeout", "20s");
         }

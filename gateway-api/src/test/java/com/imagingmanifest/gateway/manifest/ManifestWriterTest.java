@@ -99,8 +99,9 @@ class ManifestWriterTest {
 
     /** The SOP Instance UID of the second KOS the open intent names: the one whose store timed out. */
     private String lateKos() {
-        String kos = jdbc.sql("SELECT kos FROM write_intent WHERE settled IS NULL").query(String.class).single();
-        return kos.lines().map(line -> line.split(" ")).filter(f -> f.length >= 3).map(f -> f[2]).toList().get(1);
+        List<com.imagingmanifest.gateway.store.WriteIntent> open = store.intents().openBefore(Instant.now().plusSeconds(3600));
+        assertThat(open).hasSize(1);
+        return open.get(0).kos().get(1).sopInstanceUid();
     }
 
     @Test

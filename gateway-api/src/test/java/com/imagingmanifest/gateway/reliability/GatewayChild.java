@@ -61,19 +61,7 @@ final class GatewayChild implements AutoCloseable {
 
     /** The properties binding organization demo to {@code orthanc} (kind orthanc, superseded delete). */
     static Map<String, String> orthancProperties(PrivateOrthanc orthanc) {
-        Map<String, String> p = new LinkedHashMap<>();
-        String o = "gateway.organizations[0].";
-        p.put(o + "pacs.kind", "orthanc");
-        p.put(o + "pacs.ae-title", orthanc.aeTitle());
-        p.put(o + "pacs.host", orthanc.host());
-        p.put(o + "pacs.port", Integer.toString(orthanc.dicomPort()));
-        p.put(o + "pacs.dicomweb-url", orthanc.dicomwebUrl().toString());
-        p.put(o + "pacs.public-dicomweb-url", orthanc.dicomwebUrl().toString());
-        p.put(o + "pacs.rest-url", orthanc.restUrl());
-        p.put(o + "pacs.username", orthanc.username());
-        p.put(o + "pacs.password", orthanc.password());
-        p.put(o + "pacs.superseded", "delete");
-        return p;
+        return com.imagingmanifest.gateway.ApiTestSupport.orthancBinding("gateway.organizations[0].", orthanc);
     }
 
     /**
