@@ -38,6 +38,13 @@ interface Archive extends AutoCloseable {
      */
     Set<String> liveKos(String studyUid);
 
+    /**
+     * The statuses a write may rightly answer while the archive is down or recovering from its kill:
+     * 503 (unavailable), and on an archive that then answers C-STOREs with a failure status, the 502
+     * the gateway gives for a refusal.
+     */
+    Set<Integer> refusals();
+
     /** Whether the archive holds KO instance {@code sop} of the study (rejected or not). */
     boolean holds(String studyUid, String sop);
 
@@ -81,6 +88,11 @@ interface Archive extends AutoCloseable {
         @Override
         public Set<String> liveKos(String studyUid) {
             return Rig.kosOnOrthanc(orthanc, studyUid);
+        }
+
+        @Override
+        public Set<Integer> refusals() {
+            return Set.of(503);
         }
 
         @Override
@@ -163,6 +175,13 @@ interface Archive extends AutoCloseable {
             assertThat(live).as("every rejected KOS is on the archive").containsAll(rejected.keySet());
             live.removeAll(rejected.keySet());
             return live;
+        }
+
+        @Override
+        public Set<Integer> refusals() {
+            // right after its restart, with the index its kill damaged (DcmqrscpProbe.ArchiveDamaged),
+            // dcmqrscp was seen to answer a C-STORE with failure 0xC000: a refusal by the archive
+            return Set.of(503, 502);
         }
 
         @Override
