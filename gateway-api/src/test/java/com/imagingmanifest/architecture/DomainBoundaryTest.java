@@ -35,6 +35,19 @@ class DomainBoundaryTest {
             .should().dependOnClassesThat().resideInAPackage("com.imagingmanifest.gateway.fhir..")
             .because("fhir calls manifest; an arrow back would make the two one package (docs/architecture.md §3)");
 
+    /** The store's parts that hold manifests, intents and KOS; the FHIR edge reaches them through manifest. */
+    static final String[] STORE_PARTS = {"com.imagingmanifest.gateway.store.ManifestVersions",
+        "com.imagingmanifest.gateway.store.WriteIntents", "com.imagingmanifest.gateway.store.ManifestKos"};
+
+    @ArchTest
+    static final ArchRule THE_FHIR_EDGE_GOES_THROUGH_THE_USE_CASES = noClasses()
+            .that().resideInAPackage("com.imagingmanifest.gateway.fhir..")
+            .should().dependOnClassesThat().haveFullyQualifiedName(STORE_PARTS[0])
+            .orShould().dependOnClassesThat().haveFullyQualifiedName(STORE_PARTS[1])
+            .orShould().dependOnClassesThat().haveFullyQualifiedName(STORE_PARTS[2])
+            .because("reads, searches and history go through manifest.ManifestReads and writes through"
+                    + " manifest.ManifestWriter, so their rules live in one place (docs/architecture.md §2)");
+
     /** The rules are not vacuous: the classes they guard are imported, and an edge class breaks the first. */
     @Test
     void theRulesSeeTheirClasses() {
@@ -44,5 +57,8 @@ class DomainBoundaryTest {
         var edge = noClasses().that().resideInAPackage("com.imagingmanifest.gateway.fhir..")
                 .should().dependOnClassesThat().resideInAnyPackage("ca.uhn.fhir.rest.server..");
         assertThat(edge.evaluate(imported).hasViolation()).as("the edge uses HAPI's server").isTrue();
+        var reads = noClasses().that().resideInAPackage("com.imagingmanifest.gateway.manifest..")
+                .should().dependOnClassesThat().haveFullyQualifiedName(STORE_PARTS[0]);
+        assertThat(reads.evaluate(imported).hasViolation()).as("manifest.ManifestReads uses the store").isTrue();
     }
 }

@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import com.imagingmanifest.gateway.config.GatewayProperties;
 import com.imagingmanifest.gateway.manifest.ManifestReads;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
-import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.SigningKeys;
 import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
 import com.imagingmanifest.gateway.web.RequestContexts;
@@ -56,7 +55,7 @@ class FhirServerConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<FhirVersions> fhirServlet(FhirContext fhir, ManifestVersions store, ManifestReads reads,
+    ServletRegistrationBean<FhirVersions> fhirServlet(FhirContext fhir, ManifestReads reads,
             ManifestWriter writer,
             Clock clock, SmartConfiguration smart, ObjectProvider<BuildProperties> build, SigningKeys signingKeys,
             com.imagingmanifest.gateway.viewer.ViewerLinks viewerLinks,
@@ -67,7 +66,7 @@ class FhirServerConfiguration {
         BuildProperties info = build.getIfAvailable();
         server.setServerVersion(info != null ? info.getVersion() : "unknown");
         // pages are read from the store by key; their state is in the signed next link (no paging provider)
-        ImagingManifestProvider manifests = new ImagingManifestProvider(store, reads, writer, fhir, clock,
+        ImagingManifestProvider manifests = new ImagingManifestProvider(reads, writer, fhir, clock,
                 new PageLinks(signingKeys, clock, pageLinkLifetime), viewerLinks);
         server.registerProvider(manifests);
         server.registerInterceptor(new FailureMapper());

@@ -40,10 +40,8 @@ import com.imagingmanifest.gateway.viewer.ViewerLinks;
 import com.imagingmanifest.gateway.manifest.ManifestException;
 import com.imagingmanifest.gateway.manifest.ManifestReads;
 import com.imagingmanifest.gateway.manifest.ManifestWriter;
-import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.SearchQuery;
 import com.imagingmanifest.gateway.store.StoredVersion;
-import com.imagingmanifest.gateway.store.VersionKey;
 import com.imagingmanifest.gateway.tenant.Tenant;
 import com.imagingmanifest.gateway.web.RequestContexts;
 import jakarta.json.Json;
@@ -58,7 +56,6 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.hl7.fhir.dstu3.model.Bundle;
@@ -69,14 +66,14 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * The ImagingManifest REST interactions of one tenant base (docs/architecture.md §2). Reads, searches
- * and history come from the store only; writes go through {@link ManifestWriter}. Everything is
- * scoped to the request's organization: another organization's manifests behave as absent.
+ * and history come from the store only, through {@link ManifestReads}; writes go through
+ * {@link ManifestWriter}; the provider reaches the store through those two alone. Everything is scoped
+ * to the request's organization: another organization's manifests behave as absent.
  */
 final class ImagingManifestProvider implements IResourceProvider {
     private static final String RESOURCE = "ImagingManifest";
     static final String TOTAL = "_total";
 
-    private final ManifestVersions store;
     private final ManifestReads reads;
     private final ManifestWriter writer;
     private final FhirContext fhir;
@@ -84,11 +81,10 @@ final class ImagingManifestProvider implements IResourceProvider {
     private final PageLinks pageLinks;
     private final ViewerLinks links;
 
-    ImagingManifestProvider(ManifestVersions store, ManifestReads reads, ManifestWriter writer, FhirContext fhir,
+    ImagingManifestProvider(ManifestReads reads, ManifestWriter writer, FhirContext fhir,
             Clock clock, PageLinks pageLinks, ViewerLinks links) {
         this.reads = reads;
         this.links = links;
-        this.store = store;
         this.writer = writer;
         this.fhir = fhir;
         this.clock = clock;
@@ -117,16 +113,8 @@ final class ImagingManifestProvider implements IResourceProvider {
             Map<String, String[]> parameters = UrlUtil.parseQueryString(
                     query < 0 ? conditional : conditional.substring(query + 1));
             ManifestWriter.ConditionalCreate outcome = writer.createIfNoneExist(tenant, manifest,
-                    ManifestSearchParameters.conditionKey(parameters), () -> {
-                        List<VersionKey> matches = store.search(tenant.id(),
-                                ManifestSearchParameters.toQuery(parameters, clock.millis()), null, 2).keys();
-                        if (matches.size() > 1) {
-                            throw new ManifestException.PreconditionFailed("If-None-Exist matched " + matches.size()
-                                    + " manifests; it must match at most one");
-                        }
-                        return matches.isEmpty() ? Optional.empty()
-                                : Optional.of(store.load(tenant.id(), matches).get(0));
-                    });
+                    ManifestSearchParameters.conditionKey(parameters),
+                    () -> reads.onlyMatch(tenant.id(), ManifestSearchParameters.toQuery(parameters, clock.millis())));
             return new MethodOutcome(versionedId(outcome.version())).setCreated(outcome.created())
                     .setResource(toResource(tenant, outcome.version()));
         }
@@ -234,23 +222,21 @@ final class ImagingManifestProvider implements IResourceProvider {
         Map<String, String[]> criteria = new LinkedHashMap<>();
         cursor.parameters().forEach((name, values) -> criteria.put(name, values.toArray(String[]::new)));
         SearchQuery query = ManifestSearchParameters.toQuery(criteria, cursor.now());
-        ManifestVersions.Page page = store.search(tenant.id(), query, cursor.after(), cursor.count());
-        Integer total = cursor.total() ? Integer.valueOf((int) store.count(tenant.id(), query)) : null;
-        List<IBaseResource> resources = store.load(tenant.id(), page.keys()).stream()
-                .map(v -> (IBaseResource) toResource(tenant, v)).toList();
-        return bundle(request, BundleTypeEnum.SEARCHSET, RESOURCE, resources, cursor, page, total);
+        ManifestReads.Page page = reads.search(tenant.id(), query, cursor.after(), cursor.count(), cursor.total());
+        List<IBaseResource> resources = page.versions().stream().map(v -> (IBaseResource) toResource(tenant, v))
+                .toList();
+        return bundle(request, BundleTypeEnum.SEARCHSET, RESOURCE, resources, cursor, page);
     }
 
     private Bundle history(Tenant tenant, String id, InstantType since, RequestDetails request) {
         PageLinks.Cursor cursor = cursor(request, tenant, "history", id, Map::of,
                 since == null ? null : since.getValue().getTime());
         Instant from = cursor.since() == null ? null : Instant.ofEpochMilli(cursor.since());
-        ManifestVersions.Page page = store.history(tenant.id(), id, from, cursor.after(), cursor.count());
-        Integer total = cursor.total() ? Integer.valueOf((int) store.historyCount(tenant.id(), id, from)) : null;
-        List<IBaseResource> resources = store.load(tenant.id(), page.keys()).stream()
-                .map(v -> historyEntry(tenant, v)).toList();
+        ManifestReads.Page page = reads.history(tenant.id(), id, from, cursor.after(), cursor.count(),
+                cursor.total());
+        List<IBaseResource> resources = page.versions().stream().map(v -> historyEntry(tenant, v)).toList();
         return bundle(request, BundleTypeEnum.HISTORY, RESOURCE + (id == null ? "" : "/" + id) + "/_history",
-                resources, cursor, page, total);
+                resources, cursor, page);
     }
 
     /** Presentation parameters HAPI applies to the response; kept in next links beside the cursor. */
@@ -322,7 +308,8 @@ final class ImagingManifestProvider implements IResourceProvider {
      * asked for with {@code _total=accurate}, or a first page that is also the last.
      */
     private Bundle bundle(RequestDetails request, BundleTypeEnum type, String path, List<IBaseResource> resources,
-            PageLinks.Cursor cursor, ManifestVersions.Page page, Integer total) {
+            PageLinks.Cursor cursor, ManifestReads.Page page) {
+        Integer total = page.total();
         if (total == null && cursor.after() == null && page.next() == null) {
             total = resources.size();
         }

@@ -1,12 +1,17 @@
 package com.imagingmanifest.gateway.manifest;
 
 import com.imagingmanifest.gateway.store.ManifestVersions;
+import com.imagingmanifest.gateway.store.SearchQuery;
 import com.imagingmanifest.gateway.store.StoredVersion;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /**
- * The reads of one manifest, answered from the store alone (docs/architecture.md §2): another
- * organization's manifests are absent, a deleted one is gone.
+ * The reads, answered from the store alone (docs/architecture.md §2): of one manifest (another
+ * organization's manifests are absent, a deleted one is gone), and the pages of a search or a history,
+ * each read by key in an index's order (docs/performance.md, "Search plans").
  */
 @Service
 public class ManifestReads {
@@ -65,5 +70,40 @@ public class ManifestReads {
                     + ")");
         }
         return version;
+    }
+
+    /**
+     * One page: the versions it lists in order, the sort key after its last row when another row
+     * follows ({@code null} on the last page), and the number of all matches when it was asked for.
+     */
+    public record Page(List<StoredVersion> versions, List<Object> next, Integer total) {
+    }
+
+    /** The page of {@code count} matches of {@code query} after {@code after} (null: the first page). */
+    public Page search(String org, SearchQuery query, List<Object> after, int count, boolean total) {
+        ManifestVersions.Page keys = store.search(org, query, after, count);
+        return new Page(store.load(org, keys.keys()), keys.next(),
+                total ? Integer.valueOf((int) store.count(org, query)) : null);
+    }
+
+    /** The page of the versions of one manifest ({@code id}) or of all, newest first, since {@code since}. */
+    public Page history(String org, String id, Instant since, List<Object> after, int count, boolean total) {
+        ManifestVersions.Page keys = store.history(org, id, since, after, count);
+        return new Page(store.load(org, keys.keys()), keys.next(),
+                total ? Integer.valueOf((int) store.historyCount(org, id, since)) : null);
+    }
+
+    /**
+     * The one manifest a conditional create's query matches, if any.
+     *
+     * @throws ManifestException.PreconditionFailed when it matches more than one
+     */
+    public Optional<StoredVersion> onlyMatch(String org, SearchQuery query) {
+        ManifestVersions.Page matches = store.search(org, query, null, 2);
+        if (matches.keys().size() > 1) {
+            throw new ManifestException.PreconditionFailed("If-None-Exist matched " + matches.keys().size()
+                    + " manifests; it must match at most one");
+        }
+        return matches.keys().isEmpty() ? Optional.empty() : Optional.of(store.load(org, matches.keys()).get(0));
     }
 }
