@@ -77,6 +77,12 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
         // no DICOMweb on this archive: the URL only names the viewers' base in Endpoint.address
         ApiTestSupport.organizations(registry, "dimse", archive.aeTitle(), archive.host(), archive.port(),
                 "http://127.0.0.1:" + closed + "/dicom-web", null, null, null, closed);
+        // the organizations share the archive: one association each, so that two stores are never in
+        // the same second on two associations of one organization (Dcmqrscp.STORING_ASSOCIATIONS)
+        for (int i = 0; i < 3; i++) {
+            registry.add("gateway.organizations[" + i + "].pacs.max-associations",
+                    () -> Integer.toString(Dcmqrscp.STORING_ASSOCIATIONS));
+        }
         // an H2 file of its own: the Orthanc contexts share the data directory, and their recovery
         // must not settle this context's intents against another PACS (nor this one theirs)
         Path h2 = tempDir();

@@ -136,9 +136,9 @@ public final class DcmqrscpProbe implements AutoCloseable {
     }
 
     /**
-     * dcmqrscp's index is not crash-safe: with its children killed mid-store (a fault test's PACS
-     * kill) it was seen to serve, for one SOP Instance UID, the file of another object. What it says
-     * then is not what the gateway stored.
+     * dcmqrscp served, for one SOP Instance UID, the file of another object. Two associations storing
+     * in the same second write one file (Dcmqrscp.STORING_ASSOCIATIONS); a kill of its children
+     * mid-store may leave the same state. What it says then is not what the gateway stored.
      */
     public static final class ArchiveDamaged extends RuntimeException {
         ArchiveDamaged(String message) {

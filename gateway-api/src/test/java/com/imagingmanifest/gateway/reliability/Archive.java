@@ -156,6 +156,8 @@ interface Archive extends AutoCloseable {
             // no DICOMweb on this archive: the URL only names the viewers' base in Endpoint.address
             p.put(o + "pacs.dicomweb-url", "http://127.0.0.1:" + FreePorts.find() + "/dicom-web");
             p.put(o + "pacs.retrieve", "c-move");
+            // more would let dcmqrscp write two objects into one file (Dcmqrscp.STORING_ASSOCIATIONS)
+            p.put(o + "pacs.max-associations", Integer.toString(Dcmqrscp.STORING_ASSOCIATIONS));
             p.put(o + "scp-ae-title", SCP_AE);
             p.put("gateway.scp.port", Integer.toString(scpPort));
             return p;
