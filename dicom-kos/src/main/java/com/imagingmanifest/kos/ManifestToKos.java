@@ -159,10 +159,17 @@ public final class ManifestToKos {
             if (ctx == null) {
                 continue;
             }
-            String ctxId = ctx.getString(Tag.PatientID);
+            // Patient ID is Type 2: present and empty is a value the PACS holds (the study's patient has
+            // no ID there), absent is a PACS that did not say; only the first can be contradicted
+            String ctxId = ctx.contains(Tag.PatientID) ? ctx.getString(Tag.PatientID, "").trim() : null;
             String ctxIssuer = ctx.getString(Tag.IssuerOfPatientID);
             String loc = "ImagingManifest.study[" + i + "].uid";
-            if (id != null && ctxId != null && !id.equals(ctxId.trim())) {
+            if (id != null && "".equals(ctxId)) {
+                // a KOS naming a Patient ID in such a study would file the study under a second patient
+                problems.add(new ManifestProblem("ImagingManifest.patient.identifier.value", "patient identifier '"
+                        + id + "' contradicts the empty Patient ID that the PACS holds for study " + studyUid
+                        + "; leave the identifier out, or correct the patient on the PACS first"));
+            } else if (id != null && ctxId != null && !id.equals(ctxId)) {
                 problems.add(new ManifestProblem("ImagingManifest.patient.identifier.value", "patient identifier '"
                         + id + "' contradicts Patient ID '" + ctxId + "' that the PACS holds for study " + studyUid));
             } else if (id != null && issuer != null && ctxIssuer != null && !issuer.equals(ctxIssuer.trim())) {

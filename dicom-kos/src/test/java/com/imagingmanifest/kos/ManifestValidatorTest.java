@@ -112,6 +112,33 @@ class ManifestValidatorTest {
     }
 
     @Test
+    void anIdentifierForAStudyWhosePatientHasNoIdOnThePacsIsRefused() {
+        // Patient ID is Type 2: an empty value is what the PACS holds; a KOS naming an ID in that study
+        // would file it under a second patient (seen on Orthanc: C-FIND STUDY then answers it twice)
+        ImagingManifest m = Manifests.of(1, 1, 1);
+        String study = m.getStudy().get(0).getUid().substring(8);
+        DataSet noId = new DataSet().setEmpty(Tag.PatientID, Vr.LO).setString(Tag.PatientName, Vr.PN, "ANON");
+        ManifestValidationException e = assertThrows(ManifestValidationException.class,
+                () -> new ManifestToKos(null).translate(m, Map.of(study, noId)));
+        assertEquals("ImagingManifest.patient.identifier.value", e.problems().get(0).location());
+        assertTrue(e.problems().get(0).message().contains("contradicts the empty Patient ID"), e.getMessage());
+
+        // without an identifier the manifest agrees with the PACS, and the KOS keeps the empty ID
+        m.getPatient().setIdentifier(null);
+        DataSet kos = new ManifestToKos(null).translate(m, Map.of(study, noId)).get(0).dataSet();
+        assertTrue(kos.contains(Tag.PatientID), "Type 2: present");
+        assertEquals(null, kos.getString(Tag.PatientID));
+        assertEquals("ANON", kos.getString(Tag.PatientName));
+
+        // a PACS that did not return Patient ID at all contradicts nothing
+        ImagingManifest named = Manifests.of(1, 1, 1);
+        String other = named.getStudy().get(0).getUid().substring(8);
+        assertEquals("PAT-1", new ManifestToKos(null)
+                .translate(named, Map.of(other, new DataSet().setString(Tag.PatientName, Vr.PN, "X"))).get(0)
+                .dataSet().getString(Tag.PatientID));
+    }
+
+    @Test
     void suppliedUidsAreUsedAndChecked() {
         ImagingManifest m = Manifests.of(2, 1, 1);
         List<KosDocument> docs = new ManifestToKos(null).translate(m, Map.of(), List.of("1.2.3.1", "1.2.3.2"),

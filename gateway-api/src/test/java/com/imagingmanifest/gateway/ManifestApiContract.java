@@ -616,6 +616,27 @@ abstract class ManifestApiContract {
     }
 
     @Test
+    void aPatientIdentifierForAStudyWhosePatientHasNoIdOnThePacsIs422() {
+        // Patient ID is Type 2; images without one are common (anonymized, emergency). A KOS naming an ID
+        // in that study would file the study under a second patient on the PACS
+        Study anonymous = newStudy("");
+        int before = typeHistorySize(DEMO_SLUG);
+        ImagingManifest named = manifest(new Study(anonymous.studyUid(), anonymous.seriesUid(),
+                anonymous.sopUids(), anonymous.sopClassUid(), "PAT-NEW", anonymous.issuer()), 1, "names a patient");
+        HttpResponse<String> refused = send("POST", base(port, DEMO_SLUG) + "/ImagingManifest", FHIR_JSON,
+                json(named), Map.of());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(outcome(refused).getIssueFirstRep().getDiagnostics()).contains("empty Patient ID");
+        assertThat(typeHistorySize(DEMO_SLUG)).as("nothing stored").isEqualTo(before);
+
+        // the same manifest without the identifier agrees with the PACS
+        named.getPatient().setIdentifier(null);
+        HttpResponse<String> created = send("POST", base(port, DEMO_SLUG) + "/ImagingManifest", FHIR_JSON,
+                json(named), Map.of());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    @Test
     void pacsDownIs503AndStoresNothing() {
         Study study = newStudy("PAT-DN1");
         int before = typeHistorySize(DOWN_SLUG);

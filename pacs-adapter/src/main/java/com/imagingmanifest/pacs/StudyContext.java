@@ -33,7 +33,11 @@ public final class StudyContext {
         return keys;
     }
 
-    /** Only the context attributes of {@code match}, in the VRs above, absent ones left out. */
+    /**
+     * Only the context attributes of {@code match}, in the VRs above, absent and empty ones left out,
+     * except an empty Patient ID: Type 2, it says the study's patient has no ID on the PACS, which a
+     * manifest naming one contradicts (docs/architecture.md §3), while an absent one says nothing.
+     */
     public static DataSet project(DataSet match) {
         DataSet out = new DataSet();
         String charset = match.getString(Tag.SpecificCharacterSet);
@@ -44,6 +48,8 @@ public final class StudyContext {
             String value = match.getString(TAGS[i]);
             if (value != null) {
                 out.setString(TAGS[i], VRS[i], value);
+            } else if (TAGS[i] == Tag.PatientID && match.contains(Tag.PatientID)) {
+                out.setEmpty(Tag.PatientID, Vr.LO);
             }
         }
         return out;
