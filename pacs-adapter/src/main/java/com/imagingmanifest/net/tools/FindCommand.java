@@ -5,6 +5,7 @@ import com.imagingmanifest.dicom.data.ElementDictionary;
 import com.imagingmanifest.dicom.data.Sequence;
 import com.imagingmanifest.dicom.data.Tag;
 import com.imagingmanifest.dicom.data.Vr;
+import com.imagingmanifest.dicom.json.DicomJson;
 import com.imagingmanifest.dicom.tools.Tool;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.DimseStatus;
@@ -22,11 +23,13 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * {@code gateway find AE@HOST:PORT -L STUDY|SERIES|IMAGE -k KEY=VALUE...}: C-FIND in the Study Root
  * model, as DCMTK's findscu. KEY is a PS3.6 keyword or (gggg,eeee); an empty VALUE asks for the
- * attribute to be returned. Prints each match on one line as KEY=VALUE pairs on standard output, the
- * count and final status on standard error.
+ * attribute to be returned. Prints each match on one line as KEY=VALUE pairs on standard output (for grep
+ * and awk), or with {@code --json} one JSON array of the matches in the DICOM JSON model (PS3.18 F.2,
+ * what QIDO-RS answers, for jq); the count and final status go to standard error either way.
  */
 @Command(name = "gateway find", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Queries a DICOM peer with C-FIND (Study Root); one line of KEY=VALUE pairs per match.")
+        description = "Queries a DICOM peer with C-FIND (Study Root); one line of KEY=VALUE pairs per match,"
+                + " or a DICOM JSON array with --json.")
 public final class FindCommand extends Tool.Body {
     @Parameters(index = "0", paramLabel = "AE@HOST:PORT", description = "the peer: its AE title, host and port")
     String peer;
@@ -37,6 +40,10 @@ public final class FindCommand extends Tool.Body {
 
     @Option(names = {"-k", "--key"}, paramLabel = "KEY=VALUE", description = "a matching or return key (repeatable)")
     List<String> keys = new ArrayList<>();
+
+    @Option(names = "--json", description = "print the matches as one JSON array in the DICOM JSON model"
+            + " (PS3.18 F.2), as QIDO-RS answers")
+    boolean json;
 
     @Mixin
     PeerOptions options;
@@ -52,11 +59,23 @@ public final class FindCommand extends Tool.Body {
         int[] count = {0};
         DimseStatus status;
         try (DimseClient client = options.client(peer)) {
+            if (json) {
+                out.print('[');
+            }
+            // each match is printed as it arrives, so a long answer streams into the next program
             status = client.find(level, query, match -> {
                 count[0]++;
-                out.println(format(match));
+                if (json) {
+                    out.print(count[0] == 1 ? "\n" : ",\n");
+                    out.print(DicomJson.write(match));
+                } else {
+                    out.println(format(match));
+                }
                 return true;
             });
+            if (json) {
+                out.println(count[0] == 0 ? "]" : "\n]");
+            }
         }
         err.println(count[0] + " match" + (count[0] == 1 ? "" : "es") + ", " + status);
         return Tool.OK;

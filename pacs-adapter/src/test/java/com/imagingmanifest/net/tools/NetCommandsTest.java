@@ -3,6 +3,11 @@ package com.imagingmanifest.net.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.imagingmanifest.dicom.data.DataSet;
+import com.imagingmanifest.dicom.data.Tag;
+import com.imagingmanifest.dicom.json.DicomJson;
 import com.imagingmanifest.net.KosFixture;
 import com.imagingmanifest.net.dimse.DimseClient;
 import com.imagingmanifest.net.dimse.DimseServer;
@@ -107,5 +112,25 @@ class NetCommandsTest {
         assertTrue(lines.get(0).contains("SeriesInstanceUID=" + kos.seriesInstanceUid()), lines.get(0));
         assertTrue(lines.get(0).contains("SeriesNumber=99"), lines.get(0));
         assertTrue(find.err().contains("1 match"), find.err());
+
+        // --json: what a script pipes into jq, read back with a JSON parser and as DICOM JSON
+        String peer = orthanc.aeTitle() + "@" + orthanc.host() + ":" + orthanc.dicomPort();
+        Run asJson = run(FindCommand.class, peer, "--json", "-L", "SERIES",
+                "-k", "StudyInstanceUID=" + kos.studyInstanceUid(), "-k", "Modality=KO", "-k", "SeriesInstanceUID",
+                "-k", "SeriesNumber");
+        assertEquals(0, asJson.exit(), asJson.err());
+        JsonNode array = new ObjectMapper()
+                .readTree(asJson.out());
+        assertTrue(array.isArray(), asJson.out());
+        assertEquals(1, array.size(), asJson.out());
+        assertEquals(kos.seriesInstanceUid(), array.get(0).path("0020000E").path("Value").get(0).asText(),
+                asJson.out());
+        List<DataSet> read = DicomJson.readArray(asJson.out());
+        assertEquals(kos.seriesInstanceUid(), read.get(0).getString(Tag.SeriesInstanceUID));
+        assertTrue(asJson.err().contains("1 match"), asJson.err());
+
+        Run none = run(FindCommand.class, peer, "--json", "-L", "STUDY", "-k", "StudyInstanceUID=2.25.1");
+        assertEquals(0, none.exit(), none.err());
+        assertEquals("[]", none.out().strip(), "no match is an empty array, still JSON");
     }
 }
