@@ -80,7 +80,7 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
             Ingest ingest) {
 
         public Organization {
-            ingest = ingest == null ? new Ingest(true, null, 100, DataSize.ofMegabytes(256)) : ingest;
+            ingest = ingest == null ? new Ingest(true, null, 100, DataSize.ofMegabytes(256), Ingest.DEFAULT_RETRIEVAL_ATTEMPTS) : ingest;
         }
     }
 
@@ -91,12 +91,19 @@ public record IngestProperties(Scp scp, @DefaultValue List<Organization> organiz
      * @param quarantineQuota the most bytes of quarantined objects kept for this organization; above
      *     it the oldest are dropped (counted by {@code gateway.ingest.quarantine.dropped}), so that a
      *     sender of broken objects cannot fill the store
+     * @param retrievalAttempts turns in a row the poller tries to fetch a KOS that the PACS fails for that
+     *     object alone (a failed C-GET/C-MOVE sub-operation, an HTTP error on the instance) before it
+     *     quarantines the KOS as {@code unretrievable} and the feed moves on; failures of the PACS as a
+     *     whole (unreachable, association refused, A801 Move Destination unknown) never count
      */
     public record Ingest(
             @DefaultValue("true") boolean enabled,
             Duration pollInterval,
             @DefaultValue("100") int pageSize,
-            @DefaultValue("256MB") DataSize quarantineQuota) {
+            @DefaultValue("256MB") DataSize quarantineQuota,
+            @DefaultValue("" + DEFAULT_RETRIEVAL_ATTEMPTS) int retrievalAttempts) {
+
+        public static final int DEFAULT_RETRIEVAL_ATTEMPTS = 5;
 
         public boolean polls() {
             return enabled && pollInterval != null && !pollInterval.isZero() && !pollInterval.isNegative();

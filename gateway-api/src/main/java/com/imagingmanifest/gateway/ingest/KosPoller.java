@@ -15,10 +15,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -43,6 +45,8 @@ public class KosPoller implements SmartLifecycle {
     /** Pages read in one turn, at most: one turn never runs unbounded even on an endless feed. */
     static final int MAX_PAGES_PER_TURN = 1000;
     private static final Logger log = LoggerFactory.getLogger(KosPoller.class);
+    /** PS3.4 C.4.2.1.4: Refused: Move Destination unknown. */
+    private static final int MOVE_DESTINATION_UNKNOWN = 0xA801;
 
     private final IngestProperties properties;
     private final Tenants tenants;
@@ -55,6 +59,11 @@ public class KosPoller implements SmartLifecycle {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private ScheduledExecutorService scheduler;
+    /**
+     * Failed retrievals in a row per organization and KOS SOP Instance UID. In memory: a restart grants
+     * a KOS a few more attempts, which is harmless; what matters is that the number is bounded.
+     */
+    private final Map<String, Map<String, Integer>> retrievalFailures = new ConcurrentHashMap<>();
 
     KosPoller(IngestProperties properties, Tenants tenants, PacsConnections connections, KosIngestion ingestion,
             IngestRecords records, Quarantine quarantine, ManifestKos kos,
@@ -88,6 +97,9 @@ public class KosPoller implements SmartLifecycle {
                     new IllegalStateException(where + ": no configured organization '" + o.id() + "'"));
             if (o.ingest().pageSize() < 1 || o.ingest().pageSize() > 10_000) {
                 throw new IllegalStateException(where + ".page-size must be 1-10000");
+            }
+            if (o.ingest().retrievalAttempts() < 1) {
+                throw new IllegalStateException(where + ".retrieval-attempts must be at least 1");
             }
             polled.add(new Polled(tenant, o.ingest()));
         }
@@ -146,7 +158,7 @@ public class KosPoller implements SmartLifecycle {
                 KosChanges page = page(pacs, position, pageSize, ledger(tenant));
                 List<KosIngestion.Retrieved> retrieved = new ArrayList<>(page.kos().size());
                 for (KosChanges.Kos kos : page.kos()) {
-                    retrieve(tenant, pacs, kos).ifPresent(retrieved::add);
+                    retrieve(tenant, source, pacs, kos).ifPresent(retrieved::add);
                 }
                 ingestion.retrievedPage(tenant, source, retrieved);
                 records.saveCursor(tenant.id(), kind, page.nextCursor(), clock.instant());
@@ -192,20 +204,58 @@ public class KosPoller implements SmartLifecycle {
         }
     }
 
-    private static Optional<KosIngestion.Retrieved> retrieve(Tenant tenant, Pacs pacs, KosChanges.Kos found) {
+    private Optional<KosIngestion.Retrieved> retrieve(Tenant tenant, String source, Pacs pacs,
+            KosChanges.Kos found) {
         InstanceRef ref = found.ref();
+        String sop = ref.sopInstanceUid();
         Optional<byte[]> kos = Optional.ofNullable(found.part10());
         if (kos.isEmpty()) {
             try {
-                kos = pacs.retrieve(ref.studyInstanceUid(), ref.seriesInstanceUid(), ref.sopInstanceUid());
+                kos = pacs.retrieve(ref.studyInstanceUid(), ref.seriesInstanceUid(), sop);
             } catch (PacsException e) {
-                throw new PollException("retrieving KOS " + ref.sopInstanceUid() + ": " + e.getMessage(), e);
+                if (!failsThisObjectOnly(e)) {
+                    throw new PollException("retrieving KOS " + sop + ": " + e.getMessage(), e);
+                }
+                Map<String, Integer> failures = retrievalFailures.computeIfAbsent(tenant.id(),
+                        k -> new ConcurrentHashMap<>());
+                int attempts = retrievalAttempts(tenant);
+                int failed = failures.merge(sop, 1, Integer::sum);
+                if (failed < attempts) {
+                    throw new PollException("retrieving KOS " + sop + " (attempt " + failed + " of " + attempts
+                            + "): " + e.getMessage(), e);
+                }
+                // the archive keeps failing this one object: without a bound it would hold the feed forever
+                String reason = GatewayMetrics.UNRETRIEVABLE + ": " + failed + " retrievals in a row failed; last: " + e.getMessage();
+                log.warn("organization {}: KOS {} from {} quarantined: {}", tenant.id(), sop, source, reason);
+                if (quarantine.add(tenant.id(), source, sop, reason, clock.instant(), new byte[0])) {
+                    metrics.quarantined(tenant.slug(), "poll", GatewayMetrics.UNRETRIEVABLE);
+                }
+                failures.remove(sop);
+                return Optional.empty();
             }
         }
-        if (kos.isEmpty()) {
-            log.info("organization {}: KOS {} left the PACS before it was read", tenant.id(), ref.sopInstanceUid());
+        Map<String, Integer> failures = retrievalFailures.get(tenant.id());
+        if (failures != null) {
+            failures.remove(sop);
         }
-        return kos.map(bytes -> new KosIngestion.Retrieved(ref.sopInstanceUid(), bytes));
+        if (kos.isEmpty()) {
+            log.info("organization {}: KOS {} left the PACS before it was read", tenant.id(), sop);
+        }
+        return kos.map(bytes -> new KosIngestion.Retrieved(sop, bytes));
+    }
+
+    /**
+     * Whether the PACS answered a failure for this object while working otherwise: a failed sub-operation
+     * or an HTTP error on the instance. A PACS unreachable, refusing the association or not knowing the
+     * Move Destination (A801, a configuration error) would fail every KOS alike: those only fail the turn.
+     */
+    private static boolean failsThisObjectOnly(PacsException e) {
+        return e.kind() == PacsException.Kind.FAILED && e.status() != MOVE_DESTINATION_UNKNOWN;
+    }
+
+    private int retrievalAttempts(Tenant tenant) {
+        return properties.organizations().stream().filter(o -> tenant.id().equals(o.id())).findFirst()
+                .map(o -> o.ingest().retrievalAttempts()).orElse(IngestProperties.Ingest.DEFAULT_RETRIEVAL_ATTEMPTS);
     }
 
     /** A poll that failed because of the PACS; the page it was reading changed nothing. */

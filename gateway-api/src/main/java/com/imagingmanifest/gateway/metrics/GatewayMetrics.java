@@ -25,8 +25,13 @@ public class GatewayMetrics {
     public static final String INTENTS_OPEN = "gateway.write.intents.open";
     /** The {@code source} tags of the ingestion meters: how a KOS reached the gateway. */
     public static final List<String> INGEST_SOURCES = List.of("scp", "poll");
-    /** The {@code reason} tags of {@value #QUARANTINED}: the bytes are not a data set, or not a manifest. */
-    public static final List<String> QUARANTINE_REASONS = List.of("unparseable", "unmappable");
+    /** The reason of a KOS the PACS kept failing to send (the poller's, not a decision of ingestion). */
+    public static final String UNRETRIEVABLE = "unretrievable";
+    /**
+     * The {@code reason} tags of {@value #QUARANTINED}: the bytes are not a data set, or not a manifest,
+     * or the PACS would not send them.
+     */
+    public static final List<String> QUARANTINE_REASONS = List.of("unparseable", "unmappable", UNRETRIEVABLE);
 
     private static final Pattern TOKEN = Pattern.compile("[a-z0-9_-]{1,32}");
 
@@ -57,7 +62,7 @@ public class GatewayMetrics {
                 .tags("tenant", tenant, "source", token(source), "outcome", token(outcome)).register(registry).increment();
     }
 
-    /** One KOS could not be imported and was quarantined; {@code reason} {@code unparseable} or {@code unmappable}. */
+    /** One KOS could not be imported and was quarantined; {@code reason} one of {@link #QUARANTINE_REASONS}. */
     public void quarantined(String tenant, String source, String reason) {
         Counter.builder(QUARANTINED).description("KOS documents put in quarantine")
                 .tags("tenant", tenant, "source", token(source), "reason", token(reason)).register(registry).increment();

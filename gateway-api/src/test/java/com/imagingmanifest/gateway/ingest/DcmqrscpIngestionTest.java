@@ -89,6 +89,61 @@ class DcmqrscpIngestionTest {
         }
     }
 
+    /**
+     * A KOS the archive lists but cannot send (its file gone from dcmqrscp's storage area: the C-GET
+     * sub-operation fails) holds the feed for {@code ingest.retrieval-attempts} turns, then goes to the
+     * quarantine as unretrievable and the KOS behind it is ingested. Organization other, whose every
+     * C-MOVE is refused with A801 (a configuration error, not this object's), quarantines nothing.
+     */
+    @Test
+    void aKosTheArchiveCannotSendIsQuarantinedAfterItsAttemptsAndTheFeedMovesOn() throws Exception {
+        int scpPort = FreePorts.find();
+        try (Dcmqrscp archive = Dcmqrscp.start("QRBROKEN", List.of(new Dcmqrscp.Destination(DEMO_AE, scpPort)))) {
+            // the good KOS first: a store after the delete, in the same second, would take the deleted
+            // file's name (Dcmqrscp.STORING_ASSOCIATIONS), and the broken KOS's record would serve it
+            Map<String, String> good = TestData.freshKosUids();
+            storeFromElsewhere(archive, implicitVrKos(good));
+            Map<String, String> broken = TestData.freshKosUids();
+            List<Path> before = archive.storedFiles();
+            storeFromElsewhere(archive, implicitVrKos(broken));
+            List<Path> added = new ArrayList<>(archive.storedFiles());
+            added.removeAll(before);
+            assertThat(added).as("one file for the stored KOS").hasSize(1);
+            Files.delete(added.get(0)); // the index still lists it: a retrieval now fails its sub-operation
+
+            Map<String, String> p = properties(archive, scpPort, "c-get");
+            p.put("gateway.organizations[0].ingest.retrieval-attempts", "2");
+            p.put("gateway.organizations[1].ingest.retrieval-attempts", "2");
+            try (ConfigurableApplicationContext gateway = start(p)) {
+                int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+                awaitManifest(client(port, DEMO), good.get("SOP_UID"));
+                Quarantine quarantine = gateway.getBean(Quarantine.class);
+                Quarantine.Item item = quarantine.list(100).stream()
+                        .filter(i -> i.sopInstanceUid().equals(broken.get("SOP_UID"))).findFirst().orElseThrow();
+                assertThat(item.organization()).isEqualTo(DEMO_ID);
+                assertThat(item.reason()).startsWith("unretrievable: 2 retrievals in a row failed");
+                assertThat(IngestTestSupport.byKos(client(port, DEMO), broken.get("SOP_UID"))).isEmpty();
+                MeterRegistry meters = gateway.getBean(MeterRegistry.class);
+                assertThat(meters.find(GatewayMetrics.QUARANTINED).tags("tenant", DEMO, "reason", "unretrievable")
+                        .counter().count()).isEqualTo(1);
+                assertThat(meters.find(GatewayMetrics.POLL_FAILURES).tags("tenant", DEMO).counter().count())
+                        .as("the turn before the last attempt failed").isGreaterThanOrEqualTo(1);
+
+                // other's polls keep failing on the A801 without quarantining anything
+                IngestTestSupport.await("failed polls of organization other", () -> java.util.Optional.ofNullable(
+                        meters.find(GatewayMetrics.POLL_FAILURES).tags("tenant", OTHER).counter())
+                        .filter(c -> c.count() >= 3));
+                assertThat(quarantine.count(IngestTestSupport.OTHER_ID)).isZero();
+            }
+        }
+    }
+
+    private static void storeFromElsewhere(Dcmqrscp archive, Path kos) {
+        ToolResult stored = Dcmtk.run(Duration.ofSeconds(30), "storescu", "-xi", "-aet", "MODALITY", "-aec",
+                archive.aeTitle(), archive.host(), String.valueOf(archive.port()), kos.toString());
+        assertThat(stored.exitCode()).as(stored.output()).isZero();
+    }
+
     /** c-move without the gateway's SCP could never receive anything: the start stops, naming the organization. */
     @Test
     void cMoveWithoutTheScpRefusesTheStart() {
@@ -141,6 +196,8 @@ class DcmqrscpIngestionTest {
             p.put(o + "pacs.calling-ae-title", "GWPOLL");
             p.put(o + "pacs.response-timeout", "20s");
             p.put(o + "pacs.retrieve", i == 0 ? retrieve : "c-move");
+            // more would let dcmqrscp write two objects into one file (Dcmqrscp.STORING_ASSOCIATIONS)
+            p.put(o + "pacs.max-associations", Integer.toString(Dcmqrscp.STORING_ASSOCIATIONS));
             p.put(o + "scp-ae-title", orgs[i][2]);
             p.put(o + "ingest.poll-interval", "300ms");
             p.put(o + "ingest.page-size", "5");

@@ -81,7 +81,9 @@ class IngestDecisionTest {
     void theMetricsPackageCreatesTheMetersOfEveryChannelAndDefect() {
         assertThat(Arrays.stream(KosIngestion.Channel.values()).map(KosIngestion.Channel::tag))
                 .containsExactlyElementsOf(GatewayMetrics.INGEST_SOURCES);
-        assertThat(Arrays.stream(KosIngestion.Defect.values()).map(d -> d.name().toLowerCase(Locale.ROOT)))
+        // every defect of a KOS, and the KOS the PACS would not send (the poller's reason)
+        assertThat(java.util.stream.Stream.concat(Arrays.stream(KosIngestion.Defect.values())
+                .map(d -> d.name().toLowerCase(Locale.ROOT)), java.util.stream.Stream.of(GatewayMetrics.UNRETRIEVABLE)))
                 .containsExactlyElementsOf(GatewayMetrics.QUARANTINE_REASONS);
     }
 }

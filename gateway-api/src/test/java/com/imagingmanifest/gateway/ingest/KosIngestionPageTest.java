@@ -124,7 +124,7 @@ class KosIngestionPageTest {
         Tenant tenant = tenant();
         IngestProperties properties = new IngestProperties(null, List.of(new IngestProperties.Organization(
                 tenant.id(), null, List.of(), List.of(), List.of(),
-                new IngestProperties.Ingest(true, null, 100, DataSize.ofBytes(2500)))));
+                new IngestProperties.Ingest(true, null, 100, DataSize.ofBytes(2500), 5))));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Rig rig = Rig.on(database, TestDatabases::records, properties, meters);
         List<Retrieved> broken = new ArrayList<>();
