@@ -155,13 +155,23 @@ public final class SearchQuery {
         return order().size();
     }
 
+    /**
+     * At most this many values of the driving parameter are read as one index range each
+     * ({@link #unionOfValues}); more are one IN list, which sorts all their matches.
+     */
+    static final int MAX_VALUE_RANGES = 16;
+
     /** The rows of one page: {@code limit} rows after {@code after} (null: from the first). */
     Statement page(String org, List<Object> after, int limit) {
         Shape shape = shape();
+        List<SearchQuery> perValue = perValue(shape);
+        if (!perValue.isEmpty()) {
+            return unionOfValues(perValue, shape, org, after, limit);
+        }
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT r.res_id, r.version_id");
-        for (PlannerHints.Key key : shape.keys) {
-            sql.append(", ").append(key.expression());
+        for (int i = 0; i < shape.keys.size(); i++) {
+            sql.append(", ").append(shape.keys.get(i).expression()).append(" AS k").append(i);
         }
         sql.append(" FROM ");
         where(shape, org, sql, args);
@@ -172,6 +182,63 @@ public final class SearchQuery {
         sql.append(PlannerHints.orderBy(shape.prefix, shape.keys)).append(" LIMIT ?");
         args.add(limit);
         return new Statement(sql.toString(), args);
+    }
+
+    /**
+     * For several values of the driving token or reference, the same query once per value (that
+     * value alone drives it); otherwise none. Each value's index rows are then one range, read in
+     * the page's order (newest first) or sorted as one value's matches (another order), where an IN
+     * list of the values would read the organization's rows of the parameter on H2, which ranges an
+     * IN list over an index only on its first column.
+     */
+    private List<SearchQuery> perValue(Shape shape) {
+        if (shape.driver == null || singleValued(shape.driver)) {
+            return List.of();
+        }
+        List<Condition> values = shape.driver instanceof Tokens t
+                ? t.values().stream().<Condition>map(v -> new Tokens(t.param(), List.of(v))).toList()
+                : ((References) shape.driver).values().stream()
+                        .<Condition>map(v -> new References(((References) shape.driver).param(), List.of(v))).toList();
+        if (values.size() > MAX_VALUE_RANGES) {
+            return List.of();
+        }
+        List<SearchQuery> queries = new ArrayList<>();
+        for (Condition value : values) {
+            SearchQuery q = new SearchQuery();
+            // the one value takes the driver's place, so it is still the driver of its query
+            conditions.forEach(c -> q.conditions.add(c == shape.driver ? value : c));
+            q.sort.addAll(sort);
+            queries.add(q);
+        }
+        return queries;
+    }
+
+    /**
+     * {@code SELECT * FROM ((page of value 1) UNION ALL (page of value 2) ...) u ORDER BY keys LIMIT n}:
+     * each value's page is bounded by the index range of that value, and the first n of their union
+     * are the first n of the search. A manifest found by two values comes out twice, side by side;
+     * {@link ManifestVersions#search} keeps it once.
+     */
+    private static Statement unionOfValues(List<SearchQuery> perValue, Shape shape, String org, List<Object> after,
+            int limit) {
+        List<Object> args = new ArrayList<>();
+        StringJoiner union = new StringJoiner(" UNION ALL ", "SELECT * FROM (", ") u");
+        for (SearchQuery q : perValue) {
+            Statement page = q.page(org, after, limit);
+            union.add("(" + page.sql() + ")");
+            args.addAll(page.args());
+        }
+        StringJoiner order = new StringJoiner(", ", " ORDER BY ", " LIMIT ?");
+        for (int i = 0; i < shape.keys.size(); i++) {
+            order.add("u.k" + i + (shape.keys.get(i).descending() ? " DESC" : " ASC"));
+        }
+        args.add(limit);
+        return new Statement(union + order.toString(), args);
+    }
+
+    private static boolean newestFirst(List<SortKey> order) {
+        return order.size() == 2 && order.get(0).column() == SortColumn.LAST_UPDATED
+                && order.get(0).descending() == order.get(1).descending();
     }
 
     /** The number of all matches ({@code _total=accurate}). */
@@ -205,8 +272,7 @@ public final class SearchQuery {
             }, key.descending()));
         }
         List<String> prefix = new ArrayList<>();
-        boolean newestFirstOrder = order.size() == 2 && order.get(0).column() == SortColumn.LAST_UPDATED
-                && order.get(0).descending() == order.get(1).descending();
+        boolean newestFirstOrder = newestFirst(order);
         // forward scan of an index (..., last_updated DESC, res_id DESC) gives newest first
         String fixed = order.get(0).descending() ? " ASC" : " DESC";
         if (driver != null && newestFirstOrder && singleValued(driver)) {
@@ -241,7 +307,9 @@ public final class SearchQuery {
                 continue;
             }
             int rank = DRIVING_PREFERENCE.indexOf(param);
-            rank = (rank < 0 ? DRIVING_PREFERENCE.size() : rank) + (singleValued(c) ? 0 : 100);
+            // several values drive as well as one when each is its own page-bounded range (perValue)
+            boolean ranged = valueCount(c) <= MAX_VALUE_RANGES;
+            rank = (rank < 0 ? DRIVING_PREFERENCE.size() : rank) + (ranged ? 0 : 100);
             if (rank < bestRank) {
                 best = c;
                 bestRank = rank;
@@ -252,6 +320,10 @@ public final class SearchQuery {
 
     private Ids firstIds() {
         return (Ids) conditions.stream().filter(c -> c instanceof Ids).findFirst().orElse(null);
+    }
+
+    private static int valueCount(Condition c) {
+        return c instanceof Tokens t ? t.values().size() : c instanceof References r ? r.values().size() : 0;
     }
 
     private static boolean singleValued(Condition c) {
