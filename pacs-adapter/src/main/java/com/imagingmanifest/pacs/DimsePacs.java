@@ -33,7 +33,6 @@ import java.util.Set;
  */
 public final class DimsePacs implements Pacs {
     /** PS3.4 C.4.2.1.5: Refused: Move Destination unknown. */
-    static final int MOVE_DESTINATION_UNKNOWN = 0xA801;
     private static final Duration ARRIVAL_GRACE = Duration.ofSeconds(5);
     private final DimseClient client;
     private final String moveDestination;
@@ -185,13 +184,13 @@ public final class DimsePacs implements Pacs {
                 result = client.move(QueryRetrieveLevel.IMAGE, keys, moveDestination);
             } catch (DimseException e) {
                 // as for C-GET, a C-MOVE that matches nothing may end in failure; A801 never means "not there"
-                if (e.kind() == DimseException.Kind.FAILURE_STATUS && e.status().code() != MOVE_DESTINATION_UNKNOWN
+                if (e.kind() == DimseException.Kind.FAILURE_STATUS && e.status().code() != PacsException.MOVE_DESTINATION_UNKNOWN
                         && expected.await(Duration.ZERO).isEmpty() && !exists(keys)) {
                     return Optional.empty();
                 }
                 PacsException failure = map(e);
                 String hint = e.kind() == DimseException.Kind.FAILURE_STATUS && e.status().code()
-                        == MOVE_DESTINATION_UNKNOWN ? " (the archive does not know AE " + moveDestination
+                        == PacsException.MOVE_DESTINATION_UNKNOWN ? " (the archive does not know AE " + moveDestination
                         + ": add it with the gateway's SCP host and port to the archive's configuration)" : "";
                 throw new PacsException(failure.kind(), failure.status(), "C-MOVE of " + sopInstanceUid + ": "
                         + e.getMessage() + hint, e);

@@ -44,6 +44,21 @@ public class PacsException extends Exception {
         return kind == Kind.UNREACHABLE || kind == Kind.TIMEOUT || kind == Kind.REFUSED;
     }
 
+    /**
+     * Move Destination unknown (PS3.7 C.4.2.1.5, status A801): the archive does not know the AE the
+     * gateway asked it to send to, a configuration error that fails every C-MOVE alike.
+     */
+    public static final int MOVE_DESTINATION_UNKNOWN = 0xA801;
+
+    /**
+     * Whether the PACS worked but failed this one object: a failed sub-operation or an HTTP error on
+     * the instance. Unavailable, and a Move Destination the archive does not know, fail every object
+     * alike, so they say nothing about this one.
+     */
+    public boolean failedThisObjectOnly() {
+        return kind == Kind.FAILED && status != MOVE_DESTINATION_UNKNOWN;
+    }
+
     /** DICOM status or HTTP status the PACS gave, or -1. */
     public int status() {
         return status;

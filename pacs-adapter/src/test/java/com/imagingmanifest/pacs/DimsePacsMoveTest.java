@@ -104,7 +104,7 @@ class DimsePacsMoveTest {
             PacsException e = assertThrows(PacsException.class,
                     () -> pacs.retrieve(kos.study(), kos.series(), kos.sop()));
             assertEquals(PacsException.Kind.FAILED, e.kind(), e.getMessage());
-            assertEquals(DimsePacs.MOVE_DESTINATION_UNKNOWN, e.status(), e.getMessage());
+            assertEquals(PacsException.MOVE_DESTINATION_UNKNOWN, e.status(), e.getMessage());
             assertTrue(e.getMessage().contains("does not know AE NOTINTABLE"), e.getMessage());
             assertEquals(0, arrivals.waitingCount());
             // dcmqrscp keeps its index locked after a refused C-MOVE until the association ends: the

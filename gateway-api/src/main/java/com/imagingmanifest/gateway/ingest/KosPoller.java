@@ -45,10 +45,10 @@ public class KosPoller implements SmartLifecycle {
     /** Pages read in one turn, at most: one turn never runs unbounded even on an endless feed. */
     static final int MAX_PAGES_PER_TURN = 1000;
     private static final Logger log = LoggerFactory.getLogger(KosPoller.class);
-    /** PS3.4 C.4.2.1.4: Refused: Move Destination unknown. */
-    private static final int MOVE_DESTINATION_UNKNOWN = 0xA801;
 
     private final IngestProperties properties;
+    /** ingest.retrieval-attempts per organization id, as the configuration gives it. */
+    private final Map<String, Integer> retrievalAttempts = new ConcurrentHashMap<>();
     private final Tenants tenants;
     private final PacsConnections connections;
     private final KosIngestion ingestion;
@@ -102,6 +102,7 @@ public class KosPoller implements SmartLifecycle {
                 throw new IllegalStateException(where + ".retrieval-attempts must be at least 1");
             }
             polled.add(new Polled(tenant, o.ingest()));
+            retrievalAttempts.put(tenant.id(), o.ingest().retrievalAttempts());
         }
         return polled;
     }
@@ -213,7 +214,7 @@ public class KosPoller implements SmartLifecycle {
             try {
                 kos = pacs.retrieve(ref.studyInstanceUid(), ref.seriesInstanceUid(), sop);
             } catch (PacsException e) {
-                if (!failsThisObjectOnly(e)) {
+                if (!e.failedThisObjectOnly()) {
                     throw new PollException("retrieving KOS " + sop + ": " + e.getMessage(), e);
                 }
                 Map<String, Integer> failures = retrievalFailures.computeIfAbsent(tenant.id(),
@@ -228,7 +229,7 @@ public class KosPoller implements SmartLifecycle {
                 String reason = GatewayMetrics.UNRETRIEVABLE + ": " + failed + " retrievals in a row failed; last: " + e.getMessage();
                 log.warn("organization {}: KOS {} from {} quarantined: {}", tenant.id(), sop, source, reason);
                 if (quarantine.add(tenant.id(), source, sop, reason, clock.instant(), new byte[0])) {
-                    metrics.quarantined(tenant.slug(), "poll", GatewayMetrics.UNRETRIEVABLE);
+                    metrics.quarantined(tenant.slug(), KosIngestion.Channel.POLL.tag(), GatewayMetrics.UNRETRIEVABLE);
                 }
                 failures.remove(sop);
                 return Optional.empty();
@@ -244,18 +245,8 @@ public class KosPoller implements SmartLifecycle {
         return kos.map(bytes -> new KosIngestion.Retrieved(sop, bytes));
     }
 
-    /**
-     * Whether the PACS answered a failure for this object while working otherwise: a failed sub-operation
-     * or an HTTP error on the instance. A PACS unreachable, refusing the association or not knowing the
-     * Move Destination (A801, a configuration error) would fail every KOS alike: those only fail the turn.
-     */
-    private static boolean failsThisObjectOnly(PacsException e) {
-        return e.kind() == PacsException.Kind.FAILED && e.status() != MOVE_DESTINATION_UNKNOWN;
-    }
-
     private int retrievalAttempts(Tenant tenant) {
-        return properties.organizations().stream().filter(o -> tenant.id().equals(o.id())).findFirst()
-                .map(o -> o.ingest().retrievalAttempts()).orElse(IngestProperties.Ingest.DEFAULT_RETRIEVAL_ATTEMPTS);
+        return retrievalAttempts.getOrDefault(tenant.id(), IngestProperties.Ingest.DEFAULT_RETRIEVAL_ATTEMPTS);
     }
 
     /** A poll that failed because of the PACS; the page it was reading changed nothing. */
