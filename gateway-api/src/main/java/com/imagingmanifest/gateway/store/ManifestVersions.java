@@ -7,11 +7,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -28,6 +32,9 @@ public class ManifestVersions {
     private final JdbcTemplate batches;
     private final TransactionTemplate transactions;
     private final WriteIntents intents;
+    /** Per organization: updates and deletes this process committed (see {@link #changes}). */
+    private final ConcurrentHashMap<String, AtomicLong> changes =
+            new ConcurrentHashMap<>();
 
     public ManifestVersions(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate transactions,
             WriteIntents intents) {
@@ -35,6 +42,21 @@ public class ManifestVersions {
         this.batches = batches;
         this.transactions = transactions;
         this.intents = intents;
+    }
+
+    /**
+     * How many updates and deletes of the organization's manifests this process has committed: a
+     * cache of what the current versions select (the viewer's) keys its answers by it, so that a
+     * selection this process ended is not served from the cache. Counted after the commit, so an
+     * answer read before it cannot be kept under the new count.
+     */
+    public long changes(String org) {
+        AtomicLong n = changes.get(org);
+        return n == null ? 0 : n.get();
+    }
+
+    private void changed(String org) {
+        changes.computeIfAbsent(org, k -> new AtomicLong()).incrementAndGet();
     }
 
     /** The current version (possibly a delete), if the manifest ever existed in this organization. */
@@ -289,6 +311,13 @@ public class ManifestVersions {
                 jdbc.sql("DELETE FROM search_token WHERE org_id = ? AND res_id = ?").params(org, id).update();
                 jdbc.sql("DELETE FROM search_reference WHERE org_id = ? AND res_id = ?").params(org, id).update();
                 jdbc.sql("DELETE FROM selected_instance WHERE org_id = ? AND res_id = ?").params(org, id).update();
+                TransactionSynchronizationManager.registerSynchronization(
+                        new TransactionSynchronization() {
+                            @Override
+                            public void afterCommit() {
+                                changed(org);
+                            }
+                        });
             }
             insertVersions(org, List.of(v));
             if (intentId != null && intents.closeCommitted(intentId, v.millis()) != 1) {

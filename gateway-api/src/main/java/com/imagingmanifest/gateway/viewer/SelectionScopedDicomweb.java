@@ -1,5 +1,7 @@
 package com.imagingmanifest.gateway.viewer;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.imagingmanifest.dicom.data.DataSet;
 import com.imagingmanifest.dicom.io.Part10;
 import com.imagingmanifest.dicom.json.DicomJson;
@@ -8,6 +10,7 @@ import com.imagingmanifest.dicomweb.DicomwebException;
 import com.imagingmanifest.dicomweb.HttpTransport;
 import com.imagingmanifest.dicomweb.MultipartRelated;
 import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.SelectedInstances;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.tenant.Tenant;
@@ -58,13 +61,22 @@ final class SelectionScopedDicomweb {
     private static final List<String> RENDERED_TYPES = List.of("image/jpeg", "image/png", "image/gif");
 
     private final SelectedInstances store;
+    private final ManifestVersions versions;
     private final PacsConnections connections;
     private final OperationOutcomeWriter outcomes;
+    /** Positive selection answers for gateway.viewer.selection-cache-ttl (null: none kept). */
+    private final Cache<String, Boolean> selected;
+    private final RelayedObjects relayed;
 
-    SelectionScopedDicomweb(SelectedInstances store, PacsConnections connections, OperationOutcomeWriter outcomes) {
+    SelectionScopedDicomweb(SelectedInstances store, ManifestVersions versions, PacsConnections connections,
+            OperationOutcomeWriter outcomes, ViewerCacheProperties caches) {
         this.store = store;
+        this.versions = versions;
         this.connections = connections;
         this.outcomes = outcomes;
+        this.selected = caches.selectionCacheTtl().isZero() ? null
+                : Caffeine.newBuilder().expireAfterWrite(caches.selectionCacheTtl()).maximumSize(100_000).build();
+        this.relayed = new RelayedObjects(caches.relayCacheSize().toBytes(), caches.relayCacheObjectLimit().toBytes());
     }
 
     /** Answers a GET or HEAD; {@code segments}: the decoded path after {@code dicomweb}. */
@@ -101,13 +113,36 @@ final class SelectionScopedDicomweb {
         Pacs pacs = connections.of(tenant);
         Optional<DicomwebClient> dicomweb = pacs.dicomweb();
         if (dicomweb.isPresent()) {
-            relay(dicomweb.get(), path, query, accept, request, response);
+            relay(tenant, etag, dicomweb.get(), path, query, accept, request, response);
         } else {
             fromDimse(pacs, path, request, response);
         }
     }
 
+    /**
+     * Whether a current manifest selects what is asked. A "yes" is reused for the cache's TTL (a
+     * viewer asks for one instance many times: metadata, rendered, frames); a "no" never is, so a
+     * manifest just written is served at once, and the key holds the organization's count of
+     * committed updates and deletes, so that one ended by this process is not served from here
+     * (another instance's ends within the TTL).
+     */
     private boolean selected(Tenant tenant, WadoPath p) {
+        if (selected == null) {
+            return lookUp(tenant, p);
+        }
+        String key = tenant.id() + ' ' + versions.changes(tenant.id()) + ' ' + p.study() + '/' + p.series() + '/' + p.sop() + ' ' + p.frames() + ' '
+                + p.resource().wholeInstance();
+        if (selected.getIfPresent(key) != null) {
+            return true;
+        }
+        boolean yes = lookUp(tenant, p);
+        if (yes) {
+            selected.put(key, Boolean.TRUE);
+        }
+        return yes;
+    }
+
+    private boolean lookUp(Tenant tenant, WadoPath p) {
         if (!p.frames().isEmpty()) {
             return store.framesSelected(tenant.id(), p.study(), p.series(), p.sop(), p.frames());
         }
@@ -156,8 +191,20 @@ final class SelectionScopedDicomweb {
         }
     }
 
-    private void relay(DicomwebClient dicomweb, WadoPath path, String query, String accept,
+    private void relay(Tenant tenant, String etag, DicomwebClient dicomweb, WadoPath path, String query, String accept,
             HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean whole = request.getHeader("Range") == null;
+        if (whole) {
+            Optional<RelayedObjects.Answer> kept = relayed.get(tenant.id(), etag);
+            if (kept.isPresent()) {
+                response.setStatus(200);
+                kept.get().headers().forEach(response::setHeader);
+                if (!"HEAD".equals(request.getMethod())) {
+                    response.getOutputStream().write(kept.get().body());
+                }
+                return;
+            }
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", accept);
         for (String h : List.of("Range", "If-Range")) {
@@ -172,11 +219,17 @@ final class SelectionScopedDicomweb {
             int status = answer.status();
             if (status == 200 || status == 206) {
                 response.setStatus(status);
+                Map<String, String> described = new LinkedHashMap<>();
                 for (String h : RELAYED) {
-                    answer.headers().firstValue(h).ifPresent(v -> response.setHeader(h, v));
+                    answer.headers().firstValue(h).ifPresent(v -> described.put(h, v));
                 }
+                described.forEach(response::setHeader);
                 if (!"HEAD".equals(request.getMethod())) {
-                    copy(answer.body(), response.getOutputStream());
+                    byte[] body = copy(answer.body(), response.getOutputStream(),
+                            whole && status == 200 ? relayed.objectLimit() : 0);
+                    if (body != null) {
+                        relayed.put(tenant.id(), etag, described, body);
+                    }
                 }
             } else if (status == 404) {
                 outcomes.send(response, 404, IssueType.NOTFOUND, "The PACS has no " + path.resource().name()
@@ -218,11 +271,24 @@ final class SelectionScopedDicomweb {
             com.imagingmanifest.dicom.data.Vr.OL, com.imagingmanifest.dicom.data.Vr.OV,
             com.imagingmanifest.dicom.data.Vr.UN);
 
-    private static void copy(InputStream in, OutputStream out) throws IOException {
+    /**
+     * Streams {@code in} to {@code out} as it arrives; returns the whole body as well when it was at
+     * most {@code keepUpTo} bytes (else null: a larger body is not held).
+     */
+    private static byte[] copy(InputStream in, OutputStream out, long keepUpTo) throws IOException {
         byte[] buffer = new byte[BUFFER];
+        java.io.ByteArrayOutputStream kept = keepUpTo > 0 ? new java.io.ByteArrayOutputStream() : null;
         for (int n; (n = in.read(buffer)) >= 0; ) {
             out.write(buffer, 0, n);
+            if (kept != null) {
+                if (kept.size() + n > keepUpTo) {
+                    kept = null;
+                } else {
+                    kept.write(buffer, 0, n);
+                }
+            }
         }
+        return kept == null ? null : kept.toByteArray();
     }
 
     /**

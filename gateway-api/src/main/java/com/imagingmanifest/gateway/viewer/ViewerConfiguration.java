@@ -1,5 +1,6 @@
 package com.imagingmanifest.gateway.viewer;
 
+import com.imagingmanifest.gateway.store.ManifestVersions;
 import com.imagingmanifest.gateway.store.SelectedInstances;
 import com.imagingmanifest.gateway.tenant.PacsConnections;
 import com.imagingmanifest.gateway.web.OperationOutcomeWriter;
@@ -27,7 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * after request logging, metrics and Spring Security (docs/architecture.md §2).
  */
 @Configuration(proxyBeanMethods = false)
-@org.springframework.boot.context.properties.EnableConfigurationProperties(ViewerProperties.class)
+@org.springframework.boot.context.properties.EnableConfigurationProperties({ViewerProperties.class,
+        ViewerCacheProperties.class})
 public class ViewerConfiguration {
     /** Just before the FHIR server's own filter (TenantRequestFilter, at the lowest precedence). */
     static final int ORDER = Ordered.LOWEST_PRECEDENCE - 10;
@@ -39,9 +41,9 @@ public class ViewerConfiguration {
 
     @Bean
     FilterRegistrationBean<ViewerPaths> viewerPaths(RequestContexts contexts, SelectedInstances store,
-            PacsConnections connections, OperationOutcomeWriter outcomes) {
+            ManifestVersions versions, PacsConnections connections, OperationOutcomeWriter outcomes, ViewerCacheProperties caches) {
         FilterRegistrationBean<ViewerPaths> registration = new FilterRegistrationBean<>(new ViewerPaths(contexts,
-                new SelectionScopedDicomweb(store, connections, outcomes), new KeyImagePage(outcomes), outcomes));
+                new SelectionScopedDicomweb(store, versions, connections, outcomes, caches), new KeyImagePage(outcomes), outcomes));
         registration.setOrder(ORDER);
         registration.setDispatcherTypes(DispatcherType.REQUEST);
         registration.addUrlPatterns("/organizations/*");
