@@ -6,7 +6,9 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import com.imagingmanifest.testing.studies.SyntheticCtStudy;
 import com.imagingmanifest.gateway.security.TestTokens;
+import com.imagingmanifest.testing.Dcmqrscp;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -217,5 +219,30 @@ public final class ApiTestSupport {
 
     public static HttpResponse<String> get(String url) {
         return send("GET", url, null, null, Map.of());
+    }
+
+    /**
+     * The organizations bound to {@code archive} by kind dimse, on an H2 file of their own; {@code closed}
+     * is a port nothing listens on (the down organization's, and the viewers' DICOMweb base).
+     */
+    public static void dcmqrscpOrganizations(DynamicPropertyRegistry registry, Dcmqrscp archive, int closed) {
+        // no DICOMweb on this archive: the URL only names the viewers' base in Endpoint.address
+        organizations(registry, "dimse", archive.aeTitle(), archive.host(), archive.port(),
+                "http://127.0.0.1:" + closed + "/dicom-web", null, null, null, closed);
+        // the organizations share the archive: one association each, so that two stores are never in
+        // the same second on two associations of one organization (Dcmqrscp.STORING_ASSOCIATIONS)
+        for (int i = 0; i < 3; i++) {
+            registry.add("gateway.organizations[" + i + "].pacs.max-associations",
+                    () -> Integer.toString(Dcmqrscp.STORING_ASSOCIATIONS));
+        }
+        // an H2 file of its own: the Orthanc contexts share the data directory, and their recovery
+        // must not settle this context's intents against another PACS (nor this one theirs)
+        Path h2;
+        try {
+            h2 = Files.createTempDirectory("dcmqrscp-api-h2");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + h2 + "/gateway;AUTO_SERVER=FALSE;WRITE_DELAY=0");
     }
 }

@@ -54,7 +54,7 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        dimseOrganizations(registry, ARCHIVE, FreePorts.find());
+        ApiTestSupport.dcmqrscpOrganizations(registry, ARCHIVE, FreePorts.find());
         // a fourth organization whose binding names an AE title the archive does not know: every
         // association is answered A-ASSOCIATE-RJ (called AE title not recognized)
         String p = "gateway.organizations[3].";
@@ -67,34 +67,6 @@ class DcmqrscpH2ApiTest extends ManifestApiContract {
         registry.add(p + "pacs.port", ARCHIVE::port);
         registry.add(p + "pacs.connect-timeout", () -> "2s");
         registry.add(p + "pacs.response-timeout", () -> "20s");
-    }
-
-    /**
-     * The organizations bound to {@code archive} by kind dimse, on an H2 file of their own; {@code closed}
-     * is a port nothing listens on (the down organization's, and the viewers' DICOMweb base).
-     */
-    static void dimseOrganizations(DynamicPropertyRegistry registry, Dcmqrscp archive, int closed) {
-        // no DICOMweb on this archive: the URL only names the viewers' base in Endpoint.address
-        ApiTestSupport.organizations(registry, "dimse", archive.aeTitle(), archive.host(), archive.port(),
-                "http://127.0.0.1:" + closed + "/dicom-web", null, null, null, closed);
-        // the organizations share the archive: one association each, so that two stores are never in
-        // the same second on two associations of one organization (Dcmqrscp.STORING_ASSOCIATIONS)
-        for (int i = 0; i < 3; i++) {
-            registry.add("gateway.organizations[" + i + "].pacs.max-associations",
-                    () -> Integer.toString(Dcmqrscp.STORING_ASSOCIATIONS));
-        }
-        // an H2 file of its own: the Orthanc contexts share the data directory, and their recovery
-        // must not settle this context's intents against another PACS (nor this one theirs)
-        Path h2 = tempDir();
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + h2 + "/gateway;AUTO_SERVER=FALSE;WRITE_DELAY=0");
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("dcmqrscp-api-h2");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @AfterAll

@@ -18,7 +18,7 @@ class ImagingSelectionDcmqrscpApiTest extends ImagingSelectionApiContract {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        DcmqrscpH2ApiTest.dimseOrganizations(registry, ARCHIVE, CLOSED);
+        ApiTestSupport.dcmqrscpOrganizations(registry, ARCHIVE, CLOSED);
     }
 
     @AfterAll

@@ -33,8 +33,7 @@ public class ManifestVersions {
     private final TransactionTemplate transactions;
     private final WriteIntents intents;
     /** Per organization: updates and deletes this process committed (see {@link #changes}). */
-    private final ConcurrentHashMap<String, AtomicLong> changes =
-            new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> changes = new ConcurrentHashMap<>();
 
     public ManifestVersions(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate transactions,
             WriteIntents intents) {
@@ -311,13 +310,12 @@ public class ManifestVersions {
                 jdbc.sql("DELETE FROM search_token WHERE org_id = ? AND res_id = ?").params(org, id).update();
                 jdbc.sql("DELETE FROM search_reference WHERE org_id = ? AND res_id = ?").params(org, id).update();
                 jdbc.sql("DELETE FROM selected_instance WHERE org_id = ? AND res_id = ?").params(org, id).update();
-                TransactionSynchronizationManager.registerSynchronization(
-                        new TransactionSynchronization() {
-                            @Override
-                            public void afterCommit() {
-                                changed(org);
-                            }
-                        });
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        changed(org);
+                    }
+                });
             }
             insertVersions(org, List.of(v));
             if (intentId != null && intents.closeCommitted(intentId, v.millis()) != 1) {

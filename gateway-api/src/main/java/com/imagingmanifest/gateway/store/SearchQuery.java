@@ -195,13 +195,14 @@ public final class SearchQuery {
         if (shape.driver == null || singleValued(shape.driver)) {
             return List.of();
         }
-        List<Condition> values = shape.driver instanceof Tokens t
-                ? t.values().stream().<Condition>map(v -> new Tokens(t.param(), List.of(v))).toList()
-                : ((References) shape.driver).values().stream()
-                        .<Condition>map(v -> new References(((References) shape.driver).param(), List.of(v))).toList();
-        if (values.size() > MAX_VALUE_RANGES) {
+        if (valueCount(shape.driver) > MAX_VALUE_RANGES) {
             return List.of();
         }
+        List<Condition> values = shape.driver instanceof Tokens t
+                ? t.values().stream().<Condition>map(v -> new Tokens(t.param(), List.of(v))).toList()
+                : shape.driver instanceof References r
+                        ? r.values().stream().<Condition>map(v -> new References(r.param(), List.of(v))).toList()
+                        : List.of();
         List<SearchQuery> queries = new ArrayList<>();
         for (Condition value : values) {
             SearchQuery q = new SearchQuery();
@@ -327,7 +328,7 @@ public final class SearchQuery {
     }
 
     private static boolean singleValued(Condition c) {
-        return c instanceof Tokens t ? t.values().size() == 1 : c instanceof References r && r.values().size() == 1;
+        return valueCount(c) == 1;
     }
 
     private void where(Shape shape, String org, StringBuilder sql, List<Object> args) {

@@ -18,6 +18,7 @@ import com.imagingmanifest.pacs.Pacs;
 import com.imagingmanifest.pacs.PacsException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -130,8 +131,8 @@ final class SelectionScopedDicomweb {
         if (selected == null) {
             return lookUp(tenant, p);
         }
-        String key = tenant.id() + ' ' + versions.changes(tenant.id()) + ' ' + p.study() + '/' + p.series() + '/' + p.sop() + ' ' + p.frames() + ' '
-                + p.resource().wholeInstance();
+        String key = tenant.id() + ' ' + versions.changes(tenant.id()) + ' ' + p.study() + '/' + p.series() + '/'
+                + p.sop() + ' ' + p.frames() + ' ' + p.resource().wholeInstance();
         if (selected.getIfPresent(key) != null) {
             return true;
         }
@@ -191,8 +192,8 @@ final class SelectionScopedDicomweb {
         }
     }
 
-    private void relay(Tenant tenant, String etag, DicomwebClient dicomweb, WadoPath path, String query, String accept,
-            HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private void relay(Tenant tenant, String etag, DicomwebClient dicomweb, WadoPath path, String query,
+            String accept, HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean whole = request.getHeader("Range") == null;
         if (whole) {
             Optional<RelayedObjects.Answer> kept = relayed.get(tenant.id(), etag);
@@ -226,7 +227,7 @@ final class SelectionScopedDicomweb {
                 described.forEach(response::setHeader);
                 if (!"HEAD".equals(request.getMethod())) {
                     byte[] body = copy(answer.body(), response.getOutputStream(),
-                            whole && status == 200 ? relayed.objectLimit() : 0);
+                            whole && status == 200 && fitsTheCache(described) ? relayed.objectLimit() : 0);
                     if (body != null) {
                         relayed.put(tenant.id(), etag, described, body);
                     }
@@ -271,13 +272,23 @@ final class SelectionScopedDicomweb {
             com.imagingmanifest.dicom.data.Vr.OL, com.imagingmanifest.dicom.data.Vr.OV,
             com.imagingmanifest.dicom.data.Vr.UN);
 
+    /** Whether a body may be kept: its announced length (if any) is within the relay cache's object limit. */
+    private boolean fitsTheCache(Map<String, String> described) {
+        String length = described.get("Content-Length");
+        try {
+            return length == null || Long.parseLong(length.trim()) <= relayed.objectLimit();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /**
      * Streams {@code in} to {@code out} as it arrives; returns the whole body as well when it was at
      * most {@code keepUpTo} bytes (else null: a larger body is not held).
      */
     private static byte[] copy(InputStream in, OutputStream out, long keepUpTo) throws IOException {
         byte[] buffer = new byte[BUFFER];
-        java.io.ByteArrayOutputStream kept = keepUpTo > 0 ? new java.io.ByteArrayOutputStream() : null;
+        ByteArrayOutputStream kept = keepUpTo > 0 ? new ByteArrayOutputStream() : null;
         for (int n; (n = in.read(buffer)) >= 0; ) {
             out.write(buffer, 0, n);
             if (kept != null) {

@@ -41,9 +41,11 @@ public class ViewerConfiguration {
 
     @Bean
     FilterRegistrationBean<ViewerPaths> viewerPaths(RequestContexts contexts, SelectedInstances store,
-            ManifestVersions versions, PacsConnections connections, OperationOutcomeWriter outcomes, ViewerCacheProperties caches) {
+            ManifestVersions versions, PacsConnections connections, OperationOutcomeWriter outcomes,
+            ViewerCacheProperties caches) {
+        SelectionScopedDicomweb dicomweb = new SelectionScopedDicomweb(store, versions, connections, outcomes, caches);
         FilterRegistrationBean<ViewerPaths> registration = new FilterRegistrationBean<>(new ViewerPaths(contexts,
-                new SelectionScopedDicomweb(store, versions, connections, outcomes, caches), new KeyImagePage(outcomes), outcomes));
+                dicomweb, new KeyImagePage(outcomes), outcomes));
         registration.setOrder(ORDER);
         registration.setDispatcherTypes(DispatcherType.REQUEST);
         registration.addUrlPatterns("/organizations/*");

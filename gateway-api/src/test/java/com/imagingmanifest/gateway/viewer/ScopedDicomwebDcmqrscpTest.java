@@ -33,17 +33,8 @@ class ScopedDicomwebDcmqrscpTest {
     static final Dcmqrscp ARCHIVE = Dcmqrscp.start("QRVIEWER", List.of());
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        int closed = FreePorts.find();
-        ApiTestSupport.organizations(registry, "dimse", ARCHIVE.aeTitle(), ARCHIVE.host(), ARCHIVE.port(),
-                "http://127.0.0.1:" + closed + "/dicom-web", null, null, null, closed);
-        for (int i = 0; i < 3; i++) {
-            // more would let dcmqrscp write two objects into one file (Dcmqrscp.STORING_ASSOCIATIONS)
-            registry.add("gateway.organizations[" + i + "].pacs.max-associations",
-                    () -> Integer.toString(Dcmqrscp.STORING_ASSOCIATIONS));
-        }
-        Path h2 = Files.createTempDirectory("viewer-dcmqrscp");
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + h2 + "/gateway;AUTO_SERVER=FALSE;WRITE_DELAY=0");
+    static void properties(DynamicPropertyRegistry registry) {
+        ApiTestSupport.dcmqrscpOrganizations(registry, ARCHIVE, FreePorts.find());
     }
 
     @LocalServerPort
